@@ -1,0 +1,34 @@
+/**
+ * statevisor as a library: the process manager to embed in a Node program, the statecharts it
+ * runs on, and the contracts (syncer, metrics, logger, clock) an embedding implements.
+ */
+export {
+  createProcessManager,
+  createSupervisorMachine,
+  type ProcessManager,
+  type ProcessManagerOptions,
+  type ShutdownOptions,
+} from './manager/process-manager.js';
+export type {
+  ProcessSyncer,
+  ProcessUpdate,
+  ProcessStatus,
+  SyncProcessContext,
+  SyncResult,
+  TerminatingContext,
+  CleanupContext,
+  TerminateOptions,
+  TerminationResult,
+  StatusReporter,
+} from './manager/syncer.js';
+export type { HealthReport } from './manager/health.js';
+export { noopMetrics, phaseLabel, type MetricsCollector } from './manager/metrics.js';
+export { createPrometheusMetrics, type PrometheusMetrics, type PrometheusMetricsOptions } from './manager/prometheus-metrics.js';
+export { silentLogger, type Logger } from './manager/logger.js';
+export { systemClock, type Clock } from './manager/clock.js';
+export { StatevisorError, ShutdownDeadlineError, hasCode, type ErrorCode } from './errors.js';
+export { processMachine } from './machines/process.machine.js';
+export { supervisorMachine, type SupervisorEvent, type ShutdownReport } from './machines/supervisor.machine.js';
+export { decideRestart, defaultRestartPolicy, restartPolicyNames, type RestartPolicy, type RestartDecision } from './machines/restart-policy.js';
+export { backoffDelay, backoffCeiling, type BackoffOptions } from './machines/backoff.js';
+export type { Phase, UpdateType, ProcessEvent, ProcessFact, TerminationReason } from './machines/process-types.js';

@@ -1,0 +1,5 @@
+export * from './backoff.js';
+export * from './restart-policy.js';
+export * from './process-types.js';
+export * from './process.machine.js';
+export * from './supervisor.machine.js';

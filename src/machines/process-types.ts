@@ -1,0 +1,118 @@
+/**
+ * The vocabulary of the process chart: its events, the inputs of its hooks, the facts it
+ * reports. Shared by the chart, the supervisor and the runtimes that implement the hooks.
+ */
+import type { BackoffOptions } from './backoff.js';
+import type { RestartDecision, RestartPolicy, RunOutcome } from './restart-policy.js';
+
+export const phases = ['starting', 'syncing', 'terminating', 'terminated', 'finished'] as const;
+export type Phase = (typeof phases)[number];
+
+/** What a sync is for: the first one of a run, a changed config, or a periodic resync. */
+export type UpdateType = 'create' | 'update' | 'sync';
+
+/** Why a run is being terminated. Only the first reason is kept. */
+export type TerminationReason =
+  | 'requested'
+  | 'orphaned'
+  | 'shutdown'
+  /** A sync answered `terminal: true`. */
+  | 'terminal'
+  /** The workload exited by itself. */
+  | 'exited';
+
+export interface WorkloadExit {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly at: number;
+}
+
+/** Commands (imperative) and facts (past tense) a process actor accepts. */
+export type ProcessEvent =
+  | { type: 'update'; updateType: UpdateType; config?: unknown }
+  | { type: 'terminate'; config?: unknown; gracePeriodSecs?: number; reason?: TerminationReason }
+  | { type: 'start'; config?: unknown }
+  | ({ type: 'workload.exited' } & WorkloadExit);
+
+export interface SyncInput {
+  readonly id: string;
+  readonly updateType: UpdateType;
+  readonly config: unknown;
+}
+export interface SyncOutput {
+  readonly terminal: boolean;
+  /** Clock time at which the sync finished. */
+  readonly at: number;
+}
+export interface TerminatingInput {
+  readonly id: string;
+  readonly config: unknown;
+  readonly gracePeriodSecs: number;
+  readonly reason: TerminationReason;
+}
+export interface TerminatedInput {
+  readonly id: string;
+  readonly config: unknown;
+  readonly exit: WorkloadExit | undefined;
+}
+export interface HookOutput {
+  readonly at: number;
+}
+
+/** What a process actor tells its supervisor (and emits to local listeners). */
+export type ProcessFact =
+  | { type: 'phase.changed'; id: string; phase: Phase; reason: string }
+  | { type: 'queue.added'; id: string; delayMs: number; why: 'start' | 'resync' | 'retry' | 'restart' }
+  | { type: 'queue.retried'; id: string; delayMs: number; phase: Phase; error: string }
+  | { type: 'process.restarting'; id: string; delayMs: number; reason: string }
+  | { type: 'run.ended'; id: string; outcome: RunOutcome; reason: string };
+
+export interface ProcessInput {
+  readonly id: string;
+  readonly config?: unknown;
+  readonly resyncIntervalMs?: number;
+  readonly backoff?: Partial<BackoffOptions>;
+  /** Delay before a sync that failed with a cancellation is retried. */
+  readonly cancelledRetryMs?: number;
+  readonly defaultGracePeriodSecs?: number;
+  readonly restart?: Partial<RestartPolicy>;
+  /** Seed of the jitter PRNG; any non-zero 32-bit integer. */
+  readonly seed?: number;
+}
+
+export interface ProcessContext {
+  readonly id: string;
+  /** The last known config: kept through terminations (rule 1). */
+  config: unknown;
+  /** The type of the sync in flight or next to run. */
+  updateType: UpdateType;
+  /** A newer update that arrived while a sync was in flight; only the newest is kept. */
+  pending: UpdateType | undefined;
+  resyncIntervalMs: number;
+  backoff: BackoffOptions;
+  cancelledRetryMs: number;
+  defaultGracePeriodSecs: number;
+  gracePeriodSecs: number;
+  restart: RestartPolicy;
+  /** Set once termination is requested for this run; the first reason wins. */
+  termination: TerminationReason | undefined;
+  /** Someone asked for the stop (a terminate, an orphan sweep, shutdown): no restart. */
+  stopRequested: boolean;
+  exit: WorkloadExit | undefined;
+  /** A sync completed in this run (rule 6: a run terminated before this never ran the sync hook). */
+  synced: boolean;
+  consecutiveErrors: number;
+  errorCount: number;
+  lastError: string | undefined;
+  retryDelayMs: number;
+  seed: number;
+  runCount: number;
+  restartCount: number;
+  failureStreak: number;
+  recentStarts: number[];
+  startedAt: number | undefined;
+  lastSyncAt: number | undefined;
+  endedAt: number | undefined;
+  decision: RestartDecision | undefined;
+  outcome: RunOutcome | undefined;
+}

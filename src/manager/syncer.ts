@@ -1,0 +1,89 @@
+/**
+ * The embedding contract (procmgr's ProcessSyncer): the three hooks a program implements to have
+ * its own "processes" — plugin instances, connections, workers — driven by the process chart.
+ * Every hook receives an AbortSignal that fires when the chart abandons the call (a terminate
+ * cancelling a sync, a shorter grace period re-running the terminating hook, shutdown).
+ */
+import type { Phase, TerminationReason, UpdateType } from '../machines/process-types.js';
+
+export interface SyncProcessContext {
+  readonly signal: AbortSignal;
+  readonly updateType: UpdateType;
+  readonly id: string;
+}
+
+export interface SyncResult {
+  /** The workload reached a terminal state: terminate it now (rule 5). */
+  readonly terminal?: boolean;
+}
+
+export interface TerminatingContext {
+  readonly signal: AbortSignal;
+  readonly id: string;
+  readonly reason: TerminationReason;
+}
+
+export interface CleanupContext {
+  readonly signal: AbortSignal;
+  readonly id: string;
+}
+
+/** A snapshot of one process, as health() and getProcessStatus() report it. */
+export interface ProcessStatus {
+  readonly id: string;
+  readonly phase: Phase;
+  /** The phase as procmgr names it: Starting, Syncing, Terminating, Terminated, Finished. */
+  readonly state: string;
+  readonly healthy: boolean;
+  readonly runCount: number;
+  readonly restartCount: number;
+  readonly errorCount: number;
+  readonly lastError: string | undefined;
+  readonly lastSyncAt: number | undefined;
+  readonly startedAt: number | undefined;
+  readonly endedAt: number | undefined;
+  readonly uptimeMs: number;
+  /** How the last run ended, once finished. */
+  readonly outcome: 'stopped' | 'exited' | 'failed' | undefined;
+  /** Waiting in the work queue (for a start, a resync, a retry or a restart). */
+  readonly queued: boolean;
+  readonly gracePeriodSecs: number;
+}
+
+/** Handed to the terminating hook so it can report progress to whoever asked for the stop. */
+export type StatusReporter = (status?: { message?: string }) => void;
+
+export interface ProcessSyncer<Config = unknown> {
+  syncProcess(context: SyncProcessContext, config: Config): Promise<SyncResult | void> | SyncResult | void;
+  syncTerminatingProcess(
+    context: TerminatingContext,
+    config: Config,
+    gracePeriodSecs: number,
+    onStatus: StatusReporter,
+  ): Promise<void> | void;
+  syncTerminatedProcess(context: CleanupContext, config: Config): Promise<void> | void;
+}
+
+export interface TerminateOptions {
+  /** Shortens (never lengthens) the grace period; at least 1 s. */
+  readonly gracePeriodSecs?: number;
+  /** Called exactly once when this terminate has completed (or the manager gave up on it). */
+  readonly onCompleted?: (result: TerminationResult) => void;
+  /** Receives progress from the terminating hook. */
+  readonly onStatus?: (status: ProcessStatus & { message?: string }) => void;
+}
+
+export interface TerminationResult {
+  readonly id: string;
+  /** false only when the manager gave up first: shutdown's deadline passed, or the process was purged. */
+  readonly completed: boolean;
+}
+
+export type ProcessUpdate<Config = unknown> =
+  | { readonly id: string; readonly type: 'create' | 'update' | 'sync'; readonly config?: Config }
+  | {
+      readonly id: string;
+      readonly type: 'terminate';
+      readonly config?: Config;
+      readonly terminate?: TerminateOptions;
+    };

@@ -1,0 +1,61 @@
+/**
+ * The process chart's three hook actors, implemented by calling an embedding's ProcessSyncer.
+ * Each is a promise actor: the chart's state owns its lifetime, and stopping it (a terminate, a
+ * shorter grace period, shutdown) aborts the signal the syncer was given.
+ */
+import { performance } from 'node:perf_hooks';
+import { fromPromise } from 'xstate';
+import type {
+  HookOutput,
+  SyncInput,
+  SyncOutput,
+  TerminatedInput,
+  TerminatingInput,
+} from '../machines/process-types.js';
+import type { Clock } from '../manager/clock.js';
+import type { MetricsCollector } from '../manager/metrics.js';
+import type { ProcessSyncer, StatusReporter } from '../manager/syncer.js';
+
+export interface SyncerHookOptions {
+  readonly clock: Pick<Clock, 'now'>;
+  readonly metrics: MetricsCollector;
+  /** The reporter handed to the terminating hook of process `id`. */
+  readonly statusReporter: (id: string) => StatusReporter;
+}
+
+function secondsSince(start: number): number {
+  return (performance.now() - start) / 1000;
+}
+
+export function syncerHooks<Config>(syncer: ProcessSyncer<Config>, options: SyncerHookOptions) {
+  const { clock, metrics } = options;
+  return {
+    syncProcess: fromPromise<SyncOutput, SyncInput>(async ({ input, signal }) => {
+      const start = performance.now();
+      try {
+        const result = await syncer.syncProcess(
+          { signal, updateType: input.updateType, id: input.id },
+          input.config as Config,
+        );
+        metrics.processSyncDuration(input.id, input.updateType, secondsSince(start));
+        return { terminal: result?.terminal === true, at: clock.now() };
+      } catch (error) {
+        metrics.processSyncDuration(input.id, input.updateType, secondsSince(start), error);
+        throw error;
+      }
+    }),
+    syncTerminatingProcess: fromPromise<HookOutput, TerminatingInput>(async ({ input, signal }) => {
+      await syncer.syncTerminatingProcess(
+        { signal, id: input.id, reason: input.reason },
+        input.config as Config,
+        input.gracePeriodSecs,
+        options.statusReporter(input.id),
+      );
+      return { at: clock.now() };
+    }),
+    syncTerminatedProcess: fromPromise<HookOutput, TerminatedInput>(async ({ input, signal }) => {
+      await syncer.syncTerminatedProcess({ signal, id: input.id }, input.config as Config);
+      return { at: clock.now() };
+    }),
+  };
+}
