@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createActor, fromPromise, SimulatedClock } from 'xstate';
+import { processMachine } from '../../src/machines/process.machine.js';
+import { supervisorMachine } from '../../src/machines/supervisor.machine.js';
+import type { Phase, ProcessFact, SyncInput, SyncOutput } from '../../src/machines/process-types.js';
+import { flush } from '../helpers/simulated-manager.js';
+
+test('the chart exports its five phases in order, with named delays and guards', () => {
+  const json = processMachine.toJSON() as { states: Record<string, unknown> };
+  assert.deepEqual(Object.keys(json.states), ['starting', 'syncing', 'terminating', 'terminated', 'finished']);
+  const text = JSON.stringify(json);
+  for (const delay of ['resyncInterval', 'retryBackoff', 'gracePeriod', 'restartDelay', 'queueDelay']) {
+    assert.ok(text.includes(`"delay":"${delay}"`), `delay ${delay} is not named in the chart`);
+  }
+  for (const guard of ['isTerminal', 'hasPending', 'wasCancelled', 'shortensGrace']) {
+    assert.ok(text.includes(guard), `guard ${guard} is not named in the chart`);
+  }
+  for (const src of ['syncProcess', 'syncTerminatingProcess', 'syncTerminatedProcess']) {
+    assert.ok(text.includes(`"src":"${src}"`), `hook ${src} is not an invoked actor`);
+  }
+});
+
+test('the supervisor chart shuts down through a named deadline', () => {
+  const text = JSON.stringify(supervisorMachine.toJSON());
+  assert.ok(text.includes('"delay":"shutdownDeadline"'));
+});
+
+test('a terminal first sync goes from starting straight to terminating, then to finished', async () => {
+  const clock = new SimulatedClock();
+  const machine = processMachine.provide({
+    actors: {
+      syncProcess: fromPromise<SyncOutput, SyncInput>(async () => ({ terminal: true, at: clock.now() })),
+      syncTerminatingProcess: fromPromise(async () => ({ at: clock.now() })),
+      syncTerminatedProcess: fromPromise(async () => ({ at: clock.now() })),
+    },
+  });
+  const actor = createActor(machine, { clock, input: { id: 'solo' } });
+  const phases: Phase[] = [];
+  actor.on('phase.changed', (fact: ProcessFact) => {
+    if (fact.type === 'phase.changed') phases.push(fact.phase);
+  });
+  actor.start();
+  clock.increment(0);
+  await flush();
+  assert.deepEqual(phases, ['starting', 'terminating', 'terminated', 'finished']);
+  const { context } = actor.getSnapshot();
+  assert.equal(context.outcome, 'exited');
+  actor.stop();
+});
+
+test('with restart policy always, a terminal sync loops back to starting after the named restart delay', async () => {
+  const clock = new SimulatedClock();
+  let syncs = 0;
+  const machine = processMachine.provide({
+    actors: {
+      syncProcess: fromPromise(async () => {
+        syncs += 1;
+        return { terminal: syncs < 3, at: clock.now() };
+      }),
+      syncTerminatingProcess: fromPromise(async () => ({ at: clock.now() })),
+      syncTerminatedProcess: fromPromise(async () => ({ at: clock.now() })),
+    },
+  });
+  const actor = createActor(machine, {
+    clock,
+    input: { id: 'looping', restart: { policy: 'always', delayMs: 1_000, startLimitBurst: 0 } },
+  });
+  actor.start();
+  clock.increment(0);
+  await flush();
+  assert.deepEqual(actor.getSnapshot().value, { terminated: 'waitingRestart' });
+  assert.ok(actor.getSnapshot().hasTag('queued'));
+  for (const expectedSyncs of [2, 3]) {
+    const decision = actor.getSnapshot().context.decision;
+    assert.ok(decision?.restart);
+    // Jitter takes up to 10% off; a success keeps the streak at 0, so each wait is the plain delay.
+    assert.ok(decision.delayMs >= 900 && decision.delayMs <= 1_000, `delay ${decision.delayMs}`);
+    clock.increment(decision.delayMs - 1);
+    await flush();
+    assert.equal(syncs, expectedSyncs - 1, 'restarted before its delay');
+    clock.increment(1);
+    await flush();
+    assert.equal(syncs, expectedSyncs);
+  }
+  assert.deepEqual(actor.getSnapshot().value, { syncing: 'idle' });
+  assert.equal(actor.getSnapshot().context.restartCount, 2);
+  assert.equal(actor.getSnapshot().context.runCount, 3);
+  actor.stop();
+});
+
+test('a workload that exits by itself goes through terminating and terminated to the restart guard', async () => {
+  const clock = new SimulatedClock();
+  const hooks: string[] = [];
+  const machine = processMachine.provide({
+    actors: {
+      syncProcess: fromPromise<SyncOutput, SyncInput>(async () => ({ terminal: false, at: clock.now() })),
+      syncTerminatingProcess: fromPromise(async ({ input }) => {
+        hooks.push(`terminating:${input.reason}`);
+        return { at: clock.now() };
+      }),
+      syncTerminatedProcess: fromPromise(async ({ input }) => {
+        hooks.push(`terminated:${input.exit?.exitCode}`);
+        return { at: clock.now() };
+      }),
+    },
+  });
+  const actor = createActor(machine, { clock, input: { id: 'crasher', restart: { policy: 'no' } } });
+  actor.start();
+  clock.increment(0);
+  await flush();
+  clock.increment(5_000);
+  actor.send({ type: 'workload.exited', exitCode: 2, signal: null, at: clock.now() });
+  await flush();
+  assert.deepEqual(hooks, ['terminating:exited', 'terminated:2']);
+  assert.equal(actor.getSnapshot().value, 'finished');
+  assert.equal(actor.getSnapshot().context.outcome, 'failed');
+  assert.match(actor.getSnapshot().context.decision?.reason ?? '', /exited with code 2; restart policy 'no'/);
+  actor.stop();
+});
