@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { InspectionEvent } from 'xstate';
+import { simulatedManager } from '../helpers/simulated-manager.js';
+import type { Logger } from '../../src/index.js';
+
+function recordingLogger() {
+  const lines: { level: string; obj: Record<string, unknown>; msg: string | undefined }[] = [];
+  const at =
+    (level: string) =>
+    (obj: object | string, msg?: string): void => {
+      if (typeof obj === 'string') lines.push({ level, obj: {}, msg: obj });
+      else lines.push({ level, obj: obj as Record<string, unknown>, msg });
+    };
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  return { lines, logger };
+}
+
+test('every transition is logged once, with process, from, to and reason', async (t) => {
+  const { lines, logger } = recordingLogger();
+  const h = simulatedManager({ logger });
+  t.after(() => h.dispose());
+  h.manager.updateProcess({ id: 'a', type: 'create' });
+  await h.advance(0);
+  h.manager.updateProcess({ id: 'a', type: 'terminate', terminate: { gracePeriodSecs: 3 } });
+  await h.advance(0);
+  const transitions = lines.filter((l) => l.msg === 'transition').map((l) => l.obj);
+  assert.deepEqual(
+    transitions.map((o) => [o.process, o.from, o.to]),
+    [
+      ['a', null, 'starting'],
+      ['a', 'starting', 'syncing'],
+      ['a', 'syncing', 'terminating'],
+      ['a', 'terminating', 'terminated'],
+      ['a', 'terminated', 'finished'],
+    ],
+  );
+  assert.equal(transitions[2]?.reason, 'requested, grace period 3 s');
+  assert.ok(transitions.every((o) => typeof o.reason === 'string' && o.reason.length > 0));
+});
+
+test('inspect receives the XState inspection events of the process actors', async (t) => {
+  const events: InspectionEvent[] = [];
+  const h = simulatedManager({ inspect: (event) => events.push(event) });
+  t.after(() => h.dispose());
+  h.manager.updateProcess({ id: 'watched', type: 'create' });
+  await h.advance(0);
+  const idOf = (e: InspectionEvent) => (e.actorRef as { id?: string }).id;
+  const processActor = events.find((e) => e.type === '@xstate.actor' && idOf(e) === 'watched');
+  assert.ok(processActor, 'the process actor was announced');
+  assert.ok(
+    events.some(
+      (e) =>
+        e.type === '@xstate.snapshot' &&
+        idOf(e) === 'watched' &&
+        JSON.stringify((e.snapshot as unknown as { value: unknown }).value) === '{"syncing":"idle"}',
+    ),
+    'its snapshots are inspected',
+  );
+});
