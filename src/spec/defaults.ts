@@ -1,0 +1,78 @@
+/**
+ * The one defaults object that normalization applies. Values follow systemd and supervisord
+ * where users already have expectations, with two deliberate departures: kill_mode is
+ * process-group (control-group needs a writable cgroup, so it must be asked for), and
+ * min_uptime is 1 s so that a crash right after exec counts as a failed start (startsecs).
+ */
+import type { HealthCheckSpec, ProcessSpec } from './types.js';
+
+type Defaulted<T, Optional extends keyof T> = Readonly<Omit<T, Optional>>;
+
+export interface SpecDefaults
+  extends Defaulted<ProcessSpec, 'name' | 'command' | 'healthCheck' | 'workingDir' | 'user' | 'group' | 'umask' | 'pidfile' | 'runtimeDirectory'> {
+  /** Applied only when a health check is given; host and method only to the types that use them. */
+  readonly healthCheck: Defaulted<HealthCheckSpec, 'type' | 'url' | 'port' | 'command' | 'args' | 'service' | 'expectedStatus'>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export const specDefaults: SpecDefaults = deepFreeze({
+  description: '',
+  labels: {},
+  args: [],
+  env: {},
+  envFiles: [],
+  type: 'simple',
+  autoStart: false,
+  restart: {
+    policy: 'on-failure',
+    delayMs: 100,
+    maxDelayMs: 30_000,
+    startLimitBurst: 5,
+    startLimitIntervalMs: 10_000,
+    successExitCodes: [],
+    minUptimeMs: 1_000,
+  },
+  stop: {
+    signal: 'SIGTERM',
+    gracePeriodMs: 10_000,
+    killMode: 'process-group',
+  },
+  // systemd's DefaultTimeoutStartSec.
+  startTimeoutMs: 90_000,
+  logs: {
+    stdout: 'capture',
+    stderr: 'capture',
+    maxBytes: 10 * 1024 * 1024,
+    maxFiles: 5,
+  },
+  healthCheck: {
+    method: 'GET',
+    host: '127.0.0.1',
+    intervalMs: 10_000,
+    timeoutMs: 1_000,
+    failureThreshold: 3,
+    successThreshold: 1,
+    startPeriodMs: 0,
+    restartAfter: 0,
+  },
+  resources: {},
+  after: [],
+  before: [],
+  requires: [],
+  wants: [],
+  bindsTo: [],
+  conflicts: [],
+  execStartPre: [],
+  execStartPost: [],
+  execStopPost: [],
+  conditionPathExists: [],
+  // export applies to worker runtimes only.
+  runtime: { kind: 'exec', export: 'default' },
+});

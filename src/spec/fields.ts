@@ -1,0 +1,239 @@
+/**
+ * The kinds of field a spec is made of. Each reads one raw value, reports what is wrong with it
+ * at its path, and returns the normalized value, or undefined when it reported a violation.
+ * Null and absent values never reach a field: the section reader treats both as "not given".
+ */
+import { readDuration, readMilliseconds, type Parsed } from './duration.js';
+import { readSignal } from './signal.js';
+import { childPath, type Violations } from './violations.js';
+
+export type Read<T> = (value: unknown, at: string, found: Violations) => T | undefined;
+
+export interface Field<T> {
+  readonly read: Read<T>;
+  /** Duration fields (`delayMs`) also take their plain name (`delay`) with a duration string. */
+  readonly readPlain?: Read<T>;
+  /** Sections: the fields of the nested object. */
+  readonly shape?: AnyShape;
+}
+
+/** One field per property of T, each reading T's type for it. */
+export type Shape<T> = { readonly [K in keyof T]-?: Field<NonNullable<T[K]>> };
+export type AnyShape = Readonly<Record<string, Field<unknown>>>;
+
+export const pathMax = 4096;
+export const processNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+function fromParsed<T>(parse: (value: unknown) => Parsed<T>): Read<T> {
+  return (value, at, found) => {
+    const parsed = parse(value);
+    if (parsed.ok) return parsed.value;
+    return found.reject(at, value, parsed.expected);
+  };
+}
+
+export interface TextOptions {
+  max: number;
+  /** Accept "" (descriptions, gRPC service names). */
+  empty?: boolean;
+  pattern?: RegExp;
+  /** What the pattern means, for the violation. */
+  like?: string;
+  /** YAML turns `8080` and `true` into numbers and booleans; args, env and label values take them back. */
+  scalars?: boolean;
+}
+
+export function text(options: TextOptions): Field<string> {
+  const expected = options.like ?? `a ${options.empty ? '' : 'non-empty '}string`;
+  return {
+    read(value, at, found) {
+      const raw =
+        options.scalars && (typeof value === 'number' || typeof value === 'boolean') && Number.isFinite(Number(value))
+          ? String(value)
+          : value;
+      if (typeof raw !== 'string' || (!options.empty && raw === '')) return found.reject(at, value, expected);
+      if (raw.length > options.max) return found.reject(at, value, `${expected} of at most ${options.max} characters`);
+      if (raw.includes('\0')) return found.reject(at, value, `${expected} without NUL characters`);
+      if (options.pattern && !options.pattern.test(raw)) return found.reject(at, value, expected);
+      return raw;
+    },
+  };
+}
+
+export const processName = text({
+  max: 63,
+  pattern: processNamePattern,
+  like: `a process name matching ${processNamePattern.source}`,
+});
+
+export function integer({ min = 0, max = Number.MAX_SAFE_INTEGER } = {}): Field<number> {
+  const expected =
+    max === Number.MAX_SAFE_INTEGER
+      ? min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`
+      : `an integer from ${min} to ${max}`;
+  return {
+    read(value, at, found) {
+      // proto3 JSON sends 64-bit integers as decimal strings; other protobuf readers as bigints.
+      const number =
+        (typeof value === 'string' && /^\d{1,16}$/.test(value)) || typeof value === 'bigint' ? Number(value) : value;
+      if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min || number > max) {
+        return found.reject(at, value, expected);
+      }
+      return number;
+    },
+  };
+}
+
+export const flag: Field<boolean> = {
+  read(value, at, found) {
+    if (typeof value === 'boolean') return value;
+    return found.reject(at, value, 'true or false');
+  },
+};
+
+export function oneOf<const T extends string>(values: readonly T[]): Field<T> {
+  return {
+    read(value, at, found) {
+      if ((values as readonly unknown[]).includes(value)) return value as T;
+      return found.reject(at, value, `one of ${values.join(', ')}`);
+    },
+  };
+}
+
+export function duration({ min = 0 } = {}): Field<number> {
+  const atLeast = (parse: (value: unknown) => Parsed<number>) => (value: unknown): Parsed<number> => {
+    const parsed = parse(value);
+    if (parsed.ok && parsed.value < min) return { ok: false, expected: `a duration of at least ${min}ms` };
+    return parsed;
+  };
+  return { read: fromParsed(atLeast(readMilliseconds)), readPlain: fromParsed(atLeast(readDuration)) };
+}
+
+export const signal: Field<string> = { read: fromParsed(readSignal) };
+
+/** A string that must also pass `accept`. */
+function textWhere(like: string, max: number, accept: (raw: string) => boolean): Field<string> {
+  const base = text({ max, like });
+  return {
+    read(value, at, found) {
+      const raw = base.read(value, at, found);
+      if (raw === undefined) return undefined;
+      return accept(raw) ? raw : found.reject(at, value, like);
+    },
+  };
+}
+
+export function absolutePath({ prefix = '' } = {}): Field<string> {
+  const like = prefix ? `an absolute path, optionally preceded by "${prefix}"` : 'an absolute path';
+  return textWhere(like, pathMax, (raw) => (prefix && raw.startsWith(prefix) ? raw.slice(prefix.length) : raw).startsWith('/'));
+}
+
+/** Relative, without `..`: it is resolved under a directory the daemon owns and must stay there. */
+export const relativePath = textWhere(
+  'a relative path without ".." segments',
+  255,
+  (raw) => !raw.startsWith('/') && raw.split('/').every((segment) => segment !== '..' && segment !== '.' && segment !== ''),
+);
+
+export const logTarget = textWhere(
+  'capture, null, inherit or an absolute path',
+  pathMax,
+  (raw) => raw === 'capture' || raw === 'null' || raw === 'inherit' || raw.startsWith('/'),
+);
+
+export const httpUrl = textWhere(
+  'an http:// or https:// URL',
+  pathMax,
+  (raw) => URL.canParse(raw) && /^https?:$/.test(new URL(raw).protocol),
+);
+
+/** An octal string ("022", "0o022") or the number itself (18). */
+export const umask: Field<number> = {
+  read(value, at, found) {
+    const like = 'an octal string such as "022", or a number from 0 to 511 (0o777)';
+    const number =
+      typeof value === 'string' && /^(0o)?[0-7]{1,4}$/.test(value) ? parseInt(value.replace(/^0o/, ''), 8) : value;
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > 0o777) {
+      return found.reject(at, value, like);
+    }
+    return number;
+  },
+};
+
+/** A user or group: a name, or a numeric id. */
+const accountLike = 'a user or group name, or a numeric id';
+const accountName = text({ max: 32, pattern: /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/, like: accountLike });
+export const account: Field<string | number> = {
+  read(value, at, found) {
+    const id = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+    if (typeof id !== 'number') return accountName.read(value, at, found);
+    // 2^32 - 1 is (uid_t)-1, "no change" to the kernel.
+    if (Number.isInteger(id) && id >= 0 && id < 2 ** 32 - 1) return id;
+    return found.reject(at, value, accountLike);
+  },
+};
+
+export interface ListOptions {
+  max: number;
+  /** Accept one item written without the list around it. */
+  single?: boolean;
+  /** Drop repeated items, keeping the first. */
+  unique?: boolean;
+  /** Reject an empty list. */
+  nonEmpty?: boolean;
+}
+
+export function list<T>(item: Field<T>, options: ListOptions): Field<T[]> {
+  return {
+    read(value, at, found) {
+      const items = options.single && !Array.isArray(value) ? [value] : value;
+      const expected = `a list of at most ${options.max} items`;
+      if (!Array.isArray(items)) return found.reject(at, value, options.nonEmpty ? `a non-empty list` : 'a list');
+      if (items.length > options.max) return found.reject(at, value, expected);
+      if (options.nonEmpty && items.length === 0) return found.reject(at, value, 'a non-empty list');
+      const out: T[] = [];
+      let valid = true;
+      items.forEach((raw, index) => {
+        const path = options.single && !Array.isArray(value) ? at : childPath(at, index);
+        const read = raw === null || raw === undefined ? found.reject(path, raw, 'a value') : item.read(raw, path, found);
+        if (read === undefined) valid = false;
+        else if (!options.unique || !out.includes(read)) out.push(read);
+      });
+      return valid ? out : undefined;
+    },
+  };
+}
+
+export interface MapOptions {
+  max: number;
+  key: RegExp;
+  keyMax: number;
+  like: string;
+}
+
+export function map<T>(item: Field<T>, options: MapOptions): Field<Record<string, T>> {
+  return {
+    read(value, at, found) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return found.reject(at, value, `a map of ${options.like} to values`);
+      }
+      const entries = Object.entries(value);
+      if (entries.length > options.max) return found.reject(at, value, `at most ${options.max} entries`);
+      let valid = true;
+      const out: [string, T][] = [];
+      for (const [key, raw] of entries) {
+        const path = childPath(at, key);
+        if (key.length > options.keyMax || !options.key.test(key)) {
+          found.add(path, key, `a key that is ${options.like} of at most ${options.keyMax} characters`);
+          valid = false;
+          continue;
+        }
+        const read = raw === null || raw === undefined ? found.reject(path, raw, 'a value') : item.read(raw, path, found);
+        if (read === undefined) valid = false;
+        else out.push([key, read]);
+      }
+      // fromEntries defines "__proto__" as a plain key instead of swapping the prototype.
+      return valid ? Object.fromEntries(out) : undefined;
+    },
+  };
+}

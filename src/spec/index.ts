@@ -1,0 +1,32 @@
+/**
+ * The ProcessSpec schema shared by gRPC, CLI flags and config files: its types, its defaults,
+ * validation at the boundary, and loading of config files and directories.
+ */
+export type {
+  CommandLine,
+  HealthCheckSpec,
+  HealthCheckType,
+  KillMode,
+  LogSink,
+  LogTarget,
+  LogsSpec,
+  ProcessSpec,
+  ProcessType,
+  ResourcesSpec,
+  RestartPolicyName,
+  RestartSpec,
+  RuntimeKind,
+  RuntimeSpec,
+  SpecInput,
+  StopSpec,
+} from './types.js';
+export { healthCheckTypes, killModes, logSinks, processTypes, restartPolicies, runtimeKinds } from './types.js';
+export { specDefaults, type SpecDefaults } from './defaults.js';
+export { maxDurationMs, parseDuration, readDuration, readMilliseconds, type Parsed } from './duration.js';
+export { parseSignal, readSignal } from './signal.js';
+export { processNamePattern } from './fields.js';
+export { validateSpec, type ValidateOptions } from './validate.js';
+export { validateSpecPatch } from './patch.js';
+export { SpecValidationError, formatViolation, type Violation } from './violations.js';
+export { loadSpecDirectory, loadSpecFile, loadSpecs, specFileExtensions, type LoadError, type LoadResult } from './load.js';
+export { specToSnakeCase } from './snake-case.js';

@@ -1,0 +1,170 @@
+/**
+ * The ProcessSpec schema as one table: every field, its kind and its limits. Typed against
+ * SpecInput, so a field added to the type and forgotten here fails to compile. Limits keep a
+ * hostile or mistaken request small: they are far above real use and far below memory trouble.
+ */
+import {
+  absolutePath,
+  account,
+  duration,
+  flag,
+  httpUrl,
+  integer,
+  list,
+  logTarget,
+  map,
+  oneOf,
+  pathMax,
+  processName,
+  relativePath,
+  signal,
+  text,
+  umask,
+  type Shape,
+} from './fields.js';
+import { section } from './section.js';
+import {
+  healthCheckTypes,
+  killModes,
+  processTypes,
+  restartPolicies,
+  runtimeKinds,
+  type HealthCheckSpec,
+  type LogsSpec,
+  type ResourcesSpec,
+  type RestartSpec,
+  type RuntimeSpec,
+  type SpecInput,
+  type StopSpec,
+} from './types.js';
+
+const kib = 1024;
+const mib = 1024 * kib;
+
+/** exec refuses any one argument or environment string over 128 KiB (MAX_ARG_STRLEN); half of that is plenty. */
+const argument = text({ max: 64 * kib, empty: true, scalars: true, like: 'a string' });
+const command = text({ max: pathMax });
+const commandLine = list(command, { max: 4096, nonEmpty: true });
+const commandLines = list(commandLine, { max: 64 });
+const processNames = list(processName, { max: 1024, unique: true });
+
+const restart: Shape<Partial<RestartSpec>> = {
+  policy: oneOf(restartPolicies),
+  delayMs: duration(),
+  maxDelayMs: duration(),
+  startLimitBurst: integer({ max: 1_000_000 }),
+  startLimitIntervalMs: duration(),
+  successExitCodes: list(integer({ max: 255 }), { max: 256, unique: true }),
+  minUptimeMs: duration(),
+};
+
+const stop: Shape<Partial<StopSpec>> = {
+  signal,
+  gracePeriodMs: duration(),
+  killMode: oneOf(killModes),
+};
+
+const logs: Shape<Partial<LogsSpec>> = {
+  stdout: logTarget,
+  stderr: logTarget,
+  maxBytes: integer(),
+  maxFiles: integer({ max: 1000 }),
+};
+
+const healthCheck: Shape<Partial<HealthCheckSpec>> = {
+  type: oneOf(healthCheckTypes),
+  url: httpUrl,
+  method: oneOf(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']),
+  expectedStatus: integer({ min: 100, max: 599 }),
+  host: text({ max: 253, pattern: /^[A-Za-z0-9._:%[\]-]+$/, like: 'a host name or IP address' }),
+  port: integer({ min: 1, max: 65535 }),
+  command,
+  args: list(argument, { max: 4096 }),
+  service: text({ max: 1024, empty: true }),
+  intervalMs: duration({ min: 1 }),
+  timeoutMs: duration({ min: 1 }),
+  failureThreshold: integer({ min: 1, max: 1000 }),
+  successThreshold: integer({ min: 1, max: 1000 }),
+  startPeriodMs: duration(),
+  restartAfter: integer({ max: 1000 }),
+};
+
+const resources: Shape<ResourcesSpec> = {
+  cpuMillis: integer({ min: 1, max: 1_000_000 }),
+  // Below 1 MiB no process can even exec.
+  memoryBytes: integer({ min: mib }),
+  // The kernel's pid_max ceiling.
+  pids: integer({ min: 1, max: 4_194_304 }),
+};
+
+const runtime: Shape<Partial<RuntimeSpec>> = {
+  kind: oneOf(runtimeKinds),
+  module: text({ max: pathMax, pattern: /^(\/|file:\/\/\/)/, like: 'an absolute path or a file:/// URL' }),
+  export: text({ max: 255, pattern: /^[A-Za-z_$][A-Za-z0-9_$]*$/, like: 'a JavaScript export name' }),
+};
+
+export const specShape: Shape<SpecInput> = {
+  name: processName,
+  description: text({ max: 4 * kib, empty: true }),
+  labels: map(text({ max: 256, empty: true, scalars: true, like: 'a string' }), {
+    max: 64,
+    key: /^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/,
+    keyMax: 128,
+    like: 'letters, digits and . _ / - (starting and ending with a letter or digit)',
+  }),
+
+  command,
+  args: list(argument, { max: 4096 }),
+  env: map(argument, {
+    max: 4096,
+    key: /^[A-Za-z_][A-Za-z0-9_]*$/,
+    keyMax: 256,
+    like: 'an environment variable name ([A-Za-z_][A-Za-z0-9_]*)',
+  }),
+  envFiles: list(absolutePath({ prefix: '-' }), { max: 64, single: true }),
+  workingDir: absolutePath(),
+  user: account,
+  group: account,
+  umask,
+
+  type: oneOf(processTypes),
+  autoStart: flag,
+  restart: section(restart),
+  stop: section(stop),
+  startTimeoutMs: duration(),
+  logs: section(logs),
+  healthCheck: section(healthCheck),
+  resources: section(resources),
+
+  after: processNames,
+  before: processNames,
+  requires: processNames,
+  wants: processNames,
+  bindsTo: processNames,
+  conflicts: processNames,
+
+  execStartPre: commandLines,
+  execStartPost: commandLines,
+  execStopPost: commandLines,
+
+  pidfile: absolutePath(),
+  conditionPathExists: list(absolutePath({ prefix: '!' }), { max: 64, single: true }),
+  runtimeDirectory: relativePath,
+  runtime: section(runtime),
+};
+
+/** Health-check fields that belong to one type or another; the rest apply to every type. */
+export const healthCheckFieldsByType: Readonly<Record<HealthCheckSpec['type'], readonly (keyof HealthCheckSpec)[]>> = {
+  http: ['url', 'method', 'expectedStatus'],
+  tcp: ['host', 'port'],
+  exec: ['command', 'args'],
+  grpc: ['host', 'port', 'service'],
+};
+
+/** The field each type cannot do without. */
+export const healthCheckRequired: Readonly<Record<HealthCheckSpec['type'], keyof HealthCheckSpec>> = {
+  http: 'url',
+  tcp: 'port',
+  exec: 'command',
+  grpc: 'port',
+};

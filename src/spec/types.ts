@@ -1,0 +1,153 @@
+/**
+ * The normalized ProcessSpec: what every layer above src/spec/ receives once validation has run.
+ * Every field is present except the ones whose absence means something (no health check, no
+ * limit, no user switch). Durations are whole milliseconds, signals are "SIGTERM"-style names.
+ * Wire and config files spell the same fields in snake_case (see API.md).
+ */
+
+export const processTypes = ['simple', 'oneshot'] as const;
+export type ProcessType = (typeof processTypes)[number];
+
+export const restartPolicies = ['no', 'always', 'on-failure', 'on-success'] as const;
+export type RestartPolicyName = (typeof restartPolicies)[number];
+
+export const killModes = ['control-group', 'process-group', 'process', 'mixed'] as const;
+export type KillMode = (typeof killModes)[number];
+
+export const logSinks = ['capture', 'null', 'inherit'] as const;
+export type LogSink = (typeof logSinks)[number];
+/** A sink, or the absolute path of a file to append to. */
+export type LogTarget = LogSink | (string & {});
+
+export const healthCheckTypes = ['http', 'tcp', 'exec', 'grpc'] as const;
+export type HealthCheckType = (typeof healthCheckTypes)[number];
+
+export const runtimeKinds = ['exec', 'worker'] as const;
+export type RuntimeKind = (typeof runtimeKinds)[number];
+
+/** Field for field the machines' RestartPolicy, so the chart can take it as it is. */
+export interface RestartSpec {
+  policy: RestartPolicyName;
+  delayMs: number;
+  maxDelayMs: number;
+  /** 0 disables the start limit. */
+  startLimitBurst: number;
+  startLimitIntervalMs: number;
+  /** Exit codes besides 0 that count as success. */
+  successExitCodes: number[];
+  minUptimeMs: number;
+}
+
+export interface StopSpec {
+  signal: string;
+  gracePeriodMs: number;
+  killMode: KillMode;
+}
+
+export interface LogsSpec {
+  stdout: LogTarget;
+  stderr: LogTarget;
+  /** Rotate once a file reaches this size; 0 never rotates. */
+  maxBytes: number;
+  maxFiles: number;
+}
+
+export interface HealthCheckSpec {
+  type: HealthCheckType;
+  /** http */
+  url?: string;
+  method?: string;
+  /** When absent, any 2xx or 3xx status is healthy. */
+  expectedStatus?: number;
+  /** tcp, grpc */
+  host?: string;
+  port?: number;
+  /** exec */
+  command?: string;
+  args?: string[];
+  /** grpc; empty asks for the server's overall health. */
+  service?: string;
+  intervalMs: number;
+  timeoutMs: number;
+  failureThreshold: number;
+  successThreshold: number;
+  startPeriodMs: number;
+  /** Restart after this many consecutive failures; 0 only reports (liveness without restarts). */
+  restartAfter: number;
+}
+
+/** Absent means no limit. */
+export interface ResourcesSpec {
+  cpuMillis?: number;
+  memoryBytes?: number;
+  pids?: number;
+}
+
+export interface RuntimeSpec {
+  kind: RuntimeKind;
+  /** worker: absolute path or file: URL of the module to run in a worker thread. */
+  module?: string;
+  /** worker: the module's export to call. */
+  export?: string;
+}
+
+/** One command line: the program, then its arguments. */
+export type CommandLine = string[];
+
+export interface ProcessSpec {
+  name: string;
+  description: string;
+  labels: Record<string, string>;
+
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Absolute paths; a leading "-" makes one optional, as in systemd's EnvironmentFile=. */
+  envFiles: string[];
+  workingDir?: string;
+  /** A user name, or a numeric uid. */
+  user?: string | number;
+  group?: string | number;
+  umask?: number;
+
+  type: ProcessType;
+  autoStart: boolean;
+  restart: RestartSpec;
+  stop: StopSpec;
+  /** 0 waits forever. */
+  startTimeoutMs: number;
+  logs: LogsSpec;
+  healthCheck?: HealthCheckSpec;
+  resources: ResourcesSpec;
+
+  after: string[];
+  before: string[];
+  requires: string[];
+  wants: string[];
+  bindsTo: string[];
+  conflicts: string[];
+
+  execStartPre: CommandLine[];
+  execStartPost: CommandLine[];
+  execStopPost: CommandLine[];
+
+  pidfile?: string;
+  /** Absolute paths that must exist before a start; a leading "!" means must not exist. */
+  conditionPathExists: string[];
+  /** Relative to the daemon's runtime root, so that it can never point elsewhere. */
+  runtimeDirectory?: string;
+  runtime: RuntimeSpec;
+}
+
+/** What a spec says before defaults: every field optional, sections partial. */
+export type SpecInput = {
+  [K in Exclude<keyof ProcessSpec, SectionKey>]?: ProcessSpec[K];
+} & {
+  restart?: Partial<RestartSpec>;
+  stop?: Partial<StopSpec>;
+  logs?: Partial<LogsSpec>;
+  healthCheck?: Partial<HealthCheckSpec>;
+  resources?: ResourcesSpec;
+  runtime?: Partial<RuntimeSpec>;
+};
+export type SectionKey = 'restart' | 'stop' | 'logs' | 'healthCheck' | 'resources' | 'runtime';

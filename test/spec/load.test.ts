@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { loadSpecDirectory, loadSpecFile, loadSpecs } from '../../src/spec/index.js';
+import { withTempDir } from './support.js';
+
+describe('loading spec files', () => {
+  test('a YAML file with one spec takes its name from the file name', () =>
+    withTempDir(async (dir) => {
+      const file = join(dir, 'web.yaml');
+      await writeFile(
+        file,
+        ['command: /usr/bin/web', 'umask: 022', 'restart:', '  policy: no', '  delay: 250ms', 'stop:', '  grace_period_ms: 5000', ''].join('\n'),
+      );
+      const { specs, errors } = await loadSpecFile(file);
+      assert.deepEqual(errors, []);
+      assert.equal(specs.length, 1);
+      const [spec] = specs;
+      assert.equal(spec?.name, 'web');
+      assert.equal(spec?.umask, 0o022, 'a leading zero in YAML means octal here, not decimal 22');
+      assert.equal(spec?.restart.policy, 'no', 'YAML 1.2 keeps "no" a string');
+      assert.equal(spec?.restart.delayMs, 250);
+      assert.equal(spec?.stop.gracePeriodMs, 5000);
+    }));
+
+  test('a JSON file with { processes: [...] } loads each, and a bad entry does not stop the others', () =>
+    withTempDir(async (dir) => {
+      const file = join(dir, 'all.json');
+      const processes = [
+        { name: 'db', command: '/usr/bin/db' },
+        { name: 'api', command: '/usr/bin/api', restart: { policy: 'sometimes' } },
+        { name: 'web', command: '/usr/bin/web', after: ['db'] },
+        { name: 'db', command: '/usr/bin/db2' },
+      ];
+      await writeFile(file, JSON.stringify({ processes }));
+      const { specs, errors } = await loadSpecFile(file);
+      assert.deepEqual(specs.map((s) => s.name), ['db', 'web']);
+      assert.deepEqual(errors, [
+        {
+          file,
+          field: 'processes[1].restart.policy',
+          message: 'got "sometimes", expected one of no, always, on-failure, on-success',
+        },
+        { file, field: 'processes[3].name', message: 'name "db" is already used by processes[0]' },
+      ]);
+    }));
+
+  test('a YAML list of specs needs a name in each', () =>
+    withTempDir(async (dir) => {
+      const file = join(dir, 'list.yml');
+      await writeFile(file, '- name: a\n  command: /bin/a\n- command: /bin/b\n');
+      const { specs, errors } = await loadSpecFile(file);
+      assert.deepEqual(specs.map((s) => s.name), ['a']);
+      assert.deepEqual(errors.map((e) => e.field), ['[1].name']);
+    }));
+
+  test('syntax errors, empty files, unknown extensions and missing files are reported, not thrown', () =>
+    withTempDir(async (dir) => {
+      const cases: [string, string | undefined, RegExp][] = [
+        ['broken.yaml', 'command: [/bin/x\n', /^invalid YAML: /],
+        ['dup.yaml', 'command: /bin/x\ncommand: /bin/y\n', /^invalid YAML: Map keys must be unique/],
+        ['broken.json', '{"command": ', /^invalid JSON: /],
+        ['empty.yaml', '# nothing\n', /the file is empty/],
+        ['spec.toml', 'command = "/bin/x"', /unsupported file type ".toml"/],
+        ['missing.yaml', undefined, /^cannot read: .*ENOENT/],
+      ];
+      for (const [name, content, message] of cases) {
+        const file = join(dir, name);
+        if (content !== undefined) await writeFile(file, content);
+        const { specs, errors } = await loadSpecFile(file);
+        assert.deepEqual(specs, []);
+        assert.equal(errors.length, 1, name);
+        assert.equal(errors[0]?.file, file);
+        assert.match(errors[0]?.message ?? '', message);
+      }
+    }));
+});
+
+describe('loading a config directory', () => {
+  test('one process per file, alphabetical, and a bad file does not stop the others', () =>
+    withTempDir(async (dir) => {
+      await writeFile(join(dir, 'b-api.yaml'), 'command: /usr/bin/api\nrestart:\n  policy: sometimes\n');
+      await writeFile(join(dir, 'c-web.yml'), 'command: /usr/bin/web\nafter: [a-db]\n');
+      await writeFile(join(dir, 'a-db.json'), JSON.stringify({ command: '/usr/bin/db' }));
+      await writeFile(join(dir, 'd-named.yaml'), 'name: proxy\ncommand: /usr/bin/proxy\n');
+      await writeFile(join(dir, 'e-broken.yaml'), 'command: [\n');
+      await writeFile(join(dir, 'f-list.yaml'), '- name: x\n  command: /bin/x\n');
+      await writeFile(join(dir, 'g-dup.yaml'), 'name: a-db\ncommand: /bin/x\n');
+      await writeFile(join(dir, 'README.md'), '# not a spec\n');
+      await writeFile(join(dir, '.hidden.yaml'), 'command: /bin/hidden\n');
+      await mkdir(join(dir, 'sub.yaml'));
+
+      const { specs, errors } = await loadSpecDirectory(dir);
+      assert.deepEqual(specs.map((s) => s.name), ['a-db', 'c-web', 'proxy']);
+      assert.deepEqual(
+        errors.map((e) => [e.file, e.field, e.message.split(':')[0]]),
+        [
+          [join(dir, 'b-api.yaml'), 'restart.policy', 'got "sometimes", expected one of no, always, on-failure, on-success'],
+          [join(dir, 'e-broken.yaml'), undefined, 'invalid YAML'],
+          [join(dir, 'f-list.yaml'), undefined, 'a file in a config directory holds one process, not a list'],
+          [join(dir, 'g-dup.yaml'), 'name', `name "a-db" is already used by ${join(dir, 'a-db.json')}`],
+        ],
+      );
+    }));
+
+  test('a file name that is not a process name is reported as the name', () =>
+    withTempDir(async (dir) => {
+      await writeFile(join(dir, 'my app.yaml'), 'command: /bin/x\n');
+      const { errors } = await loadSpecDirectory(dir);
+      assert.deepEqual(
+        errors.map((e) => [e.field, e.message]),
+        [['name', 'got "my app", expected a process name matching ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$ (taken from the file name, as the spec has no name)']],
+      );
+    }));
+
+  test('loadSpecs reads a file or a directory', () =>
+    withTempDir(async (dir) => {
+      await writeFile(join(dir, 'one.yaml'), 'command: /bin/one\n');
+      assert.deepEqual((await loadSpecs(dir)).specs.map((s) => s.name), ['one']);
+      assert.deepEqual((await loadSpecs(join(dir, 'one.yaml'))).specs.map((s) => s.name), ['one']);
+    }));
+});

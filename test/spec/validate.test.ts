@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { RestartPolicy } from '../../src/machines/restart-policy.js';
+import { specDefaults, specToSnakeCase, validateSpec, type ProcessSpec } from '../../src/spec/index.js';
+import { minimal, violationOf } from './support.js';
+
+describe('validateSpec: defaults and normal form', () => {
+  test('a minimal spec gets every default', () => {
+    const spec = validateSpec(minimal);
+    const { healthCheck: _unused, ...rest } = structuredClone(specDefaults);
+    assert.deepEqual(spec, { name: 'web', command: '/bin/true', ...rest, runtime: { kind: 'exec' } });
+    assert.equal('healthCheck' in spec, false);
+  });
+
+  test('the defaults are the documented ones', () => {
+    assert.equal(specDefaults.type, 'simple');
+    assert.equal(specDefaults.autoStart, false);
+    assert.deepEqual(specDefaults.restart, {
+      policy: 'on-failure',
+      delayMs: 100,
+      maxDelayMs: 30_000,
+      startLimitBurst: 5,
+      startLimitIntervalMs: 10_000,
+      successExitCodes: [],
+      minUptimeMs: 1_000,
+    });
+    assert.deepEqual(specDefaults.stop, { signal: 'SIGTERM', gracePeriodMs: 10_000, killMode: 'process-group' });
+    assert.deepEqual(specDefaults.logs, { stdout: 'capture', stderr: 'capture', maxBytes: 10 * 1024 * 1024, maxFiles: 5 });
+    assert.deepEqual(specDefaults.runtime, { kind: 'exec', export: 'default' });
+  });
+
+  test('the defaults are frozen and never shared with a spec', () => {
+    assert.throws(() => (specDefaults.args as string[]).push('x'), TypeError);
+    const first = validateSpec(minimal);
+    first.args.push('changed');
+    first.restart.successExitCodes.push(3);
+    const second = validateSpec(minimal);
+    assert.deepEqual(second.args, []);
+    assert.deepEqual(second.restart.successExitCodes, []);
+  });
+
+  test('given fields override defaults, field by field within sections', () => {
+    const spec = validateSpec({ ...minimal, restart: { policy: 'always' }, stop: { kill_mode: 'control-group' } });
+    assert.deepEqual(spec.restart, { ...specDefaults.restart, policy: 'always', successExitCodes: [] });
+    assert.deepEqual(spec.stop, { ...specDefaults.stop, killMode: 'control-group' });
+  });
+
+  test('a health check gets probe defaults, and host or method only where its type uses them', () => {
+    const tcp = validateSpec({ ...minimal, health_check: { type: 'tcp', port: 8080 } }).healthCheck;
+    assert.deepEqual(tcp, {
+      type: 'tcp',
+      host: '127.0.0.1',
+      port: 8080,
+      intervalMs: 10_000,
+      timeoutMs: 1_000,
+      failureThreshold: 3,
+      successThreshold: 1,
+      startPeriodMs: 0,
+      restartAfter: 0,
+    });
+    const http = validateSpec({ ...minimal, health_check: { type: 'http', url: 'http://127.0.0.1:8080/healthz' } }).healthCheck;
+    assert.equal(http?.method, 'GET');
+    assert.equal(http?.host, undefined);
+  });
+
+  test('the restart delay cap follows a longer delay when no cap is given', () => {
+    assert.equal(validateSpec({ ...minimal, restart: { delay: '1m' } }).restart.maxDelayMs, 60_000);
+  });
+
+  test('a worker runtime needs no command: it is shown as its module', () => {
+    const spec = validateSpec({ name: 'w', runtime: { kind: 'worker', module: '/srv/job.js', export: 'run' } });
+    assert.equal(spec.command, '/srv/job.js');
+    assert.deepEqual(spec.runtime, { kind: 'worker', module: '/srv/job.js', export: 'run' });
+  });
+
+  test('the restart section is a RestartPolicy the chart takes as it is', () => {
+    const policy: RestartPolicy = validateSpec(minimal).restart;
+    assert.equal(policy.policy, 'on-failure');
+  });
+
+  test('the options name the spec and its source in the error', () => {
+    assert.throws(() => validateSpec({ ...minimal, type: 'forking' }, { source: '/etc/statevisor/web.yaml' }), {
+      message: /^invalid process spec "web" in \/etc\/statevisor\/web\.yaml: type: got "forking", expected one of simple, oneshot$/,
+    });
+    assert.equal(validateSpec({ command: '/bin/true' }, { defaultName: 'from-file' }).name, 'from-file');
+  });
+});
+
+describe('validateSpec: snake_case, camelCase and durations', () => {
+  const full = {
+    name: 'api',
+    description: 'the API',
+    labels: { tier: 'web', 'app.kubernetes.io/part-of': 'shop', version: 2 },
+    command: '/usr/bin/api',
+    args: ['--port', 8080],
+    env: { PORT: 8080, DEBUG: true, EMPTY: '' },
+    env_files: ['/etc/api.env', '-/etc/api.local.env'],
+    working_dir: '/srv/api',
+    user: 'www-data',
+    group: 33,
+    umask: '027',
+    type: 'simple',
+    auto_start: true,
+    restart: {
+      policy: 'always',
+      delay: '250ms',
+      max_delay: '1m',
+      start_limit_burst: 3,
+      start_limit_interval: '30s',
+      success_exit_codes: [0, 143],
+      min_uptime: '2s',
+    },
+    stop: { signal: 'INT', grace_period: '5s', kill_mode: 'mixed' },
+    start_timeout: '1m',
+    logs: { stdout: '/var/log/api.out', stderr: 'null', max_bytes: 1024, max_files: 2 },
+    health_check: {
+      type: 'http',
+      url: 'http://127.0.0.1:8080/healthz',
+      method: 'HEAD',
+      expected_status: 204,
+      interval: '5s',
+      timeout: '500ms',
+      failure_threshold: 2,
+      success_threshold: 2,
+      start_period: '10s',
+      restart_after: 3,
+    },
+    resources: { cpu_millis: 500, memory_bytes: 268_435_456, pids: 64 },
+    after: ['db'],
+    before: ['proxy'],
+    requires: ['db'],
+    wants: ['cache', 'cache'],
+    binds_to: ['db'],
+    conflicts: ['api-old'],
+    exec_start_pre: [['/usr/bin/migrate', '--up']],
+    exec_start_post: [],
+    exec_stop_post: [['/bin/rm', '-f', '/run/api/lock']],
+    pidfile: '/run/api.pid',
+    condition_path_exists: '/etc/api.conf',
+    runtime_directory: 'api',
+    runtime: { kind: 'exec' },
+  };
+
+  const expected: ProcessSpec = {
+    name: 'api',
+    description: 'the API',
+    labels: { tier: 'web', 'app.kubernetes.io/part-of': 'shop', version: '2' },
+    command: '/usr/bin/api',
+    args: ['--port', '8080'],
+    env: { PORT: '8080', DEBUG: 'true', EMPTY: '' },
+    envFiles: ['/etc/api.env', '-/etc/api.local.env'],
+    workingDir: '/srv/api',
+    user: 'www-data',
+    group: 33,
+    umask: 0o027,
+    type: 'simple',
+    autoStart: true,
+    restart: {
+      policy: 'always',
+      delayMs: 250,
+      maxDelayMs: 60_000,
+      startLimitBurst: 3,
+      startLimitIntervalMs: 30_000,
+      successExitCodes: [0, 143],
+      minUptimeMs: 2_000,
+    },
+    stop: { signal: 'SIGINT', gracePeriodMs: 5_000, killMode: 'mixed' },
+    startTimeoutMs: 60_000,
+    logs: { stdout: '/var/log/api.out', stderr: 'null', maxBytes: 1024, maxFiles: 2 },
+    healthCheck: {
+      type: 'http',
+      url: 'http://127.0.0.1:8080/healthz',
+      method: 'HEAD',
+      expectedStatus: 204,
+      intervalMs: 5_000,
+      timeoutMs: 500,
+      failureThreshold: 2,
+      successThreshold: 2,
+      startPeriodMs: 10_000,
+      restartAfter: 3,
+    },
+    resources: { cpuMillis: 500, memoryBytes: 268_435_456, pids: 64 },
+    after: ['db'],
+    before: ['proxy'],
+    requires: ['db'],
+    wants: ['cache'],
+    bindsTo: ['db'],
+    conflicts: ['api-old'],
+    execStartPre: [['/usr/bin/migrate', '--up']],
+    execStartPost: [],
+    execStopPost: [['/bin/rm', '-f', '/run/api/lock']],
+    pidfile: '/run/api.pid',
+    conditionPathExists: ['/etc/api.conf'],
+    runtimeDirectory: 'api',
+    runtime: { kind: 'exec' },
+  };
+
+  test('a snake_case spec with duration strings is normalized', () => {
+    assert.deepEqual(validateSpec(full), expected);
+  });
+
+  test('the normalized camelCase spec reads back as itself', () => {
+    assert.deepEqual(validateSpec(expected), expected);
+  });
+
+  test('the snake_case form with _ms integers reads back as the same spec', () => {
+    const snake = specToSnakeCase(expected);
+    assert.equal((snake.stop as Record<string, unknown>).grace_period_ms, 5_000);
+    assert.deepEqual(snake.labels, expected.labels, 'map keys are data and keep their spelling');
+    assert.deepEqual(validateSpec(snake), expected);
+  });
+
+  test('durations are accepted as _ms integers, plain-name strings or plain-name numbers', () => {
+    const forms = [
+      { grace_period_ms: 5000 },
+      { grace_period_ms: '5000' },
+      { gracePeriodMs: 5000 },
+      { grace_period: '5s' },
+      { gracePeriod: '5000ms' },
+      { grace_period: 5000 },
+    ];
+    for (const stop of forms) {
+      assert.equal(validateSpec({ ...minimal, stop }).stop.gracePeriodMs, 5000, JSON.stringify(stop));
+    }
+  });
+
+  test('a _ms field takes milliseconds only, not a duration string', () => {
+    const violation = violationOf(() => validateSpec({ ...minimal, stop: { grace_period_ms: '5s' } }));
+    assert.deepEqual(violation, { field: 'stop.grace_period_ms', value: '5s', expected: 'an integer number of milliseconds' });
+  });
+
+  test('camelCase and snake_case may be mixed, but one field is given once', () => {
+    assert.equal(validateSpec({ ...minimal, autoStart: true, start_timeout: '1s' }).autoStart, true);
+    const violation = violationOf(() => validateSpec({ ...minimal, autoStart: true, auto_start: false }));
+    assert.equal(violation.field, 'auto_start');
+    assert.equal(violation.expected, 'only one of autoStart and auto_start (the same field)');
+  });
+
+  test('umask is read as octal from a string and as itself from a number', () => {
+    assert.equal(validateSpec({ ...minimal, umask: '022' }).umask, 0o022);
+    assert.equal(validateSpec({ ...minimal, umask: '0o077' }).umask, 0o077);
+    assert.equal(validateSpec({ ...minimal, umask: 18 }).umask, 0o022);
+  });
+
+  test('64-bit integers may come as decimal strings, as proto3 JSON sends them', () => {
+    assert.equal(validateSpec({ ...minimal, resources: { memory_bytes: '1073741824' } }).resources.memoryBytes, 2 ** 30);
+  });
+
+  test('null means not given', () => {
+    assert.deepEqual(validateSpec({ ...minimal, args: null, restart: { policy: null } }), validateSpec(minimal));
+  });
+
+  test('a "__proto__" env key is kept as data and does not touch the prototype', () => {
+    const input = JSON.parse('{"name":"web","command":"/bin/true","env":{"__proto__":"x","A":"1"}}') as unknown;
+    const spec = validateSpec(input);
+    assert.equal(Object.getPrototypeOf(spec.env), Object.prototype);
+    assert.deepEqual(Object.keys(spec.env), ['__proto__', 'A']);
+  });
+});

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { StatevisorError } from '../../src/errors.js';
+import { SpecValidationError, validateSpec } from '../../src/spec/index.js';
+import { minimal, violationOf, violationsOf } from './support.js';
+
+describe('violations name their field path and value', () => {
+  // [what is given on top of a minimal spec, the field path, the offending value, what was expected]
+  const cases: [string, Record<string, unknown>, string, unknown, RegExp][] = [
+    ['a name that is a path', { name: '../etc' }, 'name', '../etc', /process name matching/],
+    ['a name too long', { name: 'a'.repeat(64) }, 'name', 'a'.repeat(64), /process name/],
+    ['an empty name', { name: '' }, 'name', '', /process name/],
+    ['no name', { name: undefined }, 'name', undefined, /process name/],
+    ['no command', { command: undefined }, 'command', undefined, /non-empty string/],
+    ['an empty command', { command: '' }, 'command', '', /non-empty string/],
+    ['a command with NUL', { command: '/bin/x\0y' }, 'command', '/bin/x\0y', /without NUL/],
+    ['a command that is not a string', { command: ['/bin/ls'] }, 'command', ['/bin/ls'], /non-empty string/],
+    ['an argument that is an object', { args: ['ok', {}] }, 'args[1]', {}, /a string/],
+    ['args that are not a list', { args: '-v' }, 'args', '-v', /a list/],
+    ['an env key that is not a name', { env: { '1BAD': 'x' } }, 'env["1BAD"]', '1BAD', /environment variable name/],
+    ['an env value that is a map', { env: { GOOD: { a: 1 } } }, 'env.GOOD', { a: 1 }, /a string/],
+    ['a relative env file', { env_files: ['api.env'] }, 'env_files[0]', 'api.env', /absolute path, optionally preceded by "-"/],
+    ['a relative working dir', { working_dir: 'srv' }, 'working_dir', 'srv', /absolute path/],
+    ['a relative pidfile', { pidfile: 'api.pid' }, 'pidfile', 'api.pid', /absolute path/],
+    ['a relative log file', { logs: { stdout: 'out.log' } }, 'logs.stdout', 'out.log', /capture, null, inherit or an absolute path/],
+    ['a negative max_files', { logs: { max_files: -1 } }, 'logs.max_files', -1, /integer from 0 to 1000/],
+    ['a umask that is not octal', { umask: '099' }, 'umask', '099', /octal string/],
+    ['a umask too large', { umask: 0o1000 }, 'umask', 0o1000, /0o777/],
+    ['a user with a space', { user: 'www data' }, 'user', 'www data', /user or group name/],
+    ['an unknown type', { type: 'forking' }, 'type', 'forking', /^one of simple, oneshot$/],
+    ['a string for a boolean', { auto_start: 'yes' }, 'auto_start', 'yes', /true or false/],
+    ['an unknown restart policy', { restart: { policy: 'sometimes' } }, 'restart.policy', 'sometimes', /^one of no, always, on-failure, on-success$/],
+    ['a duration with an unknown unit', { restart: { delay: '5x' } }, 'restart.delay', '5x', /duration such as/],
+    ['a negative duration', { restart: { delay_ms: -5 } }, 'restart.delay_ms', -5, /not negative/],
+    ['a duration over the timer limit', { stop: { grace_period: '800h' } }, 'stop.grace_period', '800h', /at most 2147483647 ms/],
+    ['NaN for a duration', { start_timeout: Number.NaN }, 'start_timeout', Number.NaN, /integer number of milliseconds/],
+    ['a negative integer', { restart: { start_limit_burst: -1 } }, 'restart.start_limit_burst', -1, /integer from 0/],
+    ['an exit code over 255', { restart: { success_exit_codes: [0, 256] } }, 'restart.success_exit_codes[1]', 256, /integer from 0 to 255/],
+    ['a restart section that is a string', { restart: 'always' }, 'restart', 'always', /an object/],
+    ['max_delay below delay', { restart: { delay: '10s', max_delay: '1s' } }, 'restart.max_delay', 1000, /at least restart.delay/],
+    ['a oneshot that always restarts', { type: 'oneshot', restart: { policy: 'always' } }, 'restart.policy', 'always', /oneshot/],
+    ['an unknown signal', { stop: { signal: 'SIGFOO' } }, 'stop.signal', 'SIGFOO', /signal name/],
+    ['an unknown kill mode', { stop: { kill_mode: 'all' } }, 'stop.kill_mode', 'all', /^one of control-group, process-group, process, mixed$/],
+    ['a port out of range', { health_check: { type: 'tcp', port: 70000 } }, 'health_check.port', 70000, /integer from 1 to 65535/],
+    ['a port zero', { health_check: { type: 'grpc', port: 0 } }, 'health_check.port', 0, /integer from 1 to 65535/],
+    ['an http check without url', { health_check: { type: 'http' } }, 'health_check.url', undefined, /http checks need it/],
+    ['a tcp check without port', { health_check: { type: 'tcp' } }, 'health_check.port', undefined, /tcp checks need it/],
+    ['an exec check without command', { health_check: { type: 'exec' } }, 'health_check.command', undefined, /exec checks need it/],
+    ['a grpc check without port', { health_check: { type: 'grpc' } }, 'health_check.port', undefined, /grpc checks need it/],
+    ['a health check without type', { health_check: { port: 80 } }, 'health_check.type', undefined, /one of http, tcp, exec, grpc/],
+    ['an unknown health check type', { health_check: { type: 'udp', port: 53 } }, 'health_check.type', 'udp', /one of http, tcp, exec, grpc/],
+    ['a url that is not http', { health_check: { type: 'http', url: 'ftp://host/' } }, 'health_check.url', 'ftp://host/', /http:\/\/ or https:\/\//],
+    ['a url on a tcp check', { health_check: { type: 'tcp', port: 80, url: 'http://x/' } }, 'health_check.url', 'http://x/', /tcp checks do not use it/],
+    ['a zero failure threshold', { health_check: { type: 'tcp', port: 80, failure_threshold: 0 } }, 'health_check.failure_threshold', 0, /integer from 1/],
+    ['a tiny memory limit', { resources: { memory_bytes: 10 } }, 'resources.memory_bytes', 10, /at least 1048576/],
+    ['zero cpu', { resources: { cpu_millis: 0 } }, 'resources.cpu_millis', 0, /integer from 1/],
+    ['a dependency on itself', { after: ['db', 'web'] }, 'after[1]', 'web', /another process/],
+    ['a dependency that is not a name', { requires: ['../db'] }, 'requires[0]', '../db', /process name/],
+    ['a conflict that is also required', { requires: ['db'], conflicts: ['db'] }, 'conflicts[0]', 'db', /not also in requires/],
+    ['after and before the same process', { after: ['db'], before: ['db'] }, 'before[0]', 'db', /cycle/],
+    ['an empty hook command line', { exec_start_pre: [['/bin/x'], []] }, 'exec_start_pre[1]', [], /non-empty list/],
+    ['a hook argument that is a map', { exec_stop_post: [['/bin/x', {}]] }, 'exec_stop_post[0][1]', {}, /a non-empty string/],
+    ['a relative condition path', { condition_path_exists: 'etc/x' }, 'condition_path_exists', 'etc/x', /absolute path, optionally preceded by "!"/],
+    ['a runtime directory that escapes', { runtime_directory: '../etc' }, 'runtime_directory', '../etc', /without "\.\." segments/],
+    ['an absolute runtime directory', { runtime_directory: '/etc' }, 'runtime_directory', '/etc', /relative path/],
+    ['a worker without module', { runtime: { kind: 'worker' } }, 'runtime.module', undefined, /worker runtime needs it/],
+    ['a module on an exec runtime', { runtime: { module: '/m.js' } }, 'runtime.module', '/m.js', /for worker/],
+    ['an unknown runtime kind', { runtime: { kind: 'wasm' } }, 'runtime.kind', 'wasm', /^one of exec, worker$/],
+    ['a label key with a space', { labels: { 'my key': 'x' } }, 'labels["my key"]', 'my key', /letters, digits/],
+    ['a label value too long', { labels: { tier: 'x'.repeat(257) } }, 'labels.tier', 'x'.repeat(257).slice(0, 64) + '... (257 characters)', /at most 256/],
+    ['a spec that is not an object', {}, '', 'not a spec', /an object/],
+  ];
+
+  for (const [what, given, field, value, expected] of cases) {
+    test(`${what}: ${field || 'the spec itself'}`, () => {
+      const input = field === '' ? 'not a spec' : { ...minimal, ...given };
+      const violation = violationOf(() => validateSpec(input));
+      assert.equal(violation.field, field);
+      assert.deepEqual(violation.value, value);
+      assert.match(violation.expected, expected);
+    });
+  }
+});
+
+describe('violations are collected and reported together', () => {
+  test('every violation is collected, not only the first', () => {
+    const violations = violationsOf(() =>
+      validateSpec({
+        name: 'bad name',
+        command: '',
+        restart: { policy: 'sometimes', delay: '-1s' },
+        stop: { signal: 'NOPE' },
+        health_check: { type: 'tcp', port: 0 },
+        args: ['ok', {}, 'ok', []],
+      }),
+    );
+    assert.deepEqual(
+      violations.map((v) => v.field),
+      ['name', 'command', 'restart.policy', 'restart.delay', 'stop.signal', 'health_check.port', 'args[1]', 'args[3]'],
+    );
+  });
+
+  test('the error is a StatevisorError whose message lists each violation', () => {
+    let error: unknown;
+    try {
+      validateSpec({ ...minimal, restart: { policy: 'sometimes' }, stop: { kill_mode: 'all' } });
+    } catch (caught) {
+      error = caught;
+    }
+    assert.ok(error instanceof SpecValidationError);
+    assert.ok(error instanceof StatevisorError);
+    assert.equal(error.code, 'E_SPEC_INVALID');
+    assert.equal(
+      error.message,
+      'invalid process spec "web": restart.policy: got "sometimes", expected one of no, always, on-failure, on-success; ' +
+        'stop.kill_mode: got "all", expected one of control-group, process-group, process, mixed',
+    );
+  });
+
+  test('unknown keys are named, with the nearest known name or the new one', () => {
+    const violations = violationsOf(() =>
+      validateSpec({ ...minimal, comand: '/bin/x', cwd: '/srv', grace_period: '5s', restart: { polcy: 'no' }, banana: 1 }),
+    );
+    assert.deepEqual(
+      violations.map((v) => [v.field, v.value, v.expected]),
+      [
+        ['comand', '/bin/x', 'no field of this name (did you mean command?)'],
+        ['cwd', '/srv', 'no field of this name (use working_dir)'],
+        ['grace_period', '5s', 'no field of this name here (use stop.grace_period)'],
+        ['restart.polcy', 'no', 'no field of this name (did you mean policy?)'],
+        ['banana', 1, 'no field of this name'],
+      ],
+    );
+  });
+
+  test('huge strings are rejected, and cut down in the violation and the message', () => {
+    const huge = 'x'.repeat(1_000_000);
+    const violations = violationsOf(() =>
+      validateSpec({ ...minimal, command: huge, description: huge, env: { BIG: huge }, working_dir: `/${huge}` }),
+    );
+    assert.deepEqual(
+      violations.map((v) => v.field),
+      ['command', 'description', 'env.BIG', 'working_dir'],
+    );
+    for (const violation of violations) {
+      assert.match(violation.expected, /of at most \d+ characters/);
+      assert.ok(typeof violation.value === 'string' && violation.value.length < 100, 'the value is cut down');
+    }
+    assert.throws(() => validateSpec({ ...minimal, command: huge }), (error: Error) => error.message.length < 300);
+  });
+
+  test('huge lists and maps are rejected without reading every item', () => {
+    const violations = violationsOf(() =>
+      validateSpec({
+        ...minimal,
+        args: Array.from({ length: 5000 }, () => 'a'),
+        env: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`K${i}`, 'v'])),
+      }),
+    );
+    assert.deepEqual(violations, [
+      { field: 'args', value: '(an array of 5000 items)', expected: 'a list of at most 4096 items' },
+      { field: 'env', value: '(an object with 5000 fields)', expected: 'at most 4096 entries' },
+    ]);
+  });
+
+  test('a flood of violations keeps the first hundred and counts the rest', () => {
+    const flood = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`unknown${i}`, i]));
+    let error: unknown;
+    try {
+      validateSpec({ ...minimal, ...flood });
+    } catch (caught) {
+      error = caught;
+    }
+    assert.ok(error instanceof SpecValidationError);
+    assert.equal(error.violations.length, 100);
+    assert.match(error.message, /; and 230 more$/);
+  });
+});
