@@ -6,10 +6,15 @@ export const errorCodes = [
   'E_NOT_FOUND',
   'E_ALREADY_EXISTS',
   'E_SPEC_INVALID',
+  'E_INVALID_ARGUMENT',
   'E_INVALID_STATE',
   'E_UNAVAILABLE',
+  'E_UNAUTHENTICATED',
+  'E_UNIMPLEMENTED',
   'E_SHUTDOWN_DEADLINE',
+  'E_START_FAILED',
   'E_CANCELLED',
+  'E_INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -25,6 +25,15 @@ export interface WorkloadExit {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly at: number;
+  /** Set when the workload never ran: the OS error of a failed start. */
+  readonly error?: string;
+}
+
+/** Settings of a process that can change while it lives (hot updates). */
+export interface ProcessSettings {
+  readonly restart?: Partial<RestartPolicy>;
+  readonly defaultGracePeriodSecs?: number;
+  readonly resyncIntervalMs?: number;
 }
 
 /** Commands (imperative) and facts (past tense) a process actor accepts. */
@@ -32,6 +41,7 @@ export type ProcessEvent =
   | { type: 'update'; updateType: UpdateType; config?: unknown }
   | { type: 'terminate'; config?: unknown; gracePeriodSecs?: number; reason?: TerminationReason }
   | { type: 'start'; config?: unknown }
+  | { type: 'reconfigure'; settings: ProcessSettings }
   | ({ type: 'workload.exited' } & WorkloadExit);
 
 export interface SyncInput {

@@ -69,6 +69,11 @@ export function isCancellation(error: unknown): boolean {
   return name === 'AbortError' || code === 'ABORT_ERR' || code === 'E_CANCELLED';
 }
 
+/** The workload could not be started (a missing binary, a bad user): a failed run, not a retry. */
+export function isStartFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'E_START_FAILED';
+}
+
 function clampGrace(secs: number | undefined, fallback: number): number {
   if (secs === undefined || !Number.isFinite(secs)) return Math.max(minGracePeriodSecs, fallback);
   return Math.max(minGracePeriodSecs, secs);
@@ -142,6 +147,7 @@ export const processMachine = setup({
     isTerminal: ({ event }) => outputOf<SyncOutput>(event).terminal,
     hasPending: ({ context }) => context.pending !== undefined,
     wasCancelled: ({ event }) => isCancellation(errorOf(event)),
+    isStartFailure: ({ event }) => isStartFailure(errorOf(event)),
     shortensGrace: ({ context, event }) =>
       event.type === 'terminate' &&
       event.gracePeriodSecs !== undefined &&
@@ -234,6 +240,30 @@ export const processMachine = setup({
         seed,
       };
     }),
+    recordStartFailure: assign(({ context, event }) => {
+      const error = errorOf(event);
+      const stamped = (error as { at?: unknown }).at;
+      const at = typeof stamped === 'number' ? stamped : (context.lastSyncAt ?? 0);
+      const message = errorMessage(error);
+      return {
+        termination: context.termination ?? ('exited' as const),
+        exit: { exitCode: null, signal: null, at, error: message },
+        lastError: message,
+        errorCount: context.errorCount + 1,
+        startedAt: at,
+        recentStarts: [...pruneStarts(context.recentStarts, at, context.restart), at],
+      };
+    }),
+    reconfigure: assign(({ context, event }) => {
+      if (event.type !== 'reconfigure') return {};
+      const { restart, defaultGracePeriodSecs, resyncIntervalMs } = event.settings;
+      const grace = defaultGracePeriodSecs === undefined ? undefined : clampGrace(defaultGracePeriodSecs, defaultGracePeriodSecs);
+      return {
+        restart: restart === undefined ? context.restart : { ...context.restart, ...restart },
+        defaultGracePeriodSecs: grace ?? context.defaultGracePeriodSecs,
+        resyncIntervalMs: resyncIntervalMs ?? context.resyncIntervalMs,
+      };
+    }),
     scheduleFastRetry: assign(({ context }) => ({ retryDelayMs: context.cancelledRetryMs })),
     decide: assign(({ context, event }) => {
       const { at } = outputOf<HookOutput>(event);
@@ -246,6 +276,7 @@ export const processMachine = setup({
               exitCode: context.exit.exitCode,
               signal: context.exit.signal,
               uptimeMs: context.exit.at - (context.startedAt ?? context.exit.at),
+              ...(context.exit.error !== undefined && { error: context.exit.error }),
             };
       const decision = decideRestart(
         ending,
@@ -264,6 +295,10 @@ export const processMachine = setup({
   id: 'process',
   context: ({ input }) => initialProcessContext(input),
   initial: 'starting',
+  on: {
+    // Hot settings apply in every state; the next decision or delay that reads them sees them.
+    reconfigure: { actions: 'reconfigure' },
+  },
   states: {
     starting: {
       entry: [
@@ -274,6 +309,7 @@ export const processMachine = setup({
       on: {
         update: { actions: 'rememberUpdate' },
         terminate: { target: 'terminating', actions: 'requestTermination' },
+        'workload.exited': { target: 'terminating', actions: 'recordExit' },
       },
       states: {
         queued: {
@@ -292,6 +328,7 @@ export const processMachine = setup({
               { target: '#process.syncing', actions: 'recordSync' },
             ],
             onError: [
+              { guard: 'isStartFailure', target: '#process.terminated', actions: 'recordStartFailure' },
               { guard: 'wasCancelled', target: 'retrying', actions: 'scheduleFastRetry' },
               { target: 'retrying', actions: 'scheduleRetry' },
             ],

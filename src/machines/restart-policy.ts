@@ -43,6 +43,8 @@ export type RunEnding =
       readonly exitCode: number | null;
       readonly signal: string | null;
       readonly uptimeMs: number;
+      /** The OS error when the workload could not be started at all. */
+      readonly error?: string;
     };
 
 export type RunOutcome = 'stopped' | 'exited' | 'failed';
@@ -72,13 +74,14 @@ export type RestartDecision =
 
 export function isSuccessfulEnding(ending: RunEnding, policy: RestartPolicy): boolean {
   if (ending.kind === 'stopped') return true;
-  if (ending.signal !== null) return false;
+  if (ending.error !== undefined || ending.signal !== null) return false;
   if (ending.uptimeMs < policy.minUptimeMs) return false;
   return ending.exitCode === 0 || policy.successExitCodes.includes(ending.exitCode ?? -1);
 }
 
 function describeEnding(ending: RunEnding, policy: RestartPolicy): string {
   if (ending.kind === 'stopped') return 'stopped on request';
+  if (ending.error !== undefined) return `failed to start: ${ending.error}`;
   if (ending.signal !== null) return `killed by ${ending.signal}`;
   if (ending.uptimeMs < policy.minUptimeMs) {
     return `exited with code ${ending.exitCode} after ${ending.uptimeMs} ms, before min_uptime ${policy.minUptimeMs} ms`;

@@ -2,8 +2,8 @@
  * The supervisor chart: the root actor that owns one process actor per id.
  *
  *   running       routes `process.update` to the process actor with that id, spawning it on the
- *                 first create/update/sync (systemId = process id; an update for an unknown id
- *                 that is a terminate spawns nothing). `processes.syncKnown` terminates the
+ *                 first create/update/sync or start (systemId = process id; a terminate, an
+ *                 exit or a reconfigure for an unknown id spawns nothing). `processes.syncKnown` terminates the
  *                 actors whose ids are no longer known (orphans) and purges the finished ones.
  *                 `process.purge` forgets one process at once (its hooks are cancelled).
  *   shuttingDown  every process gets a terminate whose grace period fits inside the deadline;
@@ -88,7 +88,8 @@ export const supervisorMachine = setup({
         enqueue.sendTo(id, update);
         return;
       }
-      if (update.type === 'terminate' || update.type === 'workload.exited') return;
+      // Only a create/update/sync or a start brings a process actor into being.
+      if (update.type !== 'update' && update.type !== 'start') return;
       const seed = nextSeed(context.seed);
       enqueue.assign({ seed, phases: { ...context.phases, [id]: 'starting' } });
       enqueue.spawnChild('process', {

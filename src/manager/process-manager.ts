@@ -4,10 +4,10 @@
  * metrics are recorded — in one place, from the facts the charts report.
  */
 import { performance } from 'node:perf_hooks';
-import { createActor, toPromise, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { createActor, toPromise, type Actor, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { processMachine } from '../machines/process.machine.js';
 import { supervisorMachine, type ProcessDefaults, type SupervisorEmitted } from '../machines/supervisor.machine.js';
-import type { Phase, ProcessEvent } from '../machines/process-types.js';
+import type { Phase, ProcessEvent, ProcessSettings, WorkloadExit } from '../machines/process-types.js';
 import type { RestartPolicy } from '../machines/restart-policy.js';
 import { ShutdownDeadlineError } from '../errors.js';
 import { syncerHooks } from '../runtime/syncer-hooks.js';
@@ -44,15 +44,26 @@ export interface ShutdownOptions {
 }
 
 type SupervisorLogic = ReturnType<typeof createSupervisorMachine>;
+export type ProcessSnapshot = SnapshotFrom<typeof processMachine>;
 
 export interface ProcessManager<Config = unknown> {
   /** Submit an update; it is routed to the process's actor (created on first sight). */
   updateProcess(update: ProcessUpdate<Config>): void;
   getProcessStatus(id: string): ProcessStatus | undefined;
+  /** The process actor's whole snapshot (state value, context), for views richer than the status. */
+  getProcessSnapshot(id: string): ProcessSnapshot | undefined;
   /** The process has left terminating (cleanup running, waiting to restart, or finished). */
   isProcessTerminated(id: string): boolean;
   isProcessFinished(id: string): boolean;
   health(): HealthReport;
+  /** Begin a new run of a finished process (with a new config, if given). False if it is not finished. */
+  startProcess(id: string, config?: Config): boolean;
+  /** Apply hot settings to a live process. */
+  reconfigureProcess(id: string, settings: ProcessSettings): void;
+  /** The workload of `id` ended by itself: its chart terminates, cleans up and decides on a restart. */
+  reportWorkloadExit(id: string, exit: WorkloadExit): void;
+  /** Forget a process at once, cancelling any hook it runs; its pending terminates complete with false. */
+  purgeProcess(id: string): void;
   /**
    * Tell the manager which ids should exist. Others are terminated (orphans) or, once finished,
    * forgotten. Returns the phase of every process still known afterwards.
@@ -220,11 +231,41 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
         logger.warn({ process: id, update: update.type }, 'update ignored: shutting down');
         return;
       }
+      const settings = update.settings;
+      if (settings !== undefined && processSnapshot(id) !== undefined) {
+        actor.send({ type: 'process.update', id, update: { type: 'reconfigure', settings } });
+      }
       actor.send({
         type: 'process.update',
         id,
         update: { type: 'update', updateType: update.type, ...(update.config !== undefined && { config: update.config }) },
+        ...(settings !== undefined && { overrides: settings }),
       });
+    },
+
+    startProcess(id, config) {
+      if (shuttingDown) return false;
+      const snapshot = processSnapshot(id);
+      if (snapshot !== undefined && phaseOf(snapshot) !== 'finished') return false;
+      actor.send({ type: 'process.update', id, update: { type: 'start', ...(config !== undefined && { config }) } });
+      return true;
+    },
+
+    reconfigureProcess(id, settings) {
+      actor.send({ type: 'process.update', id, update: { type: 'reconfigure', settings } });
+    },
+
+    reportWorkloadExit(id, exit) {
+      actor.send({ type: 'process.update', id, update: { type: 'workload.exited', ...exit } });
+    },
+
+    purgeProcess(id) {
+      actor.send({ type: 'process.purge', id });
+      forget(id);
+    },
+
+    getProcessSnapshot(id) {
+      return actor.getSnapshot().children[id]?.getSnapshot() as ProcessSnapshot | undefined;
     },
 
     getProcessStatus(id) {

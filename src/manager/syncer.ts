@@ -4,7 +4,7 @@
  * Every hook receives an AbortSignal that fires when the chart abandons the call (a terminate
  * cancelling a sync, a shorter grace period re-running the terminating hook, shutdown).
  */
-import type { Phase, TerminationReason, UpdateType } from '../machines/process-types.js';
+import type { Phase, ProcessSettings, TerminationReason, UpdateType } from '../machines/process-types.js';
 
 export interface SyncProcessContext {
   readonly signal: AbortSignal;
@@ -80,7 +80,13 @@ export interface TerminationResult {
 }
 
 export type ProcessUpdate<Config = unknown> =
-  | { readonly id: string; readonly type: 'create' | 'update' | 'sync'; readonly config?: Config }
+  | {
+      readonly id: string;
+      readonly type: 'create' | 'update' | 'sync';
+      readonly config?: Config;
+      /** Per-process restart policy, grace period and resync interval; on create they seed the actor. */
+      readonly settings?: ProcessSettings;
+    }
   | {
       readonly id: string;
       readonly type: 'terminate';

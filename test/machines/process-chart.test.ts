@@ -118,3 +118,59 @@ test('a workload that exits by itself goes through terminating and terminated to
   assert.match(actor.getSnapshot().context.decision?.reason ?? '', /exited with code 2; restart policy 'no'/);
   actor.stop();
 });
+
+test('a start failure ends the run as failed with the OS error, and follows the restart policy', async () => {
+  const clock = new SimulatedClock();
+  let attempts = 0;
+  const machine = processMachine.provide({
+    actors: {
+      syncProcess: fromPromise<SyncOutput, SyncInput>(async () => {
+        attempts += 1;
+        throw Object.assign(new Error("spawn /no/such/binary ENOENT"), { code: 'E_START_FAILED', at: clock.now() });
+      }),
+      syncTerminatingProcess: fromPromise(async () => ({ at: clock.now() })),
+      syncTerminatedProcess: fromPromise(async () => ({ at: clock.now() })),
+    },
+  });
+  const actor = createActor(machine, {
+    clock,
+    input: { id: 'missing', restart: { policy: 'on-failure', delayMs: 100, startLimitBurst: 3, startLimitIntervalMs: 60_000 } },
+  });
+  actor.start();
+  clock.increment(0);
+  await flush();
+  for (let i = 0; i < 5; i += 1) {
+    clock.increment(1_000);
+    await flush();
+  }
+  const { context, value } = actor.getSnapshot();
+  assert.equal(value, 'finished');
+  assert.equal(attempts, 3, 'the start limit stopped the retries');
+  assert.equal(context.outcome, 'failed');
+  assert.equal(context.lastError, 'spawn /no/such/binary ENOENT');
+  assert.match(context.decision?.reason ?? '', /failed to start: spawn \/no\/such\/binary ENOENT; start limit reached/);
+  actor.stop();
+});
+
+test('reconfigure changes the restart policy of a live process for its next decision', async () => {
+  const clock = new SimulatedClock();
+  const machine = processMachine.provide({
+    actors: {
+      syncProcess: fromPromise<SyncOutput, SyncInput>(async () => ({ terminal: false, at: clock.now() })),
+      syncTerminatingProcess: fromPromise(async () => ({ at: clock.now() })),
+      syncTerminatedProcess: fromPromise(async () => ({ at: clock.now() })),
+    },
+  });
+  const actor = createActor(machine, { clock, input: { id: 'hot', restart: { policy: 'no' } } });
+  actor.start();
+  clock.increment(0);
+  await flush();
+  actor.send({ type: 'reconfigure', settings: { restart: { policy: 'always', delayMs: 0 }, defaultGracePeriodSecs: 7 } });
+  actor.send({ type: 'workload.exited', exitCode: 1, signal: null, at: clock.now() });
+  await flush();
+  const { context, value } = actor.getSnapshot();
+  assert.deepEqual(value, { syncing: 'idle' }, 'restarted at once under the new policy');
+  assert.equal(context.restartCount, 1);
+  assert.equal(context.defaultGracePeriodSecs, 7);
+  actor.stop();
+});

@@ -1,0 +1,12 @@
+// Original file: proto/statevisor/v1/process_manager.proto
+
+
+export interface GetMachineDefinitionRequest {
+  'kind'?: (string);
+  'name_or_id'?: (string);
+}
+
+export interface GetMachineDefinitionRequest__Output {
+  'kind': (string);
+  'name_or_id': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/statevisor/v1/process_manager.proto
+
+
+export interface GetMachineDefinitionResponse {
+  'definition_json'?: (string);
+}
+
+export interface GetMachineDefinitionResponse__Output {
+  'definition_json': (string);
+}

@@ -1,0 +1,30 @@
+// Original file: proto/statevisor/v1/process_manager.proto
+
+import type { Listener as _statevisor_v1_Listener, Listener__Output as _statevisor_v1_Listener__Output } from '../../statevisor/v1/Listener.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface GetStatusResponse {
+  'version'?: (string);
+  'pid'?: (number);
+  'uptime_ms'?: (number | string | Long);
+  'counts_by_state'?: ({[key: string]: number});
+  'work_queue_depth'?: (number);
+  'listeners'?: (_statevisor_v1_Listener)[];
+  'state_dir'?: (string);
+  'config_path'?: (string);
+  'unimplemented_rpcs'?: (string)[];
+  'process_count'?: (number);
+}
+
+export interface GetStatusResponse__Output {
+  'version': (string);
+  'pid': (number);
+  'uptime_ms': (number);
+  'counts_by_state': ({[key: string]: number});
+  'work_queue_depth': (number);
+  'listeners': (_statevisor_v1_Listener__Output)[];
+  'state_dir': (string);
+  'config_path': (string);
+  'unimplemented_rpcs': (string)[];
+  'process_count': (number);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/statevisor/v1/process_manager.proto
+
+
+export interface InspectRequest {
+  'name_or_id'?: (string);
+}
+
+export interface InspectRequest__Output {
+  'name_or_id': (string);
+}

@@ -1,0 +1,17 @@
+// Original file: proto/statevisor/v1/process_manager.proto
+
+import type { Process as _statevisor_v1_Process, Process__Output as _statevisor_v1_Process__Output } from '../../statevisor/v1/Process.js';
+
+export interface UpdateProcessResponse {
+  'updated_fields'?: (string)[];
+  'restart_required_fields'?: (string)[];
+  'process_restarted'?: (boolean);
+  'process'?: (_statevisor_v1_Process | null);
+}
+
+export interface UpdateProcessResponse__Output {
+  'updated_fields': (string)[];
+  'restart_required_fields': (string)[];
+  'process_restarted': (boolean);
+  'process': (_statevisor_v1_Process__Output | null);
+}
