@@ -486,8 +486,7 @@ export const processMachine = setup({
         'finish',
         {
           type: 'report',
-          params: ({ context }) =>
-            phaseFact(context, 'finished', context.decision?.reason ?? context.termination ?? 'stopped'),
+          params: ({ context }) => phaseFact(context, 'finished', endReason(context)),
         },
         {
           type: 'report',
@@ -495,7 +494,7 @@ export const processMachine = setup({
             type: 'run.ended',
             id: context.id,
             outcome: context.outcome ?? 'stopped',
-            reason: context.decision?.reason ?? 'stopped on request',
+            reason: endReason(context),
           }),
         },
       ],
@@ -505,6 +504,12 @@ export const processMachine = setup({
     },
   },
 });
+
+/** Why the run ended: a requested stop wins over whatever the restart guard had decided. */
+function endReason(context: ProcessContext): string {
+  if (context.stopRequested) return `stopped on request (${context.termination ?? 'requested'})`;
+  return context.decision?.reason ?? 'stopped';
+}
 
 function phaseFact(context: ProcessContext, to: Phase, reason: string): ProcessFact {
   return { type: 'phase.changed', id: context.id, phase: to, reason };

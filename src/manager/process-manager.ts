@@ -34,6 +34,8 @@ export interface ProcessManagerOptions<Config = unknown> {
   readonly clock?: Clock;
   /** Receives XState inspection events of the whole actor system. */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** How logs name a process; the id by default (the daemon shows the process name). */
+  readonly processLabel?: (id: string) => string;
   /** Seed of the jitter PRNG, for reproducible backoff sequences. */
   readonly seed?: number;
 }
@@ -96,6 +98,7 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? noopMetrics;
   const logger = options.logger ?? silentLogger;
+  const label = options.processLabel ?? ((id: string) => id);
   const completions = new Completions();
   const statusListeners = new Map<string, NonNullable<TerminateOptions['onStatus']>[]>();
   const lastPhase = new Map<string, Phase>();
@@ -160,7 +163,7 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
         const from = lastPhase.get(fact.id) ?? null;
         lastPhase.set(fact.id, fact.phase);
         metrics.processStateTransition(fact.id, from, fact.phase);
-        logger.info({ process: fact.id, from, to: fact.phase, reason: fact.reason }, 'transition');
+        logger.info({ process: label(fact.id), from, to: fact.phase, reason: fact.reason }, 'transition');
         if (fact.phase === 'terminating') terminatingSince.set(fact.id, performance.now());
         if (fact.phase === 'terminated') {
           const since = terminatingSince.get(fact.id);
@@ -179,14 +182,14 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
         metrics.processError(fact.id, fact.phase);
         metrics.workQueueRetry(fact.id);
         metrics.workQueueBackoffDuration(fact.id, fact.delayMs / 1000);
-        logger.warn({ process: fact.id, phase: fact.phase, err: fact.error, retryInMs: fact.delayMs }, 'hook failed');
+        logger.warn({ process: label(fact.id), phase: fact.phase, err: fact.error, retryInMs: fact.delayMs }, 'hook failed');
         return;
       case 'process.restarting':
         metrics.processRestart(fact.id);
-        logger.info({ process: fact.id, delayMs: fact.delayMs, reason: fact.reason }, 'restarting');
+        logger.info({ process: label(fact.id), delayMs: fact.delayMs, reason: fact.reason }, 'restarting');
         return;
       case 'run.ended':
-        logger.info({ process: fact.id, outcome: fact.outcome, reason: fact.reason }, 'run ended');
+        logger.info({ process: label(fact.id), outcome: fact.outcome, reason: fact.reason }, 'run ended');
         return;
       case 'supervisor.stopped':
         return;

@@ -18,6 +18,7 @@ export const statusByErrorCode: Readonly<Record<ErrorCode, status>> = {
   E_UNAUTHENTICATED: status.UNAUTHENTICATED,
   E_UNIMPLEMENTED: status.UNIMPLEMENTED,
   E_SHUTDOWN_DEADLINE: status.DEADLINE_EXCEEDED,
+  E_DEADLINE_EXCEEDED: status.DEADLINE_EXCEEDED,
   E_START_FAILED: status.FAILED_PRECONDITION,
   E_CANCELLED: status.CANCELLED,
   E_INTERNAL: status.INTERNAL,
@@ -41,7 +42,7 @@ export function errorCodeOfStatus(code: status): ErrorCode {
     case status.UNIMPLEMENTED:
       return 'E_UNIMPLEMENTED';
     case status.DEADLINE_EXCEEDED:
-      return 'E_SHUTDOWN_DEADLINE';
+      return 'E_DEADLINE_EXCEEDED';
     case status.CANCELLED:
       return 'E_CANCELLED';
     default:

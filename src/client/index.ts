@@ -1,0 +1,33 @@
+/**
+ * statevisor/client: a typed, promise-based client for the daemon's gRPC API.
+ */
+export {
+  createClient,
+  type StatevisorClient,
+  type CreateOptions,
+  type StopOptions,
+  type DeleteOptions,
+  type ListOptions,
+  type UpdateOptions,
+  type SignalOptions,
+  type LogsOptions,
+} from './client.js';
+export { defaultDeadlineMs, type ClientOptions, type SocketClientOptions, type TcpClientOptions, type TlsOptions } from './connect.js';
+// Shared with the daemon, so that both resolve the default socket by the same rule.
+export { defaultSocketPath, type PathContext } from '../paths.js';
+export type { CallOptions } from './rpc.js';
+export {
+  RpcError,
+  isNotFound,
+  isAlreadyExists,
+  isInvalidState,
+  isInvalidArgument,
+  isUnavailable,
+  isUnauthenticated,
+  isUnimplemented,
+  isDeadlineExceeded,
+  isCancelled,
+} from './errors.js';
+export { StatevisorError, hasCode, type ErrorCode } from '../errors.js';
+export type * from './types.js';
+export type * from './spec-types.js';

@@ -1,0 +1,144 @@
+/**
+ * What client methods return: the wire messages in camelCase, enums without their prefix
+ * ('PROCESS_STATE_RUNNING' → 'RUNNING'), timestamps as Dates, unset optional fields as
+ * undefined. Keys of maps (labels, counts by state) are data and arrive exactly as sent.
+ * A newer daemon's enum value this client does not know passes through by its name.
+ */
+import type { ProcessSpecOutput } from './spec-types.js';
+
+export type ProcessState = 'UNSPECIFIED' | 'CREATED' | 'STARTING' | 'RUNNING' | 'BACKOFF' | 'STOPPING' | 'STOPPED' | 'EXITED' | 'FAILED';
+export type Phase = 'UNSPECIFIED' | 'STARTING' | 'SYNCING' | 'TERMINATING' | 'TERMINATED' | 'FINISHED';
+export type HealthStatus = 'UNKNOWN' | 'STARTING' | 'HEALTHY' | 'UNHEALTHY';
+
+export interface Process {
+  id: string;
+  name: string;
+  state: ProcessState;
+  phase: Phase;
+  /** 0 when not running. */
+  pid: number;
+  runCount: number;
+  restartCount: number;
+  /** Set once a run has exited normally. */
+  exitCode: number | undefined;
+  /** Set once a run was ended by a signal, e.g. "SIGKILL". */
+  signal: string | undefined;
+  health: HealthStatus;
+  createdAt: Date | undefined;
+  startedAt: Date | undefined;
+  endedAt: Date | undefined;
+  uptimeMs: number;
+  lastError: string;
+  command: string;
+  args: string[];
+  labels: Record<string, string>;
+}
+
+export interface Counters {
+  runCount: number;
+  restartCount: number;
+  errorCount: number;
+  failureStreak: number;
+}
+
+/** Whether a spec field is in force, and how or why not. */
+export interface Enforcement {
+  /** The spec field path as the daemon names it, e.g. "resources.memory_bytes". */
+  field: string;
+  enforced: boolean;
+  detail: string;
+}
+
+export interface Transition {
+  at: Date | undefined;
+  from: string;
+  to: string;
+  reason: string;
+}
+
+export interface ProcessDescription {
+  process: Process;
+  /** The spec in force, defaults filled in. */
+  spec: ProcessSpecOutput | undefined;
+  counters: Counters;
+  /** Per spec field: in force or not, and why. */
+  enforcement: Enforcement[];
+  recentTransitions: Transition[];
+}
+
+export interface UpdateResult {
+  /** Spec field paths (snake_case) that changed. */
+  updatedFields: string[];
+  /** Of those, the ones that take effect only after a restart. */
+  restartRequiredFields: string[];
+  processRestarted: boolean;
+  process: Process | undefined;
+}
+
+export interface ResourceUsage {
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  cpuPercent: number;
+  rssBytes: number;
+  memoryLimitBytes: number;
+  pids: number;
+  fds: number;
+  ioReadBytes: number;
+  ioWriteBytes: number;
+  source: 'cgroup' | 'proc';
+}
+
+export interface Listener {
+  kind: 'unix' | 'tcp' | 'http';
+  address: string;
+}
+
+export interface DaemonStatus {
+  version: string;
+  pid: number;
+  uptimeMs: number;
+  /** Keyed by state name: "RUNNING", "FAILED", … */
+  countsByState: Record<string, number>;
+  workQueueDepth: number;
+  listeners: Listener[];
+  stateDir: string;
+  configPath: string;
+  /** RPCs this daemon answers with UNIMPLEMENTED. */
+  unimplementedRpcs: string[];
+  processCount: number;
+}
+
+export interface ReloadResult {
+  added: string[];
+  removed: string[];
+  modified: string[];
+  unchanged: string[];
+}
+
+export type ProcessEventType = 'snapshot' | 'created' | 'deleted' | 'transition' | 'exited' | 'health' | 'spec_changed';
+
+export interface ProcessEvent {
+  type: ProcessEventType;
+  /** True for the events of the current state sent first, before live changes. */
+  snapshot: boolean;
+  at: Date | undefined;
+  process: Process | undefined;
+  from: string;
+  to: string;
+  reason: string;
+}
+
+export type LogStream = 'stdout' | 'stderr';
+
+export interface LogLine {
+  stream: LogStream;
+  line: string;
+}
+
+/** The chart as JSON that a statechart visualizer loads. */
+export type MachineDefinition = Record<string, unknown>;
+
+export type MachineDefinitionTarget = { kind: 'process' | 'supervisor' } | { nameOrId: string };
+
+/** grpc.health.v1 serving status. */
+export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';

@@ -1,0 +1,82 @@
+/**
+ * Turn a ProcessSpec into a running child in its own process group. Everything that can fail
+ * before the exec (env files, user, group, log files, a missing binary) fails here as
+ * E_START_FAILED, which the chart treats as a failed run rather than a hook to retry.
+ */
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { StatevisorError } from '../../errors.js';
+import type { ProcessSpec } from '../../spec/types.js';
+import { readEnvFiles } from '../os/env-file.js';
+import { resolveGroup, resolveUser } from '../os/identity.js';
+import { ChildHandle } from './child-handle.js';
+import { closeAll, openStdio, type LogTargetOptions } from './log-targets.js';
+
+export interface SpawnContext extends LogTargetOptions {
+  readonly now: () => number;
+  /** The environment every child starts from (the daemon's own, PM2-style). */
+  readonly baseEnv: NodeJS.ProcessEnv;
+}
+
+function startFailure(spec: ProcessSpec, error: unknown, at: number): StatevisorError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const failure = new StatevisorError('E_START_FAILED', `cannot start '${spec.name}': ${reason}`, { cause: error });
+  return Object.assign(failure, { at });
+}
+
+async function spawnOptions(spec: ProcessSpec, context: SpawnContext): Promise<SpawnOptions> {
+  const fromFiles = await readEnvFiles(spec.envFiles);
+  const options: SpawnOptions = {
+    // setsid(): the child leads a new session and process group, so a stop reaches its group.
+    detached: true,
+    env: { ...context.baseEnv, ...fromFiles, ...spec.env },
+    cwd: spec.workingDir ?? process.cwd(),
+  };
+  if (spec.user !== undefined) {
+    const user = resolveUser(String(spec.user));
+    options.uid = user.uid;
+    options.gid = user.gid;
+    options.env = { HOME: user.home, USER: user.name, LOGNAME: user.name, ...options.env };
+  }
+  if (spec.group !== undefined) options.gid = resolveGroup(String(spec.group)).gid;
+  return options;
+}
+
+/**
+ * Node has no umask option for spawn. The fork happens synchronously inside spawn(), so setting
+ * the daemon's umask around that one call gives the child its umask and nobody else's.
+ */
+function withUmask<T>(umask: number | undefined, fn: () => T): T {
+  if (umask === undefined) return fn();
+  const previous = process.umask(umask);
+  try {
+    return fn();
+  } finally {
+    process.umask(previous);
+  }
+}
+
+export async function spawnChild(spec: ProcessSpec, context: SpawnContext): Promise<ChildHandle> {
+  let options: SpawnOptions;
+  let stdio: ReturnType<typeof openStdio>;
+  try {
+    options = await spawnOptions(spec, context);
+    stdio = openStdio(spec.name, spec.logs, context);
+  } catch (error) {
+    throw startFailure(spec, error, context.now());
+  }
+  try {
+    const child = withUmask(spec.umask, () => spawn(spec.command, spec.args, { ...options, stdio: stdio.stdio }));
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    // The daemon's copies of the log descriptors are no longer needed: the child has its own.
+    closeAll(stdio.opened);
+    // Do not keep the daemon's event loop alive for a child it supervises anyway.
+    child.unref();
+    return new ChildHandle(child, context.now(), context.now);
+  } catch (error) {
+    closeAll(stdio.opened);
+    throw startFailure(spec, error, context.now());
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The daemon's composition root: logger, state directory, supervision (charts + exec runtime),
+ * the config loaded at start, the gRPC listeners, and an orderly stop on SIGTERM/SIGINT.
+ */
+import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { StatevisorError } from '../errors.js';
+import type { Logger } from '../manager/logger.js';
+import { loadSpecs } from '../spec/load.js';
+import { processManagerHandlers, type DaemonInfo } from './grpc/handlers.js';
+import { closeListener, listenTcp, listenUnix, type Listener } from './grpc/listeners.js';
+import { Supervision } from './supervision.js';
+
+export interface DaemonOptions {
+  readonly socket: string;
+  readonly stateDir: string;
+  /** HOST:PORT; requires a token. */
+  readonly tcp?: string;
+  readonly token?: string;
+  readonly configPath?: string;
+  readonly logger: Logger;
+}
+
+export interface Daemon {
+  readonly supervision: Supervision;
+  readonly listeners: readonly Listener[];
+  /** Stop every process within its grace period, close the listeners, remove the socket. */
+  stop(): Promise<void>;
+}
+
+export const version: string = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** Long enough for every process's grace period to fit in shutdown's 80 % share, plus cleanup. */
+function shutdownDeadlineMs(supervision: Supervision): number {
+  let longest = 10_000;
+  for (const view of supervision.list()) {
+    longest = Math.max(longest, supervision.entry(view.id).spec.stop.gracePeriodMs);
+  }
+  return Math.ceil(longest * 1.25) + 5_000;
+}
+
+async function loadConfig(supervision: Supervision, configPath: string, logger: Logger): Promise<void> {
+  const { specs, errors } = await loadSpecs(configPath);
+  for (const error of errors) logger.error({ file: error.file, field: error.field, reason: error.message }, 'config file skipped');
+  for (const spec of specs) {
+    try {
+      supervision.create(spec, { source: configPath });
+    } catch (error) {
+      logger.error({ process: spec.name, reason: (error as Error).message }, 'config process skipped');
+    }
+  }
+  logger.info({ config: configPath, loaded: specs.length, skipped: errors.length }, 'config loaded');
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { logger } = options;
+  if (options.tcp !== undefined && !options.token) {
+    throw new StatevisorError('E_INVALID_ARGUMENT', '--tcp needs --token-file: the TCP listener never runs without credentials');
+  }
+  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  const supervision = new Supervision({ logger, logsDir: path.join(options.stateDir, 'logs') });
+  const listeners: Listener[] = [];
+  let shuttingDown = false;
+  const info: DaemonInfo = {
+    version,
+    startedAt: Date.now(),
+    stateDir: options.stateDir,
+    configPath: options.configPath ?? '',
+    listeners: () => listeners.map((l) => ({ kind: l.kind, address: l.address })),
+    shuttingDown: () => shuttingDown,
+  };
+  const handlers = processManagerHandlers(supervision, info, logger);
+  try {
+    listeners.push(await listenUnix(options.socket, handlers));
+    if (options.tcp !== undefined) listeners.push(await listenTcp(options.tcp, options.token!, handlers));
+  } catch (error) {
+    await Promise.all(listeners.map(closeListener));
+    await supervision.shutdown(1_000).catch(() => {});
+    throw error;
+  }
+  for (const l of listeners) logger.info({ kind: l.kind, address: l.address }, 'listening');
+  if (options.configPath) await loadConfig(supervision, options.configPath, logger);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    supervision,
+    listeners,
+    stop() {
+      stopping ??= (async () => {
+        shuttingDown = true;
+        const deadlineMs = shutdownDeadlineMs(supervision);
+        logger.info({ deadlineMs }, 'stopping every process');
+        try {
+          await supervision.shutdown(deadlineMs);
+        } catch (error) {
+          logger.error({ reason: (error as Error).message }, 'shutdown incomplete');
+        }
+        await Promise.all(listeners.map(closeListener));
+        try {
+          unlinkSync(options.socket);
+        } catch {
+          // Already gone.
+        }
+        logger.info({}, 'daemon stopped');
+      })();
+      return stopping;
+    },
+  };
+}

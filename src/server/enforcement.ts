@@ -1,0 +1,48 @@
+/**
+ * For each spec field that asks for something, whether this daemon does it — so that nothing
+ * stored is silently ignored. Describe returns this list; the README repeats it.
+ */
+import type { ProcessSpec } from '../spec/types.js';
+
+export interface Enforcement {
+  readonly field: string;
+  readonly enforced: boolean;
+  readonly detail: string;
+}
+
+const notYet = (field: string, detail: string): Enforcement => ({ field, enforced: false, detail });
+const done = (field: string, detail: string): Enforcement => ({ field, enforced: true, detail });
+
+export function enforcementOf(spec: ProcessSpec): Enforcement[] {
+  const list: Enforcement[] = [
+    done('restart', `policy ${spec.restart.policy}, backoff ${spec.restart.delayMs}..${spec.restart.maxDelayMs} ms, start limit ${spec.restart.startLimitBurst} in ${spec.restart.startLimitIntervalMs} ms`),
+    done('stop', `${spec.stop.signal}, then SIGKILL after ${spec.stop.gracePeriodMs} ms (at least 1 s)`),
+  ];
+  if (spec.stop.killMode === 'control-group') {
+    list.push(notYet('stop.kill_mode', 'control-group needs cgroups, not supported yet: the process group is signalled instead'));
+  }
+  if (spec.logs.stdout === 'capture' || spec.logs.stderr === 'capture' || spec.logs.maxBytes > 0) {
+    list.push(notYet('logs.max_bytes', 'log files are written but not rotated yet: max_bytes and max_files are not enforced'));
+  }
+  if (spec.healthCheck) list.push(notYet('health_check', 'health checks are not run yet'));
+  const { cpuMillis, memoryBytes, pids } = spec.resources;
+  if (cpuMillis !== undefined) list.push(notYet('resources.cpu_millis', 'resource limits are not applied yet'));
+  if (memoryBytes !== undefined) list.push(notYet('resources.memory_bytes', 'resource limits are not applied yet'));
+  if (pids !== undefined) list.push(notYet('resources.pids', 'resource limits are not applied yet'));
+  if (spec.startTimeoutMs > 0) list.push(notYet('start_timeout', 'a start completes at spawn; start_timeout is not enforced yet'));
+  for (const field of ['after', 'before', 'requires', 'wants', 'bindsTo', 'conflicts'] as const) {
+    if (spec[field].length > 0) list.push(notYet(snake(field), 'dependencies between processes are not ordered yet'));
+  }
+  for (const field of ['execStartPre', 'execStartPost', 'execStopPost'] as const) {
+    if (spec[field].length > 0) list.push(notYet(snake(field), 'hook commands are not run yet'));
+  }
+  if (spec.pidfile !== undefined) list.push(notYet('pidfile', 'pidfiles are not written yet'));
+  if (spec.conditionPathExists.length > 0) list.push(notYet('condition_path_exists', 'start conditions are not checked yet'));
+  if (spec.runtimeDirectory !== undefined) list.push(notYet('runtime_directory', 'runtime directories are not created yet'));
+  if (spec.runtime.kind === 'worker') list.push(notYet('runtime', 'worker-thread workloads are not supported yet'));
+  return list;
+}
+
+function snake(field: string): string {
+  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}

@@ -1,0 +1,165 @@
+/**
+ * statevisor.v1.ProcessManager: each RPC translates the wire request, calls Supervision, and
+ * translates the answer. Errors go through toServiceError, the one place codes become statuses.
+ */
+import {
+  status,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { StatevisorError } from '../../errors.js';
+import type { Logger } from '../../manager/logger.js';
+import { processMachine } from '../../machines/process.machine.js';
+import { supervisorMachine } from '../../machines/supervisor.machine.js';
+import type { Supervision } from '../supervision.js';
+import { toServiceError } from './service-errors.js';
+import { specFromWire, specToWire } from './wire-spec.js';
+import { processToWire, transitionToWire } from './wire-process.js';
+
+export interface DaemonInfo {
+  readonly version: string;
+  readonly startedAt: number;
+  readonly stateDir: string;
+  readonly configPath: string;
+  listeners(): { kind: string; address: string }[];
+  /** True once shutdown began: every call then gets UNAVAILABLE. */
+  shuttingDown(): boolean;
+}
+
+/** RPCs this daemon does not implement yet; GetStatus lists them. */
+export const unimplementedRpcs = ['GetResourceUsage', 'ReloadConfig', 'WatchEvents', 'StreamLogs', 'Inspect'];
+
+type Request = Record<string, any>;
+
+export function processManagerHandlers(
+  supervision: Supervision,
+  info: DaemonInfo,
+  logger: Logger,
+): UntypedServiceImplementation {
+  function unary(rpc: string, handle: (request: Request) => unknown | Promise<unknown>) {
+    return (call: ServerUnaryCall<Request, unknown>, callback: sendUnaryData<unknown>): void => {
+      if (info.shuttingDown()) {
+        callback(toServiceError(new StatevisorError('E_UNAVAILABLE', 'the daemon is shutting down'), logger, rpc));
+        return;
+      }
+      Promise.resolve()
+        .then(() => handle(call.request))
+        .then(
+          (response) => callback(null, response),
+          (error: unknown) => callback(toServiceError(error, logger, rpc)),
+        );
+    };
+  }
+
+  function unimplementedStream(rpc: string) {
+    return (call: ServerWritableStream<Request, unknown>): void => {
+      call.emit('error', {
+        code: status.UNIMPLEMENTED,
+        details: `${rpc} is not implemented by this daemon yet`,
+      });
+    };
+  }
+
+  const notYet = (rpc: string) => () => {
+    throw new StatevisorError('E_UNIMPLEMENTED', `${rpc} is not implemented by this daemon yet`);
+  };
+
+  const nameOrId = (request: Request): string => {
+    const value = request.name_or_id;
+    if (typeof value !== 'string' || value === '') {
+      throw new StatevisorError('E_INVALID_ARGUMENT', 'name_or_id: empty, expected a process name or id');
+    }
+    return value;
+  };
+
+  return {
+    CreateProcess: unary('CreateProcess', (r) => ({
+      process: processToWire(supervision.create(specFromWire(r.spec), { start: r.start === true })),
+    })),
+    StartProcess: unary('StartProcess', (r) => ({ process: processToWire(supervision.start(nameOrId(r))) })),
+    StopProcess: unary('StopProcess', async (r) => ({
+      process: processToWire(
+        await supervision.stop(nameOrId(r), {
+          ...(r.grace_period_ms !== undefined && r.grace_period_ms !== null && { gracePeriodMs: r.grace_period_ms }),
+          noWait: r.no_wait === true,
+        }),
+      ),
+    })),
+    RestartProcess: unary('RestartProcess', async (r) => ({
+      process: processToWire(await supervision.restart(nameOrId(r))),
+    })),
+    DeleteProcess: unary('DeleteProcess', async (r) => {
+      await supervision.delete(nameOrId(r), { force: r.force === true });
+      return {};
+    }),
+    ListProcesses: unary('ListProcesses', (r) => ({
+      processes: supervision.list(r.label_selector ?? '').map(processToWire),
+    })),
+    DescribeProcess: unary('DescribeProcess', (r) => {
+      const d = supervision.describe(nameOrId(r));
+      return {
+        process: processToWire(d.process),
+        spec: specToWire(d.spec),
+        counters: {
+          run_count: d.process.runCount,
+          restart_count: d.process.restartCount,
+          error_count: d.process.errorCount,
+          failure_streak: d.process.failureStreak,
+        },
+        enforcement: d.enforcement,
+        recent_transitions: d.transitions.map(transitionToWire),
+      };
+    }),
+    UpdateProcess: unary('UpdateProcess', async (r) => {
+      const mask: string[] = r.update_mask?.paths ?? [];
+      const result = await supervision.update(nameOrId(r), specFromWire(r.spec), mask, {
+        restartProcess: r.restart_process === true,
+        dryRun: r.dry_run === true,
+      });
+      return {
+        updated_fields: result.updatedFields,
+        restart_required_fields: result.restartRequiredFields,
+        process_restarted: result.processRestarted,
+        process: processToWire(result.process),
+      };
+    }),
+    GetResourceUsage: unary('GetResourceUsage', notYet('GetResourceUsage')),
+    SignalProcess: unary('SignalProcess', (r) => {
+      const signal = typeof r.signal === 'string' && /^\d+$/.test(r.signal) ? Number(r.signal) : r.signal;
+      supervision.signal(nameOrId(r), signal, { group: r.group === true });
+      return {};
+    }),
+    GetStatus: unary('GetStatus', () => ({
+      version: info.version,
+      pid: process.pid,
+      uptime_ms: Date.now() - info.startedAt,
+      counts_by_state: supervision.countsByState(),
+      work_queue_depth: supervision.manager.health().workQueueDepth,
+      listeners: info.listeners(),
+      state_dir: info.stateDir,
+      config_path: info.configPath,
+      unimplemented_rpcs: unimplementedRpcs,
+      process_count: supervision.size,
+    })),
+    ReloadConfig: unary('ReloadConfig', notYet('ReloadConfig')),
+    WatchEvents: unimplementedStream('WatchEvents'),
+    StreamLogs: unimplementedStream('StreamLogs'),
+    GetMachineDefinition: unary('GetMachineDefinition', (r) => {
+      if (typeof r.name_or_id === 'string' && r.name_or_id !== '') {
+        supervision.entry(r.name_or_id);
+        return { definition_json: JSON.stringify(processMachine.toJSON()) };
+      }
+      switch (r.kind || 'process') {
+        case 'process':
+          return { definition_json: JSON.stringify(processMachine.toJSON()) };
+        case 'supervisor':
+          return { definition_json: JSON.stringify(supervisorMachine.toJSON()) };
+        default:
+          throw new StatevisorError('E_INVALID_ARGUMENT', `kind: got "${r.kind}", expected one of process, supervisor`);
+      }
+    }),
+    Inspect: unimplementedStream('Inspect'),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * `statevisor daemon`: parse the daemon's flags, start it, and stop it cleanly on SIGTERM or
+ * SIGINT (every process stopped within its grace period, then exit 0).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { defaultSocketPath, defaultStateDir } from '../paths.js';
+import { startDaemon } from './daemon.js';
+import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';
+
+function hostPort(value: string): string {
+  const match = /^(.+):(\d{1,5})$/.exec(value) ?? /^()(\d{1,5})$/.exec(value);
+  if (!match || Number(match[2]) > 65535) throw new InvalidArgumentError(`expected HOST:PORT, got "${value}"`);
+  return `${match[1] || '127.0.0.1'}:${match[2]}`;
+}
+
+export function daemonCommand(): Command {
+  return new Command('daemon')
+    .description('run the supervisor daemon in the foreground')
+    .option('--socket <path>', 'Unix socket to listen on', defaultSocketPath())
+    .option('--tcp <host:port>', 'also listen on TCP (requires --token-file)', hostPort)
+    .option('--token-file <path>', 'bearer token required on the TCP listener')
+    .option('--state-dir <dir>', 'where state and captured logs live', defaultStateDir())
+    .option('--config <path>', 'a YAML/JSON file of processes, or a directory of them, loaded at start')
+    .option('--http <host:port>', 'serve the web page, /metrics and /healthz (not available yet)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
+    .action(async (options: {
+      socket: string;
+      tcp?: string;
+      tokenFile?: string;
+      stateDir: string;
+      config?: string;
+      http?: string;
+      logLevel: LogLevel;
+    }) => {
+      const logger = createDaemonLogger(options.logLevel);
+      if (options.http !== undefined) {
+        logger.warn({ http: options.http }, '--http is not implemented yet: no web page, /metrics or /healthz is served');
+      }
+      const token = options.tokenFile === undefined ? undefined : readFileSync(options.tokenFile, 'utf8').trim();
+      const daemon = await startDaemon({
+        socket: path.resolve(options.socket),
+        stateDir: path.resolve(options.stateDir),
+        logger,
+        ...(options.tcp !== undefined && { tcp: options.tcp }),
+        ...(token !== undefined && { token }),
+        ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
+      });
+      const stop = (signal: string) => {
+        logger.info({ signal }, 'stop requested');
+        daemon.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, 'stop failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+}

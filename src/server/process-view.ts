@@ -1,0 +1,116 @@
+/**
+ * The daemon's view of one process, derived from the chart's snapshot — the only source of
+ * truth — plus the runtime's pid. ProcessState is a projection of the chart's states:
+ *
+ *   no actor yet                         CREATED
+ *   starting.queued / starting.running   STARTING
+ *   starting.retrying                    BACKOFF
+ *   syncing.*                            RUNNING
+ *   terminating.*, terminated (cleanup)  STOPPING
+ *   terminated.waitingRestart            BACKOFF
+ *   finished                             STOPPED | EXITED | FAILED, by the run's outcome
+ */
+import type { ProcessSnapshot } from '../manager/process-manager.js';
+import { phaseOf } from '../manager/health.js';
+import type { Phase } from '../machines/process-types.js';
+import type { RestartDecision } from '../machines/restart-policy.js';
+import type { ProcessEntry } from './process-table.js';
+
+export const processStates = [
+  'CREATED',
+  'STARTING',
+  'RUNNING',
+  'BACKOFF',
+  'STOPPING',
+  'STOPPED',
+  'EXITED',
+  'FAILED',
+] as const;
+export type ProcessState = (typeof processStates)[number];
+
+export interface ProcessView {
+  readonly id: string;
+  readonly name: string;
+  readonly state: ProcessState;
+  readonly phase: Phase | undefined;
+  readonly pid: number;
+  readonly runCount: number;
+  readonly restartCount: number;
+  readonly errorCount: number;
+  readonly failureStreak: number;
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly createdAt: number;
+  readonly startedAt: number | undefined;
+  readonly endedAt: number | undefined;
+  readonly uptimeMs: number;
+  readonly lastError: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A decision is worth reporting as an error when it follows a failure or ends the run failed. */
+function lastDecisionError(decision: RestartDecision | undefined): string {
+  if (!decision) return '';
+  const failed = decision.failureStreak > 0 || (!decision.restart && decision.outcome === 'failed');
+  return failed ? decision.reason : '';
+}
+
+function substate(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const inner = Object.values(value)[0];
+  return typeof inner === 'string' ? inner : undefined;
+}
+
+export function stateOf(snapshot: ProcessSnapshot | undefined): ProcessState {
+  if (!snapshot) return 'CREATED';
+  const phase = phaseOf(snapshot);
+  const sub = substate(snapshot.value);
+  switch (phase) {
+    case 'starting':
+      return sub === 'retrying' ? 'BACKOFF' : 'STARTING';
+    case 'syncing':
+      return 'RUNNING';
+    case 'terminating':
+      return 'STOPPING';
+    case 'terminated':
+      return sub === 'waitingRestart' ? 'BACKOFF' : 'STOPPING';
+    case 'finished': {
+      const outcome = snapshot.context.outcome;
+      return outcome === 'failed' ? 'FAILED' : outcome === 'exited' ? 'EXITED' : 'STOPPED';
+    }
+  }
+}
+
+export function viewOf(
+  entry: ProcessEntry,
+  snapshot: ProcessSnapshot | undefined,
+  pid: number | undefined,
+  now: number,
+): ProcessView {
+  const c = snapshot?.context;
+  const state = stateOf(snapshot);
+  const running = state === 'RUNNING' || state === 'STOPPING';
+  return {
+    id: entry.id,
+    name: entry.spec.name,
+    state,
+    phase: snapshot ? phaseOf(snapshot) : undefined,
+    pid: pid ?? 0,
+    runCount: c?.runCount ?? 0,
+    restartCount: c?.restartCount ?? 0,
+    errorCount: c?.errorCount ?? 0,
+    failureStreak: c?.failureStreak ?? 0,
+    exitCode: c?.exit?.exitCode ?? undefined,
+    signal: c?.exit?.signal ?? undefined,
+    createdAt: entry.createdAt,
+    startedAt: c?.startedAt,
+    endedAt: running ? undefined : c?.endedAt,
+    uptimeMs: running && c?.startedAt !== undefined ? Math.max(0, now - c.startedAt) : 0,
+    lastError: c?.lastError ?? lastDecisionError(c?.decision),
+    command: entry.spec.command,
+    args: entry.spec.args,
+    labels: entry.spec.labels,
+  };
+}

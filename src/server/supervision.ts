@@ -1,0 +1,271 @@
+/**
+ * The daemon's verbs over its processes: the process manager (charts) driving the exec runtime,
+ * and the table of definitions. Transport-neutral: the gRPC handlers translate to and from the
+ * wire; the errors thrown here carry codes that are mapped to statuses in one place.
+ */
+import { randomUUID } from 'node:crypto';
+import { StatevisorError } from '../errors.js';
+import { createProcessManager, type ProcessManager } from '../manager/process-manager.js';
+import type { Logger } from '../manager/logger.js';
+import type { Clock } from '../manager/clock.js';
+import { systemClock } from '../manager/clock.js';
+import type { Phase } from '../machines/process-types.js';
+import { ExecSyncer } from '../runtime/exec/exec-syncer.js';
+import { signalGroup, signalProcess } from '../runtime/os/process-group.js';
+import { parseSignal } from '../spec/signal.js';
+import type { ProcessSpec } from '../spec/types.js';
+import { validateSpec } from '../spec/validate.js';
+import { validateSpecPatch } from '../spec/patch.js';
+import { enforcementOf, type Enforcement } from './enforcement.js';
+import { ProcessTable, type ProcessEntry } from './process-table.js';
+import { stateOf, viewOf, type ProcessState, type ProcessView } from './process-view.js';
+import { chartSettings } from './settings.js';
+import { classifyUpdate } from './update-fields.js';
+
+export interface SupervisionOptions {
+  readonly logger: Logger;
+  readonly logsDir: string;
+  readonly clock?: Clock;
+  readonly baseEnv?: NodeJS.ProcessEnv;
+}
+
+export interface TransitionRecord {
+  readonly at: number;
+  readonly from: Phase | null;
+  readonly to: Phase;
+  readonly reason: string;
+}
+
+export interface Description {
+  readonly process: ProcessView;
+  readonly spec: ProcessSpec;
+  readonly enforcement: readonly Enforcement[];
+  readonly transitions: readonly TransitionRecord[];
+}
+
+export interface UpdateResult {
+  readonly updatedFields: string[];
+  readonly restartRequiredFields: string[];
+  readonly processRestarted: boolean;
+  readonly process: ProcessView;
+}
+
+const transitionsKept = 20;
+
+export class Supervision {
+  readonly manager: ProcessManager<ProcessSpec>;
+  readonly exec: ExecSyncer;
+  private readonly table = new ProcessTable();
+  private readonly clock: Clock;
+  private readonly transitions = new Map<string, TransitionRecord[]>();
+  private readonly lastPhase = new Map<string, Phase>();
+
+  constructor(private readonly options: SupervisionOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.exec = new ExecSyncer({
+      logsDir: options.logsDir,
+      now: () => this.clock.now(),
+      baseEnv: options.baseEnv ?? process.env,
+      onExit: (id, exit) => this.manager.reportWorkloadExit(id, exit),
+    });
+    this.manager = createProcessManager<ProcessSpec>({
+      syncer: this.exec,
+      logger: options.logger,
+      clock: this.clock,
+      // A running OS process needs no periodic sync: exits arrive as events.
+      resyncIntervalMs: 60_000,
+      processLabel: (id) => (this.table.has(id) ? this.table.get(id).spec.name : id),
+    });
+    this.manager.actor.on('phase.changed', (fact) => {
+      if (fact.type !== 'phase.changed') return;
+      const list = this.transitions.get(fact.id) ?? [];
+      list.push({ at: this.clock.now(), from: this.lastPhase.get(fact.id) ?? null, to: fact.phase, reason: fact.reason });
+      if (list.length > transitionsKept) list.shift();
+      this.transitions.set(fact.id, list);
+      this.lastPhase.set(fact.id, fact.phase);
+    });
+  }
+
+  view(entry: ProcessEntry): ProcessView {
+    const pid = this.exec.child(entry.id);
+    return viewOf(entry, this.manager.getProcessSnapshot(entry.id), pid?.alive ? pid.pid : undefined, this.clock.now());
+  }
+
+  private state(entry: ProcessEntry): ProcessState {
+    return stateOf(this.manager.getProcessSnapshot(entry.id));
+  }
+
+  entry(nameOrId: string): ProcessEntry {
+    return this.table.get(nameOrId);
+  }
+
+  create(input: unknown, options: { start?: boolean; source?: string } = {}): ProcessView {
+    const spec = validateSpec(input, options.source === undefined ? {} : { source: options.source });
+    const entry: ProcessEntry = { id: randomUUID(), spec, createdAt: this.clock.now() };
+    this.table.add(entry);
+    this.options.logger.info({ process: spec.name, id: entry.id }, 'created');
+    if (options.start || spec.autoStart) this.beginRun(entry);
+    return this.view(entry);
+  }
+
+  private beginRun(entry: ProcessEntry): void {
+    const settings = chartSettings(entry.spec);
+    if (this.manager.getProcessSnapshot(entry.id) === undefined) {
+      this.manager.updateProcess({ id: entry.id, type: 'create', config: entry.spec, settings });
+      return;
+    }
+    this.manager.reconfigureProcess(entry.id, settings);
+    this.manager.startProcess(entry.id, entry.spec);
+  }
+
+  start(nameOrId: string): ProcessView {
+    const entry = this.table.get(nameOrId);
+    const state = this.state(entry);
+    if (!['CREATED', 'STOPPED', 'EXITED', 'FAILED'].includes(state)) {
+      throw new StatevisorError('E_INVALID_STATE', `process '${entry.spec.name}' is already ${state}`);
+    }
+    this.beginRun(entry);
+    return this.view(entry);
+  }
+
+  /** Resolves once the process is stopped (or at once with noWait). Stopping a stopped process is a no-op. */
+  async stop(nameOrId: string, options: { gracePeriodMs?: number; noWait?: boolean } = {}): Promise<ProcessView> {
+    const entry = this.table.get(nameOrId);
+    if (options.gracePeriodMs !== undefined && (!Number.isFinite(options.gracePeriodMs) || options.gracePeriodMs < 0)) {
+      throw new StatevisorError('E_INVALID_ARGUMENT', `grace_period_ms: got ${options.gracePeriodMs}, expected a non-negative number of milliseconds`);
+    }
+    const done = new Promise<void>((resolve) =>
+      this.manager.updateProcess({
+        id: entry.id,
+        type: 'terminate',
+        terminate: {
+          ...(options.gracePeriodMs !== undefined && { gracePeriodSecs: options.gracePeriodMs / 1000 }),
+          onCompleted: () => resolve(),
+        },
+      }),
+    );
+    if (!options.noWait) await done;
+    return this.view(entry);
+  }
+
+  async restart(nameOrId: string): Promise<ProcessView> {
+    const entry = this.table.get(nameOrId);
+    await this.stop(entry.id);
+    this.beginRun(entry);
+    return this.view(entry);
+  }
+
+  async delete(nameOrId: string, options: { force?: boolean } = {}): Promise<void> {
+    const entry = this.table.get(nameOrId);
+    const state = this.state(entry);
+    const idle = ['CREATED', 'STOPPED', 'EXITED', 'FAILED'].includes(state);
+    if (!idle && !options.force) {
+      throw new StatevisorError(
+        'E_INVALID_STATE',
+        `process '${entry.spec.name}' is ${state}: stop it first or delete with force`,
+      );
+    }
+    if (!idle) await this.stop(entry.id);
+    this.manager.purgeProcess(entry.id);
+    this.table.remove(entry.id);
+    this.transitions.delete(entry.id);
+    this.lastPhase.delete(entry.id);
+    this.options.logger.info({ process: entry.spec.name, id: entry.id }, 'deleted');
+  }
+
+  list(labelSelector = ''): ProcessView[] {
+    const wanted = parseLabelSelector(labelSelector);
+    return this.table
+      .all()
+      .filter((e) => wanted.every(([k, v]) => e.spec.labels[k] === v))
+      .map((e) => this.view(e));
+  }
+
+  describe(nameOrId: string): Description {
+    const entry = this.table.get(nameOrId);
+    return {
+      process: this.view(entry),
+      spec: entry.spec,
+      enforcement: enforcementOf(entry.spec),
+      transitions: this.transitions.get(entry.id) ?? [],
+    };
+  }
+
+  async update(
+    nameOrId: string,
+    input: unknown,
+    mask: readonly string[],
+    options: { restartProcess?: boolean; dryRun?: boolean } = {},
+  ): Promise<UpdateResult> {
+    const entry = this.table.get(nameOrId);
+    // An empty mask means "the fields present in the input" (AIP-134).
+    const next = validateSpecPatch(input, entry.spec, [...mask]);
+    const { updated, restartRequired } = classifyUpdate(entry.spec, next);
+    if (options.dryRun || updated.length === 0) {
+      return { updatedFields: updated, restartRequiredFields: restartRequired, processRestarted: false, process: this.view(entry) };
+    }
+    // validateSpecPatch never changes the name, so the table's name index stays right.
+    entry.spec = next;
+    const live = this.manager.getProcessSnapshot(entry.id) !== undefined;
+    if (live) {
+      // Hot fields reach the chart (restart policy, grace) and the hooks (stop signal, kill mode).
+      this.manager.reconfigureProcess(entry.id, chartSettings(next));
+      this.manager.updateProcess({ id: entry.id, type: 'update', config: next });
+    }
+    const running = !['CREATED', 'STOPPED', 'EXITED', 'FAILED'].includes(this.state(entry));
+    let processRestarted = false;
+    if (options.restartProcess && running && restartRequired.length > 0) {
+      await this.restart(entry.id);
+      processRestarted = true;
+    }
+    this.options.logger.info({ process: next.name, updated, restartRequired, processRestarted }, 'updated');
+    return { updatedFields: updated, restartRequiredFields: restartRequired, processRestarted, process: this.view(entry) };
+  }
+
+  signal(nameOrId: string, signal: string | number, options: { group?: boolean } = {}): void {
+    const entry = this.table.get(nameOrId);
+    let name: string;
+    try {
+      name = parseSignal(signal);
+    } catch (error) {
+      throw new StatevisorError('E_INVALID_ARGUMENT', `signal: ${(error as Error).message}`);
+    }
+    const child = this.exec.child(entry.id);
+    if (!child?.alive) {
+      throw new StatevisorError('E_INVALID_STATE', `process '${entry.spec.name}' has no running process to signal`);
+    }
+    const delivered = options.group
+      ? signalGroup(child.pgid, name as NodeJS.Signals)
+      : signalProcess(child.pid, name as NodeJS.Signals);
+    if (!delivered) throw new StatevisorError('E_INVALID_STATE', `process '${entry.spec.name}' exited before the signal`);
+  }
+
+  countsByState(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const entry of this.table.all()) {
+      const state = this.state(entry);
+      counts[state] = (counts[state] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  async shutdown(timeoutMs: number): Promise<void> {
+    await this.manager.shutdown({ timeoutMs });
+  }
+}
+
+/** "a=b,c=d": every pair must match. */
+export function parseLabelSelector(selector: string): [string, string][] {
+  if (selector.trim() === '') return [];
+  return selector.split(',').map((pair) => {
+    const match = /^\s*([^=\s]+)\s*=\s*([^=]*?)\s*$/.exec(pair);
+    if (!match) {
+      throw new StatevisorError('E_INVALID_ARGUMENT', `label_selector: got "${pair}", expected key=value pairs separated by commas`);
+    }
+    return [match[1]!, match[2]!];
+  });
+}

@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
+import { waitUntil } from '../helpers/leaks.js';
+import type { RestartPolicyName } from '../../src/spec/types.js';
+
+const finalStates = ['STOPPED', 'EXITED', 'FAILED'];
+
+async function runToEnd(h: DaemonHarness, name: string, policy: RestartPolicyName, exitCode: number) {
+  await h.client.createProcess(
+    {
+      name,
+      command: 'sh',
+      args: ['-c', `exit ${exitCode} # ${h.marker}`],
+      restart: { policy, delayMs: 0, startLimitBurst: 3, startLimitIntervalMs: 60_000, minUptimeMs: 0 },
+    },
+    { start: true },
+  );
+  await waitUntil(`${name} ends`, async () => finalStates.includes((await h.client.describeProcess(name)).process.state));
+  return h.client.describeProcess(name);
+}
+
+// Restarting policies run into the start limit (3 starts), so every case has a final state.
+const table: [RestartPolicyName, number, string, number][] = [
+  ['no', 0, 'EXITED', 1],
+  ['no', 1, 'FAILED', 1],
+  ['always', 0, 'FAILED', 3],
+  ['always', 1, 'FAILED', 3],
+  ['on-failure', 0, 'EXITED', 1],
+  ['on-failure', 2, 'FAILED', 3],
+  ['on-success', 0, 'FAILED', 3],
+  ['on-success', 1, 'FAILED', 1],
+];
+
+test('each restart policy against each exit status', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  for (const [policy, code, state, runs] of table) {
+    const name = `${policy}-exit-${code}`;
+    const d = await runToEnd(h, name, policy, code);
+    assert.equal(d.process.state, state, `${name}: ${d.process.lastError}`);
+    assert.equal(d.counters.runCount, runs, `${name} ran ${d.counters.runCount} times`);
+    assert.equal(d.process.exitCode, code);
+    if (runs === 3) assert.match(d.process.lastError, /start limit reached/);
+  }
+});
+
+test('success_exit_codes turn an exit code into success', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    { name: 'graceful', command: 'sh', args: ['-c', `exit 42 # ${h.marker}`], restart: { policy: 'on-failure', successExitCodes: [42], minUptimeMs: 0 } },
+    { start: true },
+  );
+  await waitUntil('graceful ends', async () => finalStates.includes((await h.client.describeProcess('graceful')).process.state));
+  assert.equal((await h.client.describeProcess('graceful')).process.state, 'EXITED');
+});
+
+test('an exit before min_uptime is a failed start even with code 0', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    { name: 'quick', command: 'sh', args: ['-c', `exit 0 # ${h.marker}`], restart: { policy: 'on-failure', minUptimeMs: 5_000, delayMs: 0, startLimitBurst: 2 } },
+    { start: true },
+  );
+  await waitUntil('quick gives up', async () => (await h.client.describeProcess('quick')).process.state === 'FAILED');
+  assert.match((await h.client.describeProcess('quick')).process.lastError, /before min_uptime/);
+});
+
+test('restart delays grow exponentially up to max_delay; the start limit ends in FAILED until started by hand', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    {
+      name: 'crasher',
+      command: 'sh',
+      args: ['-c', `exit 1 # ${h.marker}`],
+      restart: { policy: 'on-failure', delayMs: 20, maxDelayMs: 80, startLimitBurst: 6, startLimitIntervalMs: 60_000, minUptimeMs: 0 },
+    },
+    { start: true },
+  );
+  const delays: number[] = [];
+  await waitUntil('crasher gives up', async () => {
+    const p = (await h.client.describeProcess('crasher')).process;
+    const match = /restarting in (\d+) ms/.exec(p.lastError);
+    if (match && delays.at(-1) !== Number(match[1])) delays.push(Number(match[1]));
+    return p.state === 'FAILED';
+  }, { intervalMs: 2 });
+  const crasher = await h.client.describeProcess('crasher');
+  assert.equal(crasher.counters.runCount, 6);
+  assert.match(crasher.process.lastError, /start limit reached/);
+  // Polling may miss a delay, but the ones seen never shrink and stay within [0.9·20, 80].
+  assert.ok(delays.length >= 2, `saw delays ${delays}`);
+  for (let i = 1; i < delays.length; i += 1) assert.ok(delays[i]! >= delays[i - 1]! * 0.9, `delays ${delays}`);
+  assert.ok(delays.every((d) => d >= 18 && d <= 80), `delays ${delays}`);
+
+  await h.client.startProcess('crasher');
+  await waitUntil('crasher runs again', async () => (await h.client.describeProcess('crasher')).counters.runCount > 6);
+});
+
+test('a crash-looping process is BACKOFF between runs and restarts after its delay', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    { name: 'looper', command: 'sh', args: ['-c', `exit 3 # ${h.marker}`], restart: { policy: 'always', delayMs: 60_000, startLimitBurst: 0, minUptimeMs: 0 } },
+    { start: true },
+  );
+  await waitUntil('looper backs off', async () => (await h.client.describeProcess('looper')).process.state === 'BACKOFF');
+  const p = (await h.client.describeProcess('looper')).process;
+  assert.equal(p.restartCount, 1);
+  assert.match(p.lastError, /exited with code 3; restarting in \d+ ms/);
+  // A stop during the backoff ends the loop at once.
+  assert.equal((await h.client.stopProcess('looper')).state, 'STOPPED');
+});

@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestDaemon } from '../helpers/daemon-harness.js';
+import { pidsWithMarker, procState, unreapedBy, waitUntil } from '../helpers/leaks.js';
+
+const living = (marker: string) => pidsWithMarker(marker).filter((pid) => procState(pid) !== 'Z');
+
+test('a child that ignores SIGTERM is SIGKILLed when its grace period ends', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    {
+      name: 'stubborn',
+      command: 'sh',
+      args: ['-c', `trap '' TERM; echo ready; while :; do sleep 0.05; done # ${h.marker}`],
+      stop: { gracePeriodMs: 1_000 },
+    },
+    { start: true },
+  );
+  await waitUntil('stubborn runs', async () => (await h.client.describeProcess('stubborn')).process.state === 'RUNNING');
+  const stopping = await h.client.stopProcess('stubborn', { noWait: true });
+  assert.equal(stopping.state, 'STOPPING');
+  const stopped = await h.client.stopProcess('stubborn');
+  assert.equal(stopped.state, 'STOPPED');
+  assert.equal(stopped.signal, 'SIGKILL');
+  assert.deepEqual(living(h.marker), []);
+});
+
+test('a second stop with a shorter grace period cuts the wait short', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    { name: 'slow', command: 'sh', args: ['-c', `trap '' TERM; while :; do sleep 0.05; done # ${h.marker}`], stop: { gracePeriodMs: 600_000 } },
+    { start: true },
+  );
+  await waitUntil('slow runs', async () => (await h.client.describeProcess('slow')).process.state === 'RUNNING');
+  await h.client.stopProcess('slow', { noWait: true });
+  // Without the shorter grace period this stop would wait ten minutes and hit its deadline.
+  const stopped = await h.client.stopProcess('slow', { gracePeriodMs: 1_000, deadlineMs: 30_000 });
+  assert.equal(stopped.state, 'STOPPED');
+});
+
+test('grandchildren and double-forked children die with their group; no zombies remain', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const sleep = `sleep 3600.${h.marker}`;
+  await h.client.createProcess(
+    {
+      name: 'family',
+      command: 'sh',
+      // Two grandchildren, and one double-forked (its parent subshell exits, it is reparented).
+      args: ['-c', `${sleep} & ${sleep} & (${sleep} &) ; wait`],
+    },
+    { start: true },
+  );
+  await waitUntil('the family is complete', () => living(h.marker).length >= 4);
+  const family = living(h.marker);
+  const main = (await h.client.describeProcess('family')).process.pid;
+  await h.client.stopProcess('family');
+  await waitUntil('no member is left', () => living(h.marker).length === 0, { timeoutMs: 5_000 });
+  assert.equal(procState(main), undefined, 'the daemon reaped its own child');
+  assert.deepEqual(unreapedBy(process.pid, family), [], 'no zombie is left for the daemon to reap');
+});
+
+test('kill_mode process stops only the main process', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const sleep = `sleep 3600.${h.marker}`;
+  await h.client.createProcess(
+    { name: 'lonely', command: 'sh', args: ['-c', `${sleep} & wait`], stop: { killMode: 'process' } },
+    { start: true },
+  );
+  await waitUntil('the grandchild runs', () => living(h.marker).length >= 2);
+  const main = (await h.client.describeProcess('lonely')).process.pid;
+  await h.client.stopProcess('lonely');
+  assert.equal(procState(main), undefined);
+  assert.equal(living(h.marker).length, 1, 'the grandchild was left alone, as kill_mode process says');
+  // The harness kills it after the test; prove it is ours to clean.
+  for (const pid of living(h.marker)) process.kill(pid, 'SIGKILL');
+});
+
+test('signal reaches the main process or the whole group', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    { name: 'hup', command: 'sh', args: ['-c', `trap 'exit 7' HUP; while :; do sleep 0.05; done # ${h.marker}`], restart: { policy: 'no' } },
+    { start: true },
+  );
+  await waitUntil('hup runs', async () => (await h.client.describeProcess('hup')).process.state === 'RUNNING');
+  await h.client.signalProcess('hup', 'HUP');
+  await waitUntil('hup exits', async () => (await h.client.describeProcess('hup')).process.state === 'FAILED');
+  assert.equal((await h.client.describeProcess('hup')).process.exitCode, 7);
+});
