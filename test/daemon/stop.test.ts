@@ -91,3 +91,18 @@ test('signal reaches the main process or the whole group', async (t) => {
   await waitUntil('hup exits', async () => (await h.client.describeProcess('hup')).process.state === 'FAILED');
   assert.equal((await h.client.describeProcess('hup')).process.exitCode, 7);
 });
+
+test('a stop that overtakes a spawn leaves no unmanaged child behind', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  for (let i = 0; i < 20; i += 1) {
+    const name = `racer-${i}`;
+    await h.client.createProcess({ name, command: 'sleep', args: h.sleepArgs() });
+    // Start and stop without waiting in between: the stop may land before, during or after the spawn.
+    await Promise.all([h.client.startProcess(name), h.client.stopProcess(name)]);
+  }
+  await waitUntil('every racer is stopped', async () =>
+    (await h.client.listProcesses()).every((p) => p.state === 'STOPPED'),
+  );
+  await waitUntil('no racer runs', () => living(h.marker).length === 0, { timeoutMs: 5_000 });
+});

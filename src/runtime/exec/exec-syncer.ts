@@ -9,6 +9,7 @@ import type { ProcessSpec } from '../../spec/types.js';
 import type { ChildExit, ChildHandle } from './child-handle.js';
 import { spawnChild, type SpawnContext } from './spawn-child.js';
 import { killRemains, stopWorkload } from './stop-workload.js';
+import { signalGroup } from '../os/process-group.js';
 
 export interface ExecRuntimeOptions extends SpawnContext {
   /** Told of every exit of a current child, with the process id it belongs to. */
@@ -25,9 +26,15 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     return this.children.get(id);
   }
 
-  async syncProcess({ id, updateType }: SyncProcessContext, spec: ProcessSpec) {
+  async syncProcess({ id, updateType, signal }: SyncProcessContext, spec: ProcessSpec) {
     if (updateType !== 'create') return { terminal: false };
     const handle = await spawnChild(spec, this.options);
+    if (signal.aborted) {
+      // A stop or delete overtook the spawn: the chart has moved on and will never manage this
+      // child, so it must not outlive the call.
+      signalGroup(handle.pgid, 'SIGKILL');
+      throw signal.reason;
+    }
     this.children.set(id, handle);
     void handle.exited.then((exit) => {
       // A stale exit (the process was restarted or forgotten since) must not reach the new run.
