@@ -1,0 +1,26 @@
+/** The benchmark's side of baseline-process.ts: one method per command. */
+import type { EntryProcess } from './entry-process.js';
+
+export interface Baseline {
+  readonly pid: number;
+  /** Spawns n sleeps; resolves with the ms until every one emitted 'spawn'. */
+  spawnFleet(n: number, markerArg: string): Promise<number>;
+  /** SIGTERMs the fleet; resolves with the ms until every 'exit' fired. */
+  killFleet(): Promise<number>;
+  respawnLoop(command: string, args: readonly string[], runs: number): Promise<void>;
+}
+
+export function baselineOf(entry: EntryProcess): Baseline {
+  return {
+    pid: entry.pid,
+    async spawnFleet(n, markerArg) {
+      return Number((await entry.request({ cmd: 'spawn', n, markerArg }))['ms']);
+    },
+    async killFleet() {
+      return Number((await entry.request({ cmd: 'kill' }))['ms']);
+    },
+    async respawnLoop(command, args, runs) {
+      await entry.request({ cmd: 'respawn', command, args, runs });
+    },
+  };
+}
