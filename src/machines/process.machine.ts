@@ -146,6 +146,7 @@ export const processMachine = setup({
   guards: {
     isTerminal: ({ event }) => outputOf<SyncOutput>(event).terminal,
     hasPending: ({ context }) => context.pending !== undefined,
+    resyncDisabled: ({ context }) => context.resyncIntervalMs <= 0,
     wasCancelled: ({ event }) => isCancellation(errorOf(event)),
     isStartFailure: ({ event }) => isStartFailure(errorOf(event)),
     shortensGrace: ({ context, event }) =>
@@ -344,15 +345,26 @@ export const processMachine = setup({
 
     syncing: {
       entry: { type: 'report', params: ({ context }) => phaseFact(context, 'syncing', 'first sync succeeded') },
-      initial: 'idle',
+      initial: 'settled',
       on: {
         terminate: { target: 'terminating', actions: 'requestTermination' },
         'workload.exited': { target: 'terminating', actions: 'recordExit' },
       },
       states: {
+        /** After each sync: sync again, wait for the next resync, or (no resync interval) just wait. */
+        settled: {
+          always: [
+            { guard: 'hasPending', target: 'running' },
+            { guard: 'resyncDisabled', target: 'steady' },
+            { target: 'idle' },
+          ],
+        },
+        /** Synced; no periodic resync (an OS process reports its exit as an event). */
+        steady: {
+          on: { update: { target: 'running', actions: 'rememberUpdate' } },
+        },
         idle: {
           tags: 'queued',
-          always: { guard: 'hasPending', target: 'running' },
           entry: {
             type: 'report',
             params: ({ context }) => queueFact(context, context.resyncIntervalMs, 'resync'),
@@ -370,7 +382,7 @@ export const processMachine = setup({
             onDone: [
               { guard: 'isTerminal', target: '#process.terminating', actions: ['recordSync', 'recordTerminal'] },
               { guard: 'hasPending', target: 'running', reenter: true, actions: 'recordSync' },
-              { target: 'idle', actions: 'recordSync' },
+              { target: 'settled', actions: 'recordSync' },
             ],
             onError: [
               { guard: 'wasCancelled', target: 'retrying', actions: 'scheduleFastRetry' },

@@ -294,8 +294,8 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
     syncKnownProcesses(ids) {
       actor.send({ type: 'processes.syncKnown', ids: [...ids] });
       const phases = actor.getSnapshot().context.phases;
-      for (const id of [...watched.keys()]) if (phases[id] === undefined) forget(id);
-      return { ...phases };
+      for (const id of [...watched.keys()]) if (!phases.has(id)) forget(id);
+      return Object.fromEntries(phases);
     },
 
     shutdown(shutdownOptions = {}) {

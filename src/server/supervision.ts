@@ -72,8 +72,9 @@ export class Supervision {
       syncer: this.exec,
       logger: options.logger,
       clock: this.clock,
-      // A running OS process needs no periodic sync: exits arrive as events.
-      resyncIntervalMs: 60_000,
+      // A running OS process needs no periodic sync: exits arrive as events, so no resync timer
+      // per process (1,000 idle timers made every actor stop scan them all).
+      resyncIntervalMs: 0,
       processLabel: (id) => (this.table.has(id) ? this.table.get(id).spec.name : id),
     });
     this.manager.actor.on('phase.changed', (fact) => {

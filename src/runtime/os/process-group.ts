@@ -155,9 +155,13 @@ function assertGroupId(pgid: number): void {
   }
 }
 
+/** The supervisor's own group: it never calls setsid after start, so one read is enough. */
+let ownGroup: number | undefined;
+
 function assertForeignGroup(pgid: number): void {
   assertGroupId(pgid);
-  if (pgid === readProcStat(process.pid)?.pgid) {
+  ownGroup ??= readProcStat(process.pid)?.pgid;
+  if (pgid === ownGroup) {
     throw new StatevisorError(
       'E_INVALID_ARGUMENT',
       `process group ${pgid} is the supervisor's own group; a child spawned without its own group cannot be signalled as one`,

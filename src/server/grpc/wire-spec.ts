@@ -47,8 +47,20 @@ export function specFromWire(spec: WireSpec | null | undefined): Record<string, 
   return strip(spec as unknown as Record<string, unknown>, true);
 }
 
+/** Specs are replaced on update, never mutated, so each one is converted once. */
+const converted = new WeakMap<ProcessSpec, WireSpec>();
+
 /** A normalized spec in the wire's shape, for Describe and Update replies. */
 export function specToWire(spec: ProcessSpec): WireSpec {
+  let wire = converted.get(spec);
+  if (!wire) {
+    wire = convert(spec);
+    converted.set(spec, wire);
+  }
+  return wire;
+}
+
+function convert(spec: ProcessSpec): WireSpec {
   const out = specToSnakeCase(spec);
   for (const key of commandLists) {
     const lines = out[key];
