@@ -156,12 +156,14 @@ export function createClient(options: ClientOptions = {}): StatevisorClient {
     },
 
     async restartProcess(nameOrId, callOptions) {
-      const response = await call(methods.RestartProcess, { name_or_id: nameOrIdOf(nameOrId) }, callOptions);
+      // A restart waits for a whole stop, like stopProcess without noWait.
+      const response = await call(methods.RestartProcess, { name_or_id: nameOrIdOf(nameOrId) }, callOptions, stopDeadlineMs(connection, {}));
       return convert.requireProcess(response.process, 'RestartProcess');
     },
 
     async deleteProcess(nameOrId, { force = false, ...callOptions } = {}) {
-      await call(methods.DeleteProcess, { name_or_id: nameOrIdOf(nameOrId), force }, callOptions);
+      const deadline = force ? stopDeadlineMs(connection, {}) : undefined;
+      await call(methods.DeleteProcess, { name_or_id: nameOrIdOf(nameOrId), force }, callOptions, deadline);
     },
 
     async listProcesses({ labelSelector = '', ...callOptions } = {}) {
@@ -186,7 +188,8 @@ export function createClient(options: ClientOptions = {}): StatevisorClient {
         restart_process: restartProcess,
         dry_run: dryRun,
       };
-      return convert.toUpdateResult(await call(methods.UpdateProcess, request, callOptions));
+      const deadline = restartProcess && !dryRun ? stopDeadlineMs(connection, {}) : undefined;
+      return convert.toUpdateResult(await call(methods.UpdateProcess, request, callOptions, deadline));
     },
 
     async getResourceUsage(nameOrId, callOptions) {

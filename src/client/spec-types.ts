@@ -98,7 +98,7 @@ export interface ProcessSpecInput {
   execStartPost?: string[][];
   execStopPost?: string[][];
   pidfile?: string;
-  conditionPathExists?: string;
+  conditionPathExists?: string[];
   runtimeDirectory?: string;
   runtime?: RuntimeSpecInput;
 }

@@ -124,5 +124,8 @@ export interface ProcessContext {
   lastSyncAt: number | undefined;
   endedAt: number | undefined;
   decision: RestartDecision | undefined;
+  /** How the previous run ended and what was decided: kept across runs, for status displays. */
+  lastExit: WorkloadExit | undefined;
+  lastDecision: RestartDecision | undefined;
   outcome: RunOutcome | undefined;
 }

@@ -109,6 +109,8 @@ export function initialProcessContext(input: ProcessInput): ProcessContext {
     lastSyncAt: undefined,
     endedAt: undefined,
     decision: undefined,
+    lastExit: undefined,
+    lastDecision: undefined,
     outcome: undefined,
   };
 }
@@ -285,7 +287,14 @@ export const processMachine = setup({
         { failureStreak: context.failureStreak, recentStarts: context.recentStarts, now: at },
         sampleOf(seed),
       );
-      return { decision, seed, endedAt: at, failureStreak: decision.failureStreak };
+      return {
+        decision,
+        lastDecision: decision,
+        lastExit: context.exit ?? context.lastExit,
+        seed,
+        endedAt: at,
+        failureStreak: decision.failureStreak,
+      };
     }),
     countRestart: assign(({ context }) => ({ restartCount: context.restartCount + 1 })),
     finish: assign(({ context }) => ({

@@ -29,4 +29,4 @@ export { validateSpec, type ValidateOptions } from './validate.js';
 export { validateSpecPatch } from './patch.js';
 export { SpecValidationError, formatViolation, type Violation } from './violations.js';
 export { loadSpecDirectory, loadSpecFile, loadSpecs, specFileExtensions, type LoadError, type LoadResult } from './load.js';
-export { specToSnakeCase } from './snake-case.js';
+export { specToSnakeCase, specToWireFields } from './snake-case.js';

@@ -21,3 +21,21 @@ function rename(value: object, shape: AnyShape): Record<string, unknown> {
   }
   return out;
 }
+
+const commandLists = ['exec_start_pre', 'exec_start_post', 'exec_stop_post'];
+
+/**
+ * The snake_case form shaped as the wire's ProcessSpec message: command lines as `{ argv }`
+ * messages, umask as octal text, numeric user and group ids as text.
+ */
+export function specToWireFields(spec: ProcessSpec): Record<string, unknown> {
+  const out = specToSnakeCase(spec);
+  for (const key of commandLists) {
+    const lines = out[key];
+    if (Array.isArray(lines)) out[key] = lines.map((argv: string[]) => ({ argv }));
+  }
+  if (typeof out.umask === 'number') out.umask = out.umask.toString(8).padStart(3, '0');
+  if (typeof out.user === 'number') out.user = String(out.user);
+  if (typeof out.group === 'number') out.group = String(out.group);
+  return out;
+}

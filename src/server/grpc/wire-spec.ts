@@ -5,7 +5,7 @@
  */
 import type { ProcessSpec as WireSpec } from '../../proto/generated/statevisor/v1/ProcessSpec.js';
 import type { ProcessSpec } from '../../spec/types.js';
-import { specToSnakeCase } from '../../spec/snake-case.js';
+import { specToWireFields } from '../../spec/snake-case.js';
 
 const commandLists = new Set(['exec_start_pre', 'exec_start_post', 'exec_stop_post']);
 
@@ -61,13 +61,5 @@ export function specToWire(spec: ProcessSpec): WireSpec {
 }
 
 function convert(spec: ProcessSpec): WireSpec {
-  const out = specToSnakeCase(spec);
-  for (const key of commandLists) {
-    const lines = out[key];
-    if (Array.isArray(lines)) out[key] = lines.map((argv: string[]) => ({ argv }));
-  }
-  if (typeof out.umask === 'number') out.umask = out.umask.toString(8).padStart(3, '0');
-  if (typeof out.user === 'number') out.user = String(out.user);
-  if (typeof out.group === 'number') out.group = String(out.group);
-  return out as WireSpec;
+  return specToWireFields(spec) as WireSpec;
 }

@@ -1,0 +1,69 @@
+/**
+ * `statevisor apply -f PATH`: make the daemon hold exactly the specs of a file (or directory) —
+ * create what is new, replace the whole spec of what exists (mask "*": a field left out of the
+ * file goes back to its default), and say which were added, modified or unchanged. Processes
+ * the file does not name are left alone.
+ */
+import type { Command } from 'commander';
+import { isNotFound, type StatevisorClient, type UpdateResult, type WireProcessSpecInput } from '../../client/index.js';
+import { globalOptions, withClient } from '../connection.js';
+import { withExamples } from '../help.js';
+import { printJson, printLine } from '../output.js';
+import { readSpecFile, specToWire } from '../spec-file.js';
+
+interface Applied {
+  name: string;
+  result: 'added' | 'modified' | 'unchanged';
+  updatedFields: string[];
+  restartRequiredFields: string[];
+}
+
+async function exists(client: StatevisorClient, name: string): Promise<boolean> {
+  try {
+    await client.describeProcess(name);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+async function applyOne(client: StatevisorClient, spec: WireProcessSpecInput): Promise<Applied> {
+  if (!(await exists(client, spec.name))) {
+    await client.createProcess(spec);
+    return { name: spec.name, result: 'added', updatedFields: [], restartRequiredFields: [] };
+  }
+  const update: UpdateResult = await client.updateProcess(spec.name, spec, { updateMask: ['*'] });
+  const { updatedFields, restartRequiredFields } = update;
+  return { name: spec.name, result: updatedFields.length > 0 ? 'modified' : 'unchanged', updatedFields, restartRequiredFields };
+}
+
+function line(a: Applied): string {
+  if (a.result !== 'modified') return `${a.result} ${a.name}`;
+  const restart = a.restartRequiredFields.length > 0 ? `; restart required for ${a.restartRequiredFields.join(', ')}` : '';
+  return `modified ${a.name}: ${a.updatedFields.join(', ')}${restart}`;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('apply')
+    .description('create or update the processes of a spec file')
+    .requiredOption('-f, --file <path>', 'a YAML/JSON spec file, or a directory of them');
+  withExamples(command, 'statevisor apply -f processes.yaml');
+  command.action(async (options: { file: string }, self: Command) => {
+    const specs = (await readSpecFile(options.file)).map(specToWire);
+    const json = globalOptions(self).json === true;
+    const applied: Applied[] = [];
+    try {
+      await withClient(self, async (client) => {
+        for (const spec of specs) {
+          const outcome = await applyOne(client, spec);
+          applied.push(outcome);
+          if (!json) printLine(line(outcome));
+        }
+      });
+    } finally {
+      if (json) printJson(applied);
+    }
+  });
+}

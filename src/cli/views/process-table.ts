@@ -1,0 +1,26 @@
+/** `statevisor ls`: one row per process, pm2-style. */
+import type { Process } from '../../client/index.js';
+import { formatDuration } from '../format.js';
+import { stateColour } from '../style.js';
+import { renderTable, type Column, type TableOptions } from '../table.js';
+
+const columns: Column[] = [
+  { header: 'NAME' },
+  { header: 'ID' },
+  { header: 'STATE', colour: stateColour },
+  { header: 'PID', align: 'right' },
+  { header: 'UPTIME', align: 'right' },
+  { header: 'RESTARTS', align: 'right' },
+];
+
+export function processTable(processes: readonly Process[], options: TableOptions): string {
+  const rows = processes.map((p) => [
+    p.name,
+    p.id.slice(0, 8),
+    p.state,
+    p.pid > 0 ? String(p.pid) : '-',
+    p.uptimeMs > 0 ? formatDuration(p.uptimeMs) : '-',
+    String(p.restartCount),
+  ]);
+  return renderTable(columns, rows, options);
+}

@@ -1,0 +1,87 @@
+/**
+ * The real `statevisor daemon` executable, in its own process, as an init script would run it:
+ * its config is loaded and started, a second daemon on its live socket is refused, the socket is
+ * 0600, and SIGTERM stops every child and exits 0. Everything spawned carries the marker (in the
+ * temp dir's name for the daemons, in the sleep argument for the child), so `after` can kill
+ * whatever a failure left behind.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { killMarked, newMarker, pidsWithMarker, procParent, procState, waitUntil } from '../helpers/leaks.js';
+import { binary, runCli, testEnv } from './run.js';
+
+interface Spawned {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startDaemonBinary(args: string[]): Spawned {
+  const child = spawn(process.execPath, [binary, 'daemon', ...args], { env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // 'close', not 'exit': by then every line the daemon wrote has been read.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+const living = (marker: string) => pidsWithMarker(marker).filter((pid) => procState(pid) !== 'Z');
+
+test('the daemon binary runs its config, refuses a second daemon on its socket, keeps it 0600, and exits 0 on SIGTERM with its child gone', async (t) => {
+  const marker = newMarker();
+  const dir = mkdtempSync(path.join(os.tmpdir(), `statevisor-bin-${marker}-`));
+  const socket = path.join(dir, 'statevisor.sock');
+  const config = path.join(dir, 'config');
+  mkdirSync(config);
+  writeFileSync(path.join(config, 'sleeper.yaml'), `command: sleep\nargs: ["3600.${marker}"]\nauto_start: true\nstop: { grace_period: 2s }\n`);
+  t.after(() => {
+    killMarked(marker);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const daemon = startDaemonBinary(['--socket', socket, '--state-dir', path.join(dir, 'state'), '--config', config, '--log-level', 'warn']);
+  const cli = (...args: string[]) => runCli(['--socket', socket, ...args]);
+  await waitUntil(
+    'the daemon answers health',
+    async () => {
+      if (daemon.child.exitCode !== null) throw new Error(`the daemon exited early: ${daemon.output()}`);
+      return (await cli('health')).code === 0;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+
+  assert.equal(statSync(socket).mode & 0o777, 0o600, 'the socket is 0600');
+
+  let pid = 0;
+  await waitUntil(
+    'the config process runs',
+    async () => {
+      const ls = await cli('--json', 'ls');
+      const sleeper = (JSON.parse(ls.stdout || '[]') as { name: string; state: string; pid: number }[]).find((p) => p.name === 'sleeper');
+      pid = sleeper?.state === 'RUNNING' ? sleeper.pid : 0;
+      return pid > 0;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+  assert.equal(procParent(pid), daemon.child.pid, "the config process is the daemon's child");
+
+  const second = startDaemonBinary(['--socket', socket, '--state-dir', path.join(dir, 'state2')]);
+  const refused = await second.exited;
+  assert.notEqual(refused.code, 0, `a second daemon on a live socket must fail: ${second.output()}`);
+  assert.match(second.output(), /already listening/);
+  assert.equal((await cli('health')).stdout, 'SERVING\n', 'the refused daemon left the first one and its socket alone');
+
+  daemon.child.kill('SIGTERM');
+  const stopped = await daemon.exited;
+  assert.deepEqual(stopped, { code: 0, signal: null }, daemon.output());
+  assert.equal(procState(pid), undefined, 'the child was stopped and reaped');
+  assert.deepEqual(living(marker), [], 'nothing the daemons started survives them');
+  assert.equal(existsSync(socket), false, 'the socket file is removed');
+});
