@@ -90,6 +90,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;
+        // Watchers would otherwise hold the listeners open until their force-close.
+        supervision.events.closeAll();
         const deadlineMs = shutdownDeadlineMs(supervision);
         logger.info({ deadlineMs }, 'stopping every process');
         try {

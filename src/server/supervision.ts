@@ -17,6 +17,8 @@ import type { ProcessSpec } from '../spec/types.js';
 import { validateSpec } from '../spec/validate.js';
 import { validateSpecPatch } from '../spec/patch.js';
 import { enforcementOf, type Enforcement } from './enforcement.js';
+import { EventHub, type EventType, type ProcessEventRecord } from './events.js';
+import type { ChildExit } from '../runtime/exec/child-handle.js';
 import { ProcessTable, type ProcessEntry } from './process-table.js';
 import { stateOf, viewOf, type ProcessState, type ProcessView } from './process-view.js';
 import { chartSettings } from './settings.js';
@@ -59,6 +61,9 @@ export class Supervision {
   private readonly clock: Clock;
   private readonly transitions = new Map<string, TransitionRecord[]>();
   private readonly lastPhase = new Map<string, Phase>();
+  /** The last state each process was reported in, so that events carry from → to. */
+  private readonly lastState = new Map<string, ProcessState>();
+  readonly events = new EventHub();
 
   constructor(private readonly options: SupervisionOptions) {
     this.clock = options.clock ?? systemClock;
@@ -66,7 +71,10 @@ export class Supervision {
       logsDir: options.logsDir,
       now: () => this.clock.now(),
       baseEnv: options.baseEnv ?? process.env,
-      onExit: (id, exit) => this.manager.reportWorkloadExit(id, exit),
+      onExit: (id, exit) => {
+        this.publishExit(id, exit);
+        this.manager.reportWorkloadExit(id, exit);
+      },
     });
     this.manager = createProcessManager<ProcessSpec>({
       syncer: this.exec,
@@ -77,13 +85,52 @@ export class Supervision {
       resyncIntervalMs: 0,
       processLabel: (id) => (this.table.has(id) ? this.table.get(id).spec.name : id),
     });
-    this.manager.actor.on('phase.changed', (fact) => {
-      if (fact.type !== 'phase.changed') return;
-      const list = this.transitions.get(fact.id) ?? [];
-      list.push({ at: this.clock.now(), from: this.lastPhase.get(fact.id) ?? null, to: fact.phase, reason: fact.reason });
-      if (list.length > transitionsKept) list.shift();
-      this.transitions.set(fact.id, list);
-      this.lastPhase.set(fact.id, fact.phase);
+    this.manager.actor.on('*', (fact) => {
+      if (!('id' in fact)) return;
+      if (fact.type === 'phase.changed') {
+        const list = this.transitions.get(fact.id) ?? [];
+        list.push({ at: this.clock.now(), from: this.lastPhase.get(fact.id) ?? null, to: fact.phase, reason: fact.reason });
+        if (list.length > transitionsKept) list.shift();
+        this.transitions.set(fact.id, list);
+        this.lastPhase.set(fact.id, fact.phase);
+      }
+      const reason =
+        fact.type === 'phase.changed' || fact.type === 'process.restarting' || fact.type === 'run.ended'
+          ? fact.reason
+          : fact.type === 'queue.retried'
+            ? fact.error
+            : '';
+      this.publishTransition(fact.id, reason);
+    });
+  }
+
+  private event(type: EventType, entry: ProcessEntry, from: string, to: string, reason: string): ProcessEventRecord {
+    return { type, snapshot: false, at: this.clock.now(), process: this.view(entry), from, to, reason };
+  }
+
+  /** A fact changed the chart: report the state it is in now, if that differs from the last one reported. */
+  private publishTransition(id: string, reason: string): void {
+    if (!this.table.has(id)) return;
+    const entry = this.table.get(id);
+    const state = this.state(entry);
+    const before = this.lastState.get(id) ?? 'CREATED';
+    if (state === before) return;
+    this.lastState.set(id, state);
+    this.events.publish(this.event('transition', entry, before, state, reason));
+  }
+
+  private publishExit(id: string, exit: ChildExit): void {
+    if (!this.table.has(id)) return;
+    const how = exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+    this.events.publish(this.event('exited', this.table.get(id), '', '', how));
+  }
+
+  /** The current state of every process (or one), as the first events a watcher receives. */
+  snapshotEvents(processId?: string): ProcessEventRecord[] {
+    const entries = processId === undefined ? this.table.all() : [this.table.get(processId)];
+    return entries.map((entry) => {
+      const process = this.view(entry);
+      return { type: 'snapshot', snapshot: true, at: this.clock.now(), process, from: '', to: process.state, reason: '' };
     });
   }
 
@@ -104,7 +151,9 @@ export class Supervision {
     const spec = validateSpec(input, options.source === undefined ? {} : { source: options.source });
     const entry: ProcessEntry = { id: randomUUID(), spec, createdAt: this.clock.now() };
     this.table.add(entry);
+    this.lastState.set(entry.id, 'CREATED');
     this.options.logger.info({ process: spec.name, id: entry.id }, 'created');
+    this.events.publish(this.event('created', entry, '', 'CREATED', 'created'));
     if (options.start || spec.autoStart) this.beginRun(entry);
     return this.view(entry);
   }
@@ -167,11 +216,14 @@ export class Supervision {
       );
     }
     if (!idle) await this.stop(entry.id);
+    const gone = this.event('deleted', entry, this.state(entry), '', 'deleted');
     this.manager.purgeProcess(entry.id);
     this.table.remove(entry.id);
     this.transitions.delete(entry.id);
     this.lastPhase.delete(entry.id);
+    this.lastState.delete(entry.id);
     this.options.logger.info({ process: entry.spec.name, id: entry.id }, 'deleted');
+    this.events.publish(gone);
   }
 
   list(labelSelector = ''): ProcessView[] {
@@ -207,6 +259,7 @@ export class Supervision {
     }
     // validateSpecPatch never changes the name, so the table's name index stays right.
     entry.spec = next;
+    this.events.publish(this.event('spec_changed', entry, '', '', `updated ${updated.join(', ')}`));
     const live = this.manager.getProcessSnapshot(entry.id) !== undefined;
     if (live) {
       // Hot fields reach the chart (restart policy, grace) and the hooks (stop signal, kill mode).

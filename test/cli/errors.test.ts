@@ -56,7 +56,6 @@ test("RPCs the daemon does not implement yet fail with the daemon's message, not
   const cases: [string[], string][] = [
     [['usage', 'web'], 'GetResourceUsage'],
     [['logs', 'web', '-n', '10'], 'StreamLogs'],
-    [['events'], 'WatchEvents'],
     [['reload'], 'ReloadConfig'],
     [['inspect', 'web', '--follow'], 'Inspect'],
   ];

@@ -16,7 +16,7 @@ import { supervisorMachine } from '../../machines/supervisor.machine.js';
 import type { Supervision } from '../supervision.js';
 import { toServiceError } from './service-errors.js';
 import { specFromWire, specToWire } from './wire-spec.js';
-import { processToWire, transitionToWire } from './wire-process.js';
+import { eventToWire, processToWire, transitionToWire } from './wire-process.js';
 
 export interface DaemonInfo {
   readonly version: string;
@@ -29,7 +29,7 @@ export interface DaemonInfo {
 }
 
 /** RPCs this daemon does not implement yet; GetStatus lists them. */
-export const unimplementedRpcs = ['GetResourceUsage', 'ReloadConfig', 'WatchEvents', 'StreamLogs', 'Inspect'];
+export const unimplementedRpcs = ['GetResourceUsage', 'ReloadConfig', 'StreamLogs', 'Inspect'];
 
 type Request = Record<string, any>;
 
@@ -59,6 +59,18 @@ export function processManagerHandlers(
         code: status.UNIMPLEMENTED,
         details: `${rpc} is not implemented by this daemon yet`,
       });
+    };
+  }
+
+  /** Server streams: bad requests and shutdown end the call with a status, like unary errors. */
+  function stream(rpc: string, handle: (call: ServerWritableStream<Request, unknown>) => void) {
+    return (call: ServerWritableStream<Request, unknown>): void => {
+      try {
+        if (info.shuttingDown()) throw new StatevisorError('E_UNAVAILABLE', 'the daemon is shutting down');
+        handle(call);
+      } catch (error) {
+        call.emit('error', toServiceError(error, logger, rpc));
+      }
     };
   }
 
@@ -144,7 +156,27 @@ export function processManagerHandlers(
       process_count: supervision.size,
     })),
     ReloadConfig: unary('ReloadConfig', notYet('ReloadConfig')),
-    WatchEvents: unimplementedStream('WatchEvents'),
+    WatchEvents: stream('WatchEvents', (call) => {
+      const filter = typeof call.request.name_or_id === 'string' && call.request.name_or_id !== '' ? call.request.name_or_id : undefined;
+      const processId = filter === undefined ? undefined : supervision.entry(filter).id;
+      const subscription = supervision.events.subscribe(
+        {
+          processId,
+          deliver: (event) => call.write({ event: eventToWire(event) }),
+          overflow: () =>
+            call.emit('error', {
+              code: status.RESOURCE_EXHAUSTED,
+              details: 'this watcher fell too far behind the daemon events and was dropped',
+            }),
+          end: () => call.end(),
+        },
+        supervision.snapshotEvents(processId),
+      );
+      call.on('drain', subscription.drained);
+      call.on('cancelled', subscription.close);
+      call.on('close', subscription.close);
+      call.on('error', subscription.close);
+    }),
     StreamLogs: unimplementedStream('StreamLogs'),
     GetMachineDefinition: unary('GetMachineDefinition', (r) => {
       if (typeof r.name_or_id === 'string' && r.name_or_id !== '') {

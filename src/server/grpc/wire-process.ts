@@ -3,6 +3,7 @@ import type { Process } from '../../proto/generated/statevisor/v1/Process.js';
 import type { Timestamp } from '../../proto/generated/google/protobuf/Timestamp.js';
 import type { ProcessView } from '../process-view.js';
 import type { TransitionRecord } from '../supervision.js';
+import type { ProcessEventRecord } from '../events.js';
 
 export function timestamp(ms: number | undefined): Timestamp | null {
   if (ms === undefined) return null;
@@ -34,4 +35,16 @@ export function processToWire(view: ProcessView): Process {
 
 export function transitionToWire(t: TransitionRecord) {
   return { at: timestamp(t.at), from: t.from ?? '', to: t.to, reason: t.reason };
+}
+
+export function eventToWire(event: ProcessEventRecord) {
+  return {
+    type: event.type,
+    snapshot: event.snapshot,
+    at: timestamp(event.at),
+    process: processToWire(event.process),
+    from: event.from,
+    to: event.to,
+    reason: event.reason,
+  };
 }

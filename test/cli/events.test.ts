@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { startTestDaemon } from '../helpers/daemon-harness.js';
+import { binary, testEnv } from './run.js';
+
+test('statevisor events prints the snapshot first, then live changes, one JSON object per line', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess({ name: 'web', command: 'sleep', args: h.sleepArgs() });
+  // `events` follows until interrupted: run it as a child and stop it once it has shown enough.
+  const child = spawn(process.execPath, [binary, '--socket', h.socket, 'events', '--json'], { env: testEnv() });
+  t.after(() => child.kill('SIGKILL'));
+  const lines = createInterface({ input: child.stdout });
+  const events: { type: string; snapshot: boolean; to: string; process?: { name: string } }[] = [];
+  for await (const line of lines) {
+    const event = JSON.parse(line) as (typeof events)[number];
+    events.push(event);
+    if (event.snapshot) await h.client.startProcess('web');
+    if (event.to === 'RUNNING') break;
+  }
+  child.kill('SIGTERM');
+  assert.equal(events[0]?.type, 'snapshot');
+  assert.equal(events[0]?.process?.name, 'web');
+  assert.deepEqual(
+    events.slice(1).map((e) => e.to),
+    ['STARTING', 'RUNNING'],
+  );
+});
