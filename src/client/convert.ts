@@ -73,6 +73,7 @@ export function toDescription(wire: DescribeProcessResponse__Output): T.ProcessD
     counters: toCounters(wire.counters),
     enforcement: wire.enforcement.map((e) => ({ field: e.field, enforced: e.enforced, detail: e.detail })),
     recentTransitions: wire.recent_transitions.map((t) => ({ at: toDate(t.at), from: t.from, to: t.to, reason: t.reason })),
+    recovery: wire.recovery,
   };
 }
 
@@ -116,7 +117,13 @@ export function toStatus(wire: GetStatusResponse__Output): T.DaemonStatus {
 }
 
 export function toReloadResult(wire: ReloadConfigResponse__Output): T.ReloadResult {
-  return { added: [...wire.added], removed: [...wire.removed], modified: [...wire.modified], unchanged: [...wire.unchanged] };
+  return {
+    added: [...wire.added],
+    removed: [...wire.removed],
+    modified: [...wire.modified],
+    unchanged: [...wire.unchanged],
+    errors: [...wire.errors],
+  };
 }
 
 export function toProcessEvent(wire: ProcessEvent__Output | null): T.ProcessEvent {

@@ -64,6 +64,8 @@ export interface ProcessDescription {
   /** Per spec field: in force or not, and why. */
   enforcement: Enforcement[];
   recentTransitions: Transition[];
+  /** What the daemon did with this process when it last started ("" when nothing was recovered). */
+  recovery: string;
 }
 
 export interface UpdateResult {
@@ -113,6 +115,8 @@ export interface ReloadResult {
   removed: string[];
   modified: string[];
   unchanged: string[];
+  /** Files or processes skipped, with file, field and reason; their processes were kept. */
+  errors: string[];
 }
 
 export type ProcessEventType = 'snapshot' | 'created' | 'deleted' | 'transition' | 'exited' | 'health' | 'spec_changed';

@@ -6,7 +6,9 @@ import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { StatevisorError } from '../errors.js';
 import type { Logger } from '../manager/logger.js';
-import { loadSpecs } from '../spec/load.js';
+import { Store } from '../store/store.js';
+import { recover } from './recovery.js';
+import { syncConfig, type ReloadResult } from './config-sync.js';
 import { processManagerHandlers, type DaemonInfo } from './grpc/handlers.js';
 import { closeListener, listenTcp, listenUnix, type Listener } from './grpc/listeners.js';
 import { Supervision } from './supervision.js';
@@ -41,26 +43,21 @@ function shutdownDeadlineMs(supervision: Supervision): number {
   return Math.ceil(longest * 1.25) + 5_000;
 }
 
-async function loadConfig(supervision: Supervision, configPath: string, logger: Logger): Promise<void> {
-  const { specs, errors } = await loadSpecs(configPath);
-  for (const error of errors) logger.error({ file: error.file, field: error.field, reason: error.message }, 'config file skipped');
-  for (const spec of specs) {
-    try {
-      supervision.create(spec, { source: configPath });
-    } catch (error) {
-      logger.error({ process: spec.name, reason: (error as Error).message }, 'config process skipped');
-    }
-  }
-  logger.info({ config: configPath, loaded: specs.length, skipped: errors.length }, 'config loaded');
-}
-
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { logger } = options;
   if (options.tcp !== undefined && !options.token) {
     throw new StatevisorError('E_INVALID_ARGUMENT', '--tcp needs --token-file: the TCP listener never runs without credentials');
   }
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
-  const supervision = new Supervision({ logger, logsDir: path.join(options.stateDir, 'logs') });
+  // The store's lock comes first: a second daemon on the same state dir stops here.
+  const store = await Store.open(path.join(options.stateDir, 'store'));
+  const supervision = new Supervision({
+    logger,
+    logsDir: path.join(options.stateDir, 'logs'),
+    stateDir: options.stateDir,
+    store,
+  });
+  recover(supervision, store.state(), options.stateDir, logger);
   const listeners: Listener[] = [];
   let shuttingDown = false;
   const info: DaemonInfo = {
@@ -71,17 +68,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     listeners: () => listeners.map((l) => ({ kind: l.kind, address: l.address })),
     shuttingDown: () => shuttingDown,
   };
-  const handlers = processManagerHandlers(supervision, info, logger);
+  const reload = async () => {
+    if (!options.configPath) {
+      throw new StatevisorError('E_INVALID_STATE', 'the daemon was started without --config: there is nothing to reload');
+    }
+    return syncConfig(supervision, options.configPath, logger);
+  };
+  const handlers = processManagerHandlers(supervision, info, logger, reload);
   try {
     listeners.push(await listenUnix(options.socket, handlers));
     if (options.tcp !== undefined) listeners.push(await listenTcp(options.tcp, options.token!, handlers));
   } catch (error) {
     await Promise.all(listeners.map(closeListener));
-    await supervision.shutdown(1_000).catch(() => {});
+    // Leave the recovered workloads running for whichever daemon owns the socket.
+    supervision.manager.actor.stop();
+    await store.close();
     throw error;
   }
   for (const l of listeners) logger.info({ kind: l.kind, address: l.address }, 'listening');
-  if (options.configPath) await loadConfig(supervision, options.configPath, logger);
+  if (options.configPath) await reload();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -100,6 +105,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           logger.error({ reason: (error as Error).message }, 'shutdown incomplete');
         }
         await Promise.all(listeners.map(closeListener));
+        await store.close();
         try {
           unlinkSync(options.socket);
         } catch {

@@ -21,8 +21,11 @@ export function enforcementOf(spec: ProcessSpec): Enforcement[] {
   if (spec.stop.killMode === 'control-group') {
     list.push(notYet('stop.kill_mode', 'control-group needs cgroups, not supported yet: the process group is signalled instead'));
   }
-  if (spec.logs.stdout === 'capture' || spec.logs.stderr === 'capture' || spec.logs.maxBytes > 0) {
-    list.push(notYet('logs.max_bytes', 'log files are written but not rotated yet: max_bytes and max_files are not enforced'));
+  const written = [spec.logs.stdout, spec.logs.stderr].some((t) => t !== 'null' && t !== 'inherit');
+  if (written && spec.logs.maxBytes > 0) {
+    list.push(
+      done('logs.max_bytes', `copy-and-truncate at ${spec.logs.maxBytes} bytes, keeping ${spec.logs.maxFiles}; sizes are checked every second`),
+    );
   }
   if (spec.healthCheck) list.push(notYet('health_check', 'health checks are not run yet'));
   const { cpuMillis, memoryBytes, pids } = spec.resources;

@@ -4,11 +4,16 @@
  */
 import { StatevisorError } from '../errors.js';
 import type { ProcessSpec } from '../spec/types.js';
+import type { Desired, Source } from './persistence.js';
 
 export interface ProcessEntry {
   readonly id: string;
   spec: ProcessSpec;
   readonly createdAt: number;
+  /** Where the definition came from: the API, or the daemon's --config (which reload owns). */
+  readonly source: Source;
+  /** What the user last asked for; restored after a daemon restart. */
+  desired: Desired;
 }
 
 export class ProcessTable {

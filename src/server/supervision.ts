@@ -17,7 +17,10 @@ import type { ProcessSpec } from '../spec/types.js';
 import { validateSpec } from '../spec/validate.js';
 import { validateSpecPatch } from '../spec/patch.js';
 import { enforcementOf, type Enforcement } from './enforcement.js';
+import type { Desired, DesiredStateStore, Source } from './persistence.js';
+import { specToSnakeCase } from '../spec/snake-case.js';
 import { EventHub, type EventType, type ProcessEventRecord } from './events.js';
+import { LogFiles, readableLogFile, type LogStream } from './log-files.js';
 import type { ChildExit } from '../runtime/exec/child-handle.js';
 import { ProcessTable, type ProcessEntry } from './process-table.js';
 import { stateOf, viewOf, type ProcessState, type ProcessView } from './process-view.js';
@@ -27,6 +30,9 @@ import { classifyUpdate } from './update-fields.js';
 export interface SupervisionOptions {
   readonly logger: Logger;
   readonly logsDir: string;
+  /** Marks children so that a later daemon finds the survivors of this one. */
+  readonly stateDir: string;
+  readonly store: DesiredStateStore;
   readonly clock?: Clock;
   readonly baseEnv?: NodeJS.ProcessEnv;
 }
@@ -43,6 +49,8 @@ export interface Description {
   readonly spec: ProcessSpec;
   readonly enforcement: readonly Enforcement[];
   readonly transitions: readonly TransitionRecord[];
+  /** What the daemon did with this process when it started after a stop or crash. */
+  readonly recovery: string;
 }
 
 export interface UpdateResult {
@@ -64,14 +72,26 @@ export class Supervision {
   /** The last state each process was reported in, so that events carry from → to. */
   private readonly lastState = new Map<string, ProcessState>();
   readonly events = new EventHub();
+  readonly logs: LogFiles;
+  /** Open log streams, ended when the daemon stops. */
+  readonly logStreams = new Set<AbortController>();
+  private readonly recoveries = new Map<string, string>();
 
   constructor(private readonly options: SupervisionOptions) {
     this.clock = options.clock ?? systemClock;
+    this.logs = new LogFiles(options.logsDir);
     this.exec = new ExecSyncer({
       logsDir: options.logsDir,
+      stateDir: options.stateDir,
+      onRun: (id, run) => {
+        const runCount = this.manager.getProcessSnapshot(id)?.context.runCount ?? 0;
+        const record = { pid: run.pid, pgid: run.pgid, startTime: run.startTime, startedAt: run.startedAt, runCount };
+        this.persist(options.store.recordRun(id, record), id, 'record the run');
+      },
       now: () => this.clock.now(),
       baseEnv: options.baseEnv ?? process.env,
       onExit: (id, exit) => {
+        this.persist(options.store.clearRun(id), id, 'clear the run');
         this.publishExit(id, exit);
         this.manager.reportWorkloadExit(id, exit);
       },
@@ -147,15 +167,83 @@ export class Supervision {
     return this.table.get(nameOrId);
   }
 
-  create(input: unknown, options: { start?: boolean; source?: string } = {}): ProcessView {
-    const spec = validateSpec(input, options.source === undefined ? {} : { source: options.source });
-    const entry: ProcessEntry = { id: randomUUID(), spec, createdAt: this.clock.now() };
+  has(nameOrId: string): boolean {
+    return this.table.has(nameOrId);
+  }
+
+  /** Run records are bookkeeping for recovery: a failed write is logged, never fatal. */
+  private persist(write: Promise<void>, id: string, what: string): void {
+    write.catch((error: unknown) =>
+      this.options.logger.error({ id, err: (error as Error).message }, `could not ${what}`),
+    );
+  }
+
+  private record(entry: ProcessEntry): Promise<void> {
+    return this.options.store.putProcess({
+      id: entry.id,
+      spec: specToSnakeCase(entry.spec),
+      createdAt: entry.createdAt,
+      desired: entry.desired,
+      source: entry.source,
+    });
+  }
+
+  /** Add a definition restored from the store (no write: it is already durable). */
+  restore(entry: ProcessEntry): void {
     this.table.add(entry);
     this.lastState.set(entry.id, 'CREATED');
+    this.logs.watch(entry.id, entry.spec);
+  }
+
+  /** The file holding one output stream of a process (E_INVALID_STATE when it has none). */
+  logFileOf(nameOrId: string, stream: LogStream): string {
+    const entry = this.table.get(nameOrId);
+    return readableLogFile(this.options.logsDir, entry.spec, stream);
+  }
+
+  noteRecovery(id: string, what: string): void {
+    this.recoveries.set(id, what);
+    this.options.logger.info({ process: this.table.has(id) ? this.table.get(id).spec.name : id, recovery: what }, 'recovered');
+  }
+
+  /** Begin a run of a restored process (recovery decides which). */
+  resume(entry: ProcessEntry): void {
+    this.beginRun(entry);
+  }
+
+  /** Acknowledged once durable: a crash after the reply cannot lose the process. */
+  async create(
+    input: unknown,
+    options: { start?: boolean; source?: Source; file?: string } = {},
+  ): Promise<ProcessView> {
+    const spec = validateSpec(input, options.file === undefined ? {} : { source: options.file });
+    const start = options.start === true || spec.autoStart;
+    const entry: ProcessEntry = {
+      id: randomUUID(),
+      spec,
+      createdAt: this.clock.now(),
+      source: options.source ?? 'api',
+      desired: start ? 'running' : 'stopped',
+    };
+    this.table.add(entry);
+    try {
+      await this.record(entry);
+    } catch (error) {
+      this.table.remove(entry.id);
+      throw error;
+    }
+    this.lastState.set(entry.id, 'CREATED');
+    this.logs.watch(entry.id, spec);
     this.options.logger.info({ process: spec.name, id: entry.id }, 'created');
     this.events.publish(this.event('created', entry, '', 'CREATED', 'created'));
-    if (options.start || spec.autoStart) this.beginRun(entry);
+    if (start) this.beginRun(entry);
     return this.view(entry);
+  }
+
+  private async setDesired(entry: ProcessEntry, desired: Desired): Promise<void> {
+    if (entry.desired === desired) return;
+    entry.desired = desired;
+    await this.options.store.setDesired(entry.id, desired);
   }
 
   private beginRun(entry: ProcessEntry): void {
@@ -168,12 +256,13 @@ export class Supervision {
     this.manager.startProcess(entry.id, entry.spec);
   }
 
-  start(nameOrId: string): ProcessView {
+  async start(nameOrId: string): Promise<ProcessView> {
     const entry = this.table.get(nameOrId);
     const state = this.state(entry);
     if (!['CREATED', 'STOPPED', 'EXITED', 'FAILED'].includes(state)) {
       throw new StatevisorError('E_INVALID_STATE', `process '${entry.spec.name}' is already ${state}`);
     }
+    await this.setDesired(entry, 'running');
     this.beginRun(entry);
     return this.view(entry);
   }
@@ -184,6 +273,12 @@ export class Supervision {
     if (options.gracePeriodMs !== undefined && (!Number.isFinite(options.gracePeriodMs) || options.gracePeriodMs < 0)) {
       throw new StatevisorError('E_INVALID_ARGUMENT', `grace_period_ms: got ${options.gracePeriodMs}, expected a non-negative number of milliseconds`);
     }
+    await this.setDesired(entry, 'stopped');
+    return this.halt(entry, options);
+  }
+
+  /** Stop the current run without changing what the user asked for (restart, delete, shutdown). */
+  private async halt(entry: ProcessEntry, options: { gracePeriodMs?: number; noWait?: boolean } = {}): Promise<ProcessView> {
     const done = new Promise<void>((resolve) =>
       this.manager.updateProcess({
         id: entry.id,
@@ -200,7 +295,8 @@ export class Supervision {
 
   async restart(nameOrId: string): Promise<ProcessView> {
     const entry = this.table.get(nameOrId);
-    await this.stop(entry.id);
+    await this.setDesired(entry, 'running');
+    await this.halt(entry);
     this.beginRun(entry);
     return this.view(entry);
   }
@@ -215,13 +311,15 @@ export class Supervision {
         `process '${entry.spec.name}' is ${state}: stop it first or delete with force`,
       );
     }
-    if (!idle) await this.stop(entry.id);
+    await this.options.store.deleteProcess(entry.id);
+    if (!idle) await this.halt(entry);
     const gone = this.event('deleted', entry, this.state(entry), '', 'deleted');
     this.manager.purgeProcess(entry.id);
     this.table.remove(entry.id);
     this.transitions.delete(entry.id);
     this.lastPhase.delete(entry.id);
     this.lastState.delete(entry.id);
+    this.logs.unwatch(entry.id);
     this.options.logger.info({ process: entry.spec.name, id: entry.id }, 'deleted');
     this.events.publish(gone);
   }
@@ -241,6 +339,7 @@ export class Supervision {
       spec: entry.spec,
       enforcement: enforcementOf(entry.spec),
       transitions: this.transitions.get(entry.id) ?? [],
+      recovery: this.recoveries.get(entry.id) ?? '',
     };
   }
 
@@ -258,7 +357,15 @@ export class Supervision {
       return { updatedFields: updated, restartRequiredFields: restartRequired, processRestarted: false, process: this.view(entry) };
     }
     // validateSpecPatch never changes the name, so the table's name index stays right.
+    const previous = entry.spec;
     entry.spec = next;
+    try {
+      await this.record(entry);
+    } catch (error) {
+      entry.spec = previous;
+      throw error;
+    }
+    this.logs.watch(entry.id, next);
     this.events.publish(this.event('spec_changed', entry, '', '', `updated ${updated.join(', ')}`));
     const live = this.manager.getProcessSnapshot(entry.id) !== undefined;
     if (live) {
@@ -308,7 +415,9 @@ export class Supervision {
   }
 
   async shutdown(timeoutMs: number): Promise<void> {
+    for (const stream of this.logStreams) stream.abort(new Error('the daemon is stopping'));
     await this.manager.shutdown({ timeoutMs });
+    await this.logs.close();
   }
 }
 

@@ -7,30 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { killMarked, newMarker, pidsWithMarker, procParent, procState, waitUntil } from '../helpers/leaks.js';
-import { binary, runCli, testEnv } from './run.js';
-
-interface Spawned {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startDaemonBinary(args: string[]): Spawned {
-  const child = spawn(process.execPath, [binary, 'daemon', ...args], { env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // 'close', not 'exit': by then every line the daemon wrote has been read.
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
+import { runCli } from './run.js';
+import { startDaemonBinary } from '../helpers/daemon-binary.js';
 
 const living = (marker: string) => pidsWithMarker(marker).filter((pid) => procState(pid) !== 'Z');
 

@@ -55,8 +55,6 @@ test("RPCs the daemon does not implement yet fail with the daemon's message, not
   const cli = cliOn(h.socket);
   const cases: [string[], string][] = [
     [['usage', 'web'], 'GetResourceUsage'],
-    [['logs', 'web', '-n', '10'], 'StreamLogs'],
-    [['reload'], 'ReloadConfig'],
     [['inspect', 'web', '--follow'], 'Inspect'],
   ];
   for (const [args, rpc] of cases) {

@@ -47,7 +47,8 @@ test('a whole lifecycle through the real binary: create, start, ls, describe, st
   }
   assert.match(described.stdout, /state\s+RUNNING/);
   assert.match(described.stdout, new RegExp(`pid\\s+${first.pid}`));
-  assert.match(described.stdout, /NOT ENFORCED\s+logs\.max_bytes/, 'what is not enforced is marked');
+  assert.match(described.stdout, /NOT ENFORCED\s+start_timeout/, 'what is not enforced is marked');
+  assert.match(described.stdout, /enforced\s+logs\.max_bytes/, 'what is enforced is listed too');
   assert.match(described.stdout, /starting\s+→ syncing/);
 
   const stopped = await cli('stop', 'web');
@@ -117,5 +118,5 @@ test('stop --no-wait returns while the process is still stopping', async (t) => 
   assert.equal(stopping.code, 0, stopping.stderr);
   assert.match(stopping.stdout, /^stopping slow \(STOPPING/);
   const stopped = await cli('stop', 'slow', '--grace-period', '1s');
-  assert.equal(stopped.stdout, 'stopped slow (STOPPED)\n');
+  assert.equal(stopped.stdout, 'stopped slow (STOPPED)\n', `exit ${stopped.code}: ${stopped.stderr}`);
 });

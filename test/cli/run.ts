@@ -4,23 +4,14 @@
  * and must keep answering while the CLI waits for it.
  */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { binary, testEnv } from '../helpers/daemon-binary.js';
 
-/** dist/test/cli/run.js → dist/src/bin/statevisor.js */
-export const binary = fileURLToPath(new URL('../../src/bin/statevisor.js', import.meta.url));
+export { binary, testEnv };
 
 export interface CliResult {
   stdout: string;
   stderr: string;
   code: number;
-}
-
-/** Environment without $STATEVISOR_SOCKET: a test never reaches a daemon it did not name. */
-export function testEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.STATEVISOR_SOCKET;
-  delete env.NO_COLOR;
-  return env;
 }
 
 export function runCli(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {

@@ -154,7 +154,7 @@ describe('responses arrive in camelCase with friendly enums, Dates and untouched
   });
 
   test('reload and update results', async () => {
-    assert.deepEqual(await client.reloadConfig(), { added: ['a'], removed: ['b'], modified: [], unchanged: ['c', 'd'] });
+    assert.deepEqual(await client.reloadConfig(), { added: ['a'], removed: ['b'], modified: [], unchanged: ['c', 'd'], errors: [] });
     const result = await client.updateProcess('web', { restart: { delayMs: 5 } });
     assert.deepEqual(result.updatedFields, ['restart.delay_ms', 'env']);
     assert.deepEqual(result.restartRequiredFields, ['env']);

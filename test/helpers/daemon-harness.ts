@@ -27,13 +27,13 @@ export interface DaemonHarness {
 }
 
 export async function startTestDaemon(
-  options: { tcp?: string; token?: string; configPath?: string } = {},
+  options: { tcp?: string; token?: string; configPath?: string; marker?: string } = {},
 ): Promise<DaemonHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-test-'));
   const socket = path.join(dir, 'statevisor.sock');
   const stateDir = path.join(dir, 'state');
-  const marker = newMarker();
-  const daemon = await startDaemon({ socket, stateDir, logger: silentLogger, ...options });
+  const { marker = newMarker(), ...daemonOptions } = options;
+  const daemon = await startDaemon({ socket, stateDir, logger: silentLogger, ...daemonOptions });
   const client = createClient({ socket });
   return {
     dir,

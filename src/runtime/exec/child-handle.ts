@@ -10,7 +10,17 @@ export interface ChildExit {
   readonly at: number;
 }
 
-export class ChildHandle {
+/** A workload the exec runtime answers for: a child it spawned, or a survivor it adopted. */
+export interface WorkloadHandle {
+  readonly pid: number;
+  readonly pgid: number;
+  readonly startedAt: number;
+  readonly exited: Promise<ChildExit>;
+  readonly exit: ChildExit | undefined;
+  readonly alive: boolean;
+}
+
+export class ChildHandle implements WorkloadHandle {
   readonly pid: number;
   /** The child leads its own group (detached spawn calls setsid), so pgid = pid. */
   readonly pgid: number;

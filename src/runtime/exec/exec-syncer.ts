@@ -6,42 +6,93 @@
  */
 import type { ProcessSyncer, SyncProcessContext, TerminatingContext, CleanupContext } from '../../manager/syncer.js';
 import type { ProcessSpec } from '../../spec/types.js';
-import type { ChildExit, ChildHandle } from './child-handle.js';
+import type { ChildExit, WorkloadHandle } from './child-handle.js';
+import { AdoptedHandle } from './adopted-handle.js';
+import { processIdEnv, stateDirEnv, type Survivor } from './survivors.js';
+import { processStartTime } from '../os/proc-stat.js';
 import { spawnChild, type SpawnContext } from './spawn-child.js';
 import { killRemains, stopWorkload } from './stop-workload.js';
 import { signalGroup } from '../os/process-group.js';
 
 export interface ExecRuntimeOptions extends SpawnContext {
+  /** Marks every child, so that a later daemon can find the survivors of this one. */
+  readonly stateDir: string;
   /** Told of every exit of a current child, with the process id it belongs to. */
   readonly onExit: (id: string, exit: ChildExit) => void;
+  /** Told of every workload that starts (spawned or adopted), to record the run. */
+  readonly onRun?: (id: string, run: RunIdentity) => void;
+}
+
+/** What identifies a run across daemon restarts: pid plus start time survives pid reuse. */
+export interface RunIdentity {
+  readonly pid: number;
+  readonly pgid: number;
+  readonly startTime: number;
+  readonly startedAt: number;
+  readonly adopted: boolean;
 }
 
 export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
-  private readonly children = new Map<string, ChildHandle>();
+  private readonly children = new Map<string, WorkloadHandle>();
+  /** Survivors of a previous daemon, taken over by the next `create` sync of their process. */
+  private readonly adoptions = new Map<string, Survivor & { startedAt: number }>();
 
   constructor(private readonly options: ExecRuntimeOptions) {}
 
   /** The live (or last, until cleaned up) child of a process. */
-  child(id: string): ChildHandle | undefined {
+  child(id: string): WorkloadHandle | undefined {
     return this.children.get(id);
+  }
+
+  /** The next start of `id` takes over this running survivor instead of spawning. */
+  adopt(id: string, survivor: Survivor, startedAt: number): void {
+    this.adoptions.set(id, { ...survivor, startedAt });
   }
 
   async syncProcess({ id, updateType, signal }: SyncProcessContext, spec: ProcessSpec) {
     if (updateType !== 'create') return { terminal: false };
-    const handle = await spawnChild(spec, this.options);
+    const adopted = this.takeAdoption(id);
+    if (adopted) {
+      this.register(id, adopted, true);
+      return { terminal: false };
+    }
+    const marked = { ...this.options.baseEnv, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
+    const handle = await spawnChild(spec, { ...this.options, baseEnv: marked });
     if (signal.aborted) {
       // A stop or delete overtook the spawn: the chart has moved on and will never manage this
       // child, so it must not outlive the call.
       signalGroup(handle.pgid, 'SIGKILL');
       throw signal.reason;
     }
+    this.register(id, handle, false);
+    return { terminal: false };
+  }
+
+  private takeAdoption(id: string): AdoptedHandle | undefined {
+    const survivor = this.adoptions.get(id);
+    if (!survivor) return undefined;
+    this.adoptions.delete(id);
+    if (processStartTime(survivor.pid) !== survivor.startTime) return undefined;
+    const now = () => this.options.now();
+    return new AdoptedHandle(survivor.pid, survivor.pgid, survivor.startTime, survivor.startedAt, now);
+  }
+
+  private register(id: string, handle: WorkloadHandle, adopted: boolean): void {
     this.children.set(id, handle);
+    this.options.onRun?.(id, {
+      pid: handle.pid,
+      pgid: handle.pgid,
+      // Read now, while the process surely runs: with the pid, it names this run uniquely.
+      startTime: processStartTime(handle.pid) ?? 0,
+      startedAt: handle.startedAt,
+      adopted,
+    });
     void handle.exited.then((exit) => {
       // A stale exit (the process was restarted or forgotten since) must not reach the new run.
       if (this.children.get(id) === handle) this.options.onExit(id, exit);
     });
-    return { terminal: false };
   }
+
 
   async syncTerminatingProcess({ id, signal }: TerminatingContext, spec: ProcessSpec) {
     const handle = this.children.get(id);

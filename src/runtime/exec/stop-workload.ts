@@ -8,7 +8,7 @@
  */
 import type { KillMode } from '../../spec/types.js';
 import { signalGroup, signalProcess, waitForGroupExit } from '../os/process-group.js';
-import type { ChildHandle } from './child-handle.js';
+import type { WorkloadHandle } from './child-handle.js';
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -30,7 +30,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** Send the stop signal and wait for what kill_mode says must end; abort at the grace period's end. */
 export async function stopWorkload(
-  handle: ChildHandle,
+  handle: WorkloadHandle,
   killMode: KillMode,
   stopSignal: NodeJS.Signals,
   abort: AbortSignal,
@@ -49,7 +49,7 @@ export async function stopWorkload(
 }
 
 /** The terminated phase: SIGKILL whatever kill_mode covers and is still there, then wait for the reap. */
-export async function killRemains(handle: ChildHandle, killMode: KillMode, abort: AbortSignal): Promise<void> {
+export async function killRemains(handle: WorkloadHandle, killMode: KillMode, abort: AbortSignal): Promise<void> {
   if (killMode === 'process') {
     if (handle.alive) signalProcess(handle.pid, 'SIGKILL');
     await abortable(handle.exited, abort);

@@ -14,6 +14,8 @@ import type { Logger } from '../../manager/logger.js';
 import { processMachine } from '../../machines/process.machine.js';
 import { supervisorMachine } from '../../machines/supervisor.machine.js';
 import type { Supervision } from '../supervision.js';
+import type { ReloadResult } from '../config-sync.js';
+import { streamLog } from './log-stream.js';
 import { toServiceError } from './service-errors.js';
 import { specFromWire, specToWire } from './wire-spec.js';
 import { eventToWire, processToWire, transitionToWire } from './wire-process.js';
@@ -29,7 +31,7 @@ export interface DaemonInfo {
 }
 
 /** RPCs this daemon does not implement yet; GetStatus lists them. */
-export const unimplementedRpcs = ['GetResourceUsage', 'ReloadConfig', 'StreamLogs', 'Inspect'];
+export const unimplementedRpcs = ['GetResourceUsage', 'Inspect'];
 
 type Request = Record<string, any>;
 
@@ -37,6 +39,7 @@ export function processManagerHandlers(
   supervision: Supervision,
   info: DaemonInfo,
   logger: Logger,
+  reloadConfig: () => Promise<ReloadResult>,
 ): UntypedServiceImplementation {
   function unary(rpc: string, handle: (request: Request) => unknown | Promise<unknown>) {
     return (call: ServerUnaryCall<Request, unknown>, callback: sendUnaryData<unknown>): void => {
@@ -87,10 +90,10 @@ export function processManagerHandlers(
   };
 
   return {
-    CreateProcess: unary('CreateProcess', (r) => ({
-      process: processToWire(supervision.create(specFromWire(r.spec), { start: r.start === true })),
+    CreateProcess: unary('CreateProcess', async (r) => ({
+      process: processToWire(await supervision.create(specFromWire(r.spec), { start: r.start === true })),
     })),
-    StartProcess: unary('StartProcess', (r) => ({ process: processToWire(supervision.start(nameOrId(r))) })),
+    StartProcess: unary('StartProcess', async (r) => ({ process: processToWire(await supervision.start(nameOrId(r))) })),
     StopProcess: unary('StopProcess', async (r) => ({
       process: processToWire(
         await supervision.stop(nameOrId(r), {
@@ -122,6 +125,7 @@ export function processManagerHandlers(
         },
         enforcement: d.enforcement,
         recent_transitions: d.transitions.map(transitionToWire),
+        recovery: d.recovery,
       };
     }),
     UpdateProcess: unary('UpdateProcess', async (r) => {
@@ -155,7 +159,7 @@ export function processManagerHandlers(
       unimplemented_rpcs: unimplementedRpcs,
       process_count: supervision.size,
     })),
-    ReloadConfig: unary('ReloadConfig', notYet('ReloadConfig')),
+    ReloadConfig: unary('ReloadConfig', () => reloadConfig()),
     WatchEvents: stream('WatchEvents', (call) => {
       const filter = typeof call.request.name_or_id === 'string' && call.request.name_or_id !== '' ? call.request.name_or_id : undefined;
       const processId = filter === undefined ? undefined : supervision.entry(filter).id;
@@ -177,7 +181,32 @@ export function processManagerHandlers(
       call.on('close', subscription.close);
       call.on('error', subscription.close);
     }),
-    StreamLogs: unimplementedStream('StreamLogs'),
+    StreamLogs: stream('StreamLogs', (call) => {
+      const r = call.request;
+      const which = r.stream === '' || r.stream === undefined ? 'stdout' : r.stream;
+      if (which !== 'stdout' && which !== 'stderr') {
+        throw new StatevisorError('E_INVALID_ARGUMENT', `stream: got "${which}", expected stdout or stderr`);
+      }
+      const tail = Number(r.tail_lines ?? 0);
+      if (!Number.isSafeInteger(tail) || tail < 0 || tail > 100_000) {
+        throw new StatevisorError('E_INVALID_ARGUMENT', `tail_lines: got ${r.tail_lines}, expected 0..100000`);
+      }
+      const file = supervision.logFileOf(nameOrId(r), which);
+      const abort = new AbortController();
+      supervision.logStreams.add(abort);
+      const end = () => abort.abort(new Error('the watcher went away'));
+      call.on('cancelled', end);
+      call.on('error', end);
+      void streamLog(call, file, which, tail, r.follow === true, abort.signal)
+        .then(
+          () => call.end(),
+          (error: unknown) => {
+            if (abort.signal.aborted) call.end();
+            else call.emit('error', toServiceError(error, logger, 'StreamLogs'));
+          },
+        )
+        .finally(() => supervision.logStreams.delete(abort));
+    }),
     GetMachineDefinition: unary('GetMachineDefinition', (r) => {
       if (typeof r.name_or_id === 'string' && r.name_or_id !== '') {
         supervision.entry(r.name_or_id);

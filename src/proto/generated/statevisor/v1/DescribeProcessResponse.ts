@@ -12,6 +12,7 @@ export interface DescribeProcessResponse {
   'counters'?: (_statevisor_v1_Counters | null);
   'enforcement'?: (_statevisor_v1_Enforcement)[];
   'recent_transitions'?: (_statevisor_v1_Transition)[];
+  'recovery'?: (string);
 }
 
 export interface DescribeProcessResponse__Output {
@@ -20,4 +21,5 @@ export interface DescribeProcessResponse__Output {
   'counters': (_statevisor_v1_Counters__Output | null);
   'enforcement': (_statevisor_v1_Enforcement__Output)[];
   'recent_transitions': (_statevisor_v1_Transition__Output)[];
+  'recovery': (string);
 }

@@ -6,6 +6,7 @@ export interface ReloadConfigResponse {
   'removed'?: (string)[];
   'modified'?: (string)[];
   'unchanged'?: (string)[];
+  'errors'?: (string)[];
 }
 
 export interface ReloadConfigResponse__Output {
@@ -13,4 +14,5 @@ export interface ReloadConfigResponse__Output {
   'removed': (string)[];
   'modified': (string)[];
   'unchanged': (string)[];
+  'errors': (string)[];
 }

@@ -1,0 +1,62 @@
+/**
+ * The daemon's --config as the source of truth for the processes it defines: at start and on
+ * ReloadConfig, each process of the files is added, modified (restarted only when a field that
+ * needs a restart changed), left unchanged, or — gone from the files — stopped and removed.
+ * Processes created through the API are never touched; a file that fails validation is reported
+ * and its process kept as it is.
+ */
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { Logger } from '../manager/logger.js';
+import { loadSpecs } from '../spec/load.js';
+import { specToSnakeCase } from '../spec/snake-case.js';
+import type { Supervision } from './supervision.js';
+
+export interface ReloadResult {
+  readonly added: string[];
+  readonly removed: string[];
+  readonly modified: string[];
+  readonly unchanged: string[];
+  /** One line per file or process skipped: file, field and reason. */
+  readonly errors: string[];
+}
+
+export async function syncConfig(supervision: Supervision, configPath: string, logger: Logger): Promise<ReloadResult> {
+  const result: ReloadResult = { added: [], removed: [], modified: [], unchanged: [], errors: [] };
+  const { specs, errors } = await loadSpecs(configPath);
+  // A process whose file is broken is kept as it is, not removed.
+  const keep = new Set<string>();
+  for (const error of errors) {
+    const line = `${error.file}${error.field ? `: ${error.field}` : ''}: ${error.message}`;
+    result.errors.push(line);
+    logger.error({ file: error.file, field: error.field, reason: error.message }, 'config file skipped');
+    keep.add(path.basename(error.file).replace(/\.(ya?ml|json)$/, ''));
+  }
+  const wanted = new Set(specs.map((s) => s.name));
+  for (const spec of specs) {
+    const existing = supervision.has(spec.name) ? supervision.entry(spec.name) : undefined;
+    try {
+      if (!existing) {
+        await supervision.create(spec, { source: 'config', file: configPath });
+        result.added.push(spec.name);
+      } else if (existing.source !== 'config') {
+        result.errors.push(`${spec.name}: a process of that name was created through the API; the config's is ignored`);
+      } else if (isDeepStrictEqual(existing.spec, spec)) {
+        result.unchanged.push(spec.name);
+      } else {
+        await supervision.update(existing.id, specToSnakeCase(spec), ['*'], { restartProcess: true });
+        result.modified.push(spec.name);
+      }
+    } catch (error) {
+      result.errors.push(`${spec.name}: ${(error as Error).message}`);
+    }
+  }
+  for (const view of supervision.list()) {
+    const entry = supervision.entry(view.id);
+    if (entry.source !== 'config' || wanted.has(entry.spec.name) || keep.has(entry.spec.name)) continue;
+    await supervision.delete(entry.id, { force: true });
+    result.removed.push(entry.spec.name);
+  }
+  logger.info({ config: configPath, ...result, errors: result.errors.length }, 'config applied');
+  return result;
+}

@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { startTestDaemon } from '../helpers/daemon-harness.js';
+import { waitUntil } from '../helpers/leaks.js';
+import { isInvalidState } from '../../src/client/index.js';
+
+test('captured output: the last N lines, then new lines as they are written', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    { name: 'talker', command: 'sh', args: ['-c', `i=0; while :; do i=$((i+1)); echo "line $i"; echo "err $i" >&2; sleep 0.02; done # ${h.marker}`] },
+    { start: true },
+  );
+  const stdoutFile = path.join(h.stateDir, 'logs', 'talker.stdout.log');
+  await waitUntil('ten lines are written', () => existsSync(stdoutFile) && statSync(stdoutFile).size > 60);
+
+  const tail: string[] = [];
+  for await (const line of h.client.streamLogs('talker', { tailLines: 3 })) tail.push(line.line);
+  assert.equal(tail.length, 3);
+  const numbers = tail.map((l) => Number(/^line (\d+)$/.exec(l)?.[1]));
+  assert.deepEqual(numbers, [numbers[0]!, numbers[0]! + 1, numbers[0]! + 2], `consecutive lines: ${tail}`);
+
+  const followed: string[] = [];
+  for await (const line of h.client.streamLogs('talker', { stream: 'stderr', tailLines: 1, follow: true })) {
+    followed.push(line.line);
+    if (followed.length === 5) break;
+  }
+  const errs = followed.map((l) => Number(/^err (\d+)$/.exec(l)?.[1]));
+  for (let i = 1; i < errs.length; i += 1) assert.equal(errs[i], errs[i - 1]! + 1, `in order, none missing: ${followed}`);
+});
+
+test('logs rotate at max_bytes keeping max_files, and follow continues across a rotation', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    {
+      name: 'chatty',
+      command: 'sh',
+      args: ['-c', `i=0; while :; do i=$((i+1)); echo "line $i padding-padding-padding-padding"; sleep 0.002; done # ${h.marker}`],
+      logs: { stdout: 'capture', stderr: 'null', maxBytes: 20_000, maxFiles: 2 },
+    },
+    { start: true },
+  );
+  const file = path.join(h.stateDir, 'logs', 'chatty.stdout.log');
+  const seen: number[] = [];
+  for await (const line of h.client.streamLogs('chatty', { follow: true })) {
+    seen.push(Number(/^line (\d+)/.exec(line.line)?.[1]));
+    if (existsSync(`${file}.2`) && seen.length > 50) break;
+  }
+  assert.ok(existsSync(`${file}.1`) && existsSync(`${file}.2`), 'two rotated files are kept');
+  assert.equal(existsSync(`${file}.3`), false, 'no more than max_files');
+  // Rotation checks once a second: a file can outgrow max_bytes by what is written in between.
+  assert.ok(statSync(`${file}.1`).size < 200_000, `rotated file of ${statSync(`${file}.1`).size} bytes`);
+  const increasing = seen.every((n, i) => i === 0 || n > seen[i - 1]!);
+  assert.ok(increasing, 'the follower moved forward across the rotation');
+});
+
+test('a stream that is not captured is refused with the reason', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess({ name: 'quiet', command: 'sleep', args: h.sleepArgs(), logs: { stdout: 'null' } });
+  const read = async () => {
+    for await (const _ of h.client.streamLogs('quiet')) void _;
+  };
+  await assert.rejects(read(), (e) => isInvalidState(e) && /logs\.stdout: null/.test((e as Error).message));
+});

@@ -1,0 +1,142 @@
+/**
+ * kill -9 of the daemon: nothing acknowledged is lost, no workload runs twice, none runs
+ * unmanaged. The daemon runs as the real binary in its own process so that it can be killed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomInt } from 'node:crypto';
+import { createClient, type StatevisorClient } from '../../src/client/index.js';
+import { startDaemonBinary, type SpawnedDaemon } from '../helpers/daemon-binary.js';
+import { killMarked, newMarker, pidsWithMarker, procState, waitUntil } from '../helpers/leaks.js';
+
+interface Rig {
+  readonly dir: string;
+  readonly marker: string;
+  start(): Promise<{ daemon: SpawnedDaemon; client: StatevisorClient }>;
+  /** The live (non-zombie) processes whose arguments carry this token. */
+  living(token: string): number[];
+}
+
+function rig(t: { after(fn: () => void): void }): Rig {
+  const marker = newMarker();
+  const dir = mkdtempSync(path.join(os.tmpdir(), `statevisor-crash-${marker}-`));
+  const socket = path.join(dir, 'statevisor.sock');
+  const daemons: SpawnedDaemon[] = [];
+  t.after(() => {
+    for (const d of daemons) d.child.kill('SIGKILL');
+    killMarked(marker);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    marker,
+    async start() {
+      const daemon = startDaemonBinary(['--socket', socket, '--state-dir', path.join(dir, 'state'), '--log-level', 'warn']);
+      daemons.push(daemon);
+      const client = createClient({ socket });
+      await waitUntil(
+        'the daemon answers',
+        async () => {
+          if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.output()}`);
+          return (await client.health().catch(() => 'DOWN')) === 'SERVING';
+        },
+        { timeoutMs: 30_000, intervalMs: 50 },
+      );
+      return { daemon, client };
+    },
+    living: (token) => pidsWithMarker(token).filter((pid) => procState(pid) !== 'Z'),
+  };
+}
+
+async function kill9(daemon: SpawnedDaemon): Promise<void> {
+  daemon.child.kill('SIGKILL');
+  await daemon.exited;
+}
+
+test('after kill -9, running workloads are adopted (not started twice), stopped ones stay stopped, and stops still work', async (t) => {
+  const r = rig(t);
+  const first = await r.start();
+  const arg = (name: string) => `3600.${r.marker}${name === 'web' ? '1' : name === 'worker' ? '2' : '3'}`;
+  await first.client.createProcess({ name: 'web', command: 'sleep', args: [arg('web')], restart: { policy: 'always' } }, { start: true });
+  await first.client.createProcess({ name: 'worker', command: 'sleep', args: [arg('worker')], restart: { policy: 'no' } }, { start: true });
+  await first.client.createProcess({ name: 'idle', command: 'sleep', args: [arg('idle')] });
+  await waitUntil('both run', async () => (await first.client.listProcesses()).filter((p) => p.state === 'RUNNING').length === 2);
+  const webPid = (await first.client.describeProcess('web')).process.pid;
+  first.client.close();
+  await kill9(first.daemon);
+  assert.equal(r.living(arg('web')).length, 1, 'the workload outlived the daemon (its own session)');
+
+  const second = await r.start();
+  t.after(() => second.client.close());
+  await waitUntil('web is adopted', async () => (await second.client.describeProcess('web')).process.state === 'RUNNING');
+  const web = await second.client.describeProcess('web');
+  assert.equal(web.process.pid, webPid, 'the same process, adopted');
+  assert.match(web.recovery, /adopted pid \d+/);
+  assert.equal(r.living(arg('web')).length, 1, 'not started twice');
+  assert.equal(r.living(arg('worker')).length, 1);
+  assert.equal((await second.client.describeProcess('idle')).process.state, 'CREATED');
+  assert.equal(r.living(arg('idle')).length, 0);
+
+  const stopped = await second.client.stopProcess('web', { gracePeriodMs: 2_000 });
+  assert.equal(stopped.state, 'STOPPED');
+  assert.equal(r.living(arg('web')).length, 0, 'the adopted workload was stopped through the new daemon');
+
+  // An adopted workload that ends is noticed, and its restart policy applies ('no': it stays down).
+  for (const pid of r.living(arg('worker'))) process.kill(pid, 'SIGKILL');
+  await waitUntil('worker is seen gone', async () => (await second.client.describeProcess('worker')).process.state === 'FAILED');
+
+  second.daemon.child.kill('SIGTERM');
+  assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
+});
+
+test('kill -9 at random moments of a create/update/delete workload loses no acknowledged change', async (t) => {
+  const r = rig(t);
+  // What the daemon acknowledged (name → 'absent' | the restart policy last set), and what a
+  // change in flight when the daemon died may also have left (durable but never acknowledged).
+  const acked = new Map<string, string>();
+  const inFlight = new Map<string, string>();
+  for (let round = 0; round < 3; round += 1) {
+    const { daemon, client } = await r.start();
+    const killAt = Date.now() + randomInt(50, 400);
+    const workers = [0, 1, 2, 3].map(async (w) => {
+      for (let i = 0; Date.now() < killAt + 1_000; i += 1) {
+        const name = `p${round}-${w}-${i}`;
+        const step = async (value: string, call: () => Promise<unknown>) => {
+          inFlight.set(name, value);
+          await call();
+          acked.set(name, value);
+          inFlight.delete(name);
+        };
+        try {
+          await step('no', () =>
+            client.createProcess({ name, command: 'sleep', args: [`3600.${r.marker}9`], restart: { policy: 'no' } }),
+          );
+          await step('always', () => client.updateProcess(name, { restart: { policy: 'always' } }, { updateMask: ['restart.policy'] }));
+          if (i % 3 === 0) await step('absent', () => client.deleteProcess(name));
+        } catch {
+          return; // the daemon died under us: what was acknowledged before is what counts
+        }
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, killAt - Date.now())));
+    await kill9(daemon);
+    await Promise.all(workers);
+    client.close();
+  }
+  const { daemon, client } = await r.start();
+  t.after(() => client.close());
+  const present = new Map((await client.listProcesses()).map((p) => [p.name, p]));
+  let checked = 0;
+  for (const [name, expected] of acked) {
+    const allowed = new Set([expected, inFlight.get(name)]);
+    const found = present.has(name) ? (await client.describeProcess(name)).spec?.restart?.policy : 'absent';
+    assert.ok(allowed.has(found), `${name}: found ${found}, acknowledged ${expected}, in flight ${inFlight.get(name)}`);
+    checked += 1;
+  }
+  assert.ok(checked > 10, `only ${checked} acknowledged operations: the workload did not run`);
+  daemon.child.kill('SIGTERM');
+  assert.deepEqual(await daemon.exited, { code: 0, signal: null }, daemon.output());
+});

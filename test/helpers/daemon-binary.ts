@@ -1,0 +1,35 @@
+/**
+ * The real `statevisor daemon` executable in its own process, for tests that must kill it
+ * (SIGTERM, or SIGKILL to prove crash recovery) rather than stop it politely.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** dist/test/helpers/daemon-binary.js → dist/src/bin/statevisor.js */
+export const binary = fileURLToPath(new URL('../../src/bin/statevisor.js', import.meta.url));
+
+export interface SpawnedDaemon {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Environment without $STATEVISOR_SOCKET: a test never reaches a daemon it did not name. */
+export function testEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.STATEVISOR_SOCKET;
+  delete env.NO_COLOR;
+  return env;
+}
+
+export function startDaemonBinary(args: string[]): SpawnedDaemon {
+  const child = spawn(process.execPath, [binary, 'daemon', ...args], { env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // 'close', not 'exit': by then every line the daemon wrote has been read.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
