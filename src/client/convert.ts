@@ -113,6 +113,11 @@ export function toStatus(wire: GetStatusResponse__Output): T.DaemonStatus {
     configPath: wire.config_path,
     unimplementedRpcs: [...wire.unimplemented_rpcs],
     processCount: wire.process_count,
+    eventLoopLagP50Ms: wire.event_loop_lag_p50_ms,
+    eventLoopLagP99Ms: wire.event_loop_lag_p99_ms,
+    eventLoopLagMaxMs: wire.event_loop_lag_max_ms,
+    rssBytes: wire.rss_bytes,
+    logRotations: wire.log_rotations,
   };
 }
 

@@ -108,6 +108,11 @@ export interface DaemonStatus {
   /** RPCs this daemon answers with UNIMPLEMENTED. */
   unimplementedRpcs: string[];
   processCount: number;
+  eventLoopLagP50Ms: number;
+  eventLoopLagP99Ms: number;
+  eventLoopLagMaxMs: number;
+  rssBytes: number;
+  logRotations: number;
 }
 
 export interface ReloadResult {

@@ -3,6 +3,7 @@
  * the config loaded at start, the gRPC listeners, and an orderly stop on SIGTERM/SIGINT.
  */
 import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { StatevisorError } from '../errors.js';
 import type { Logger } from '../manager/logger.js';
@@ -60,6 +61,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   recover(supervision, store.state(), options.stateDir, logger);
   const listeners: Listener[] = [];
   let shuttingDown = false;
+  // How late timers fire: the figure that says whether the daemon keeps up.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const info: DaemonInfo = {
     version,
     startedAt: Date.now(),
@@ -67,6 +71,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     configPath: options.configPath ?? '',
     listeners: () => listeners.map((l) => ({ kind: l.kind, address: l.address })),
     shuttingDown: () => shuttingDown,
+    loopLag: () => ({
+      event_loop_lag_p50_ms: lag.percentile(50) / 1e6,
+      event_loop_lag_p99_ms: lag.percentile(99) / 1e6,
+      event_loop_lag_max_ms: lag.max / 1e6,
+    }),
   };
   const reload = async () => {
     if (!options.configPath) {
@@ -106,6 +115,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         }
         await Promise.all(listeners.map(closeListener));
         await store.close();
+        lag.disable();
         try {
           unlinkSync(options.socket);
         } catch {

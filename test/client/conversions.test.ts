@@ -134,6 +134,11 @@ describe('responses arrive in camelCase with friendly enums, Dates and untouched
       configPath: '',
       unimplementedRpcs: ['Inspect'],
       processCount: 3,
+      eventLoopLagP50Ms: 0,
+      eventLoopLagP99Ms: 0,
+      eventLoopLagMaxMs: 0,
+      rssBytes: 0,
+      logRotations: 0,
     });
   });
 

@@ -28,6 +28,8 @@ export interface DaemonInfo {
   listeners(): { kind: string; address: string }[];
   /** True once shutdown began: every call then gets UNAVAILABLE. */
   shuttingDown(): boolean;
+  /** Event-loop delay percentiles, in milliseconds. */
+  loopLag(): { event_loop_lag_p50_ms: number; event_loop_lag_p99_ms: number; event_loop_lag_max_ms: number };
 }
 
 /** RPCs this daemon does not implement yet; GetStatus lists them. */
@@ -158,6 +160,9 @@ export function processManagerHandlers(
       config_path: info.configPath,
       unimplemented_rpcs: unimplementedRpcs,
       process_count: supervision.size,
+      ...info.loopLag(),
+      rss_bytes: process.memoryUsage.rss(),
+      log_rotations: supervision.logs.rotations,
     })),
     ReloadConfig: unary('ReloadConfig', () => reloadConfig()),
     WatchEvents: stream('WatchEvents', (call) => {

@@ -14,6 +14,11 @@ export interface GetStatusResponse {
   'config_path'?: (string);
   'unimplemented_rpcs'?: (string)[];
   'process_count'?: (number);
+  'event_loop_lag_p50_ms'?: (number | string);
+  'event_loop_lag_p99_ms'?: (number | string);
+  'event_loop_lag_max_ms'?: (number | string);
+  'rss_bytes'?: (number | string | Long);
+  'log_rotations'?: (number | string | Long);
 }
 
 export interface GetStatusResponse__Output {
@@ -27,4 +32,9 @@ export interface GetStatusResponse__Output {
   'config_path': (string);
   'unimplemented_rpcs': (string)[];
   'process_count': (number);
+  'event_loop_lag_p50_ms': (number);
+  'event_loop_lag_p99_ms': (number);
+  'event_loop_lag_max_ms': (number);
+  'rss_bytes': (number);
+  'log_rotations': (number);
 }
