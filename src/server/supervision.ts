@@ -114,6 +114,13 @@ export class Supervision {
         this.transitions.set(fact.id, list);
         this.lastPhase.set(fact.id, fact.phase);
       }
+      if (fact.type === 'run.ended' && fact.outcome !== 'stopped' && this.table.has(fact.id)) {
+        // A run that ended by itself and will not restart is over: a daemon restart must not
+        // bring it back (a one-shot job runs once, a process that gave up stays FAILED).
+        const entry = this.table.get(fact.id);
+        entry.desired = 'stopped';
+        this.persist(options.store.setDesired(fact.id, 'stopped'), fact.id, 'record that the run ended');
+      }
       const reason =
         fact.type === 'phase.changed' || fact.type === 'process.restarting' || fact.type === 'run.ended'
           ? fact.reason

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
@@ -63,6 +63,12 @@ test('after kill -9, running workloads are adopted (not started twice), stopped 
   await first.client.createProcess({ name: 'web', command: 'sleep', args: [arg('web')], restart: { policy: 'always' } }, { start: true });
   await first.client.createProcess({ name: 'worker', command: 'sleep', args: [arg('worker')], restart: { policy: 'no' } }, { start: true });
   await first.client.createProcess({ name: 'idle', command: 'sleep', args: [arg('idle')] });
+  const ranFile = path.join(r.dir, 'once.txt');
+  await first.client.createProcess(
+    { name: 'once', command: 'sh', args: ['-c', `echo ran >> ${ranFile}`], type: 'oneshot' },
+    { start: true },
+  );
+  await waitUntil('once ran', async () => (await first.client.describeProcess('once')).process.state === 'EXITED');
   await waitUntil('both run', async () => (await first.client.listProcesses()).filter((p) => p.state === 'RUNNING').length === 2);
   const webPid = (await first.client.describeProcess('web')).process.pid;
   first.client.close();
@@ -78,6 +84,7 @@ test('after kill -9, running workloads are adopted (not started twice), stopped 
   assert.equal(r.living(arg('web')).length, 1, 'not started twice');
   assert.equal(r.living(arg('worker')).length, 1);
   assert.equal((await second.client.describeProcess('idle')).process.state, 'CREATED');
+  assert.equal(readFileSync(ranFile, 'utf8'), 'ran\n', 'a one-shot that had finished does not run again');
   assert.equal(r.living(arg('idle')).length, 0);
 
   const stopped = await second.client.stopProcess('web', { gracePeriodMs: 2_000 });

@@ -30,6 +30,7 @@ function processRows(d: ProcessDescription, now: number): Row[] {
     ['last error', p.lastError || '-'],
     ['command', commandLine(p.command, p.args)],
     ['labels', pairs(p.labels)],
+    ['recovery', d.recovery || '-'],
   ];
 }
 
