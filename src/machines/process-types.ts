@@ -53,6 +53,8 @@ export interface SyncOutput {
   readonly terminal: boolean;
   /** Clock time at which the sync finished. */
   readonly at: number;
+  /** When the workload really started, if earlier than `at` (an adopted survivor). */
+  readonly startedAt?: number;
 }
 export interface TerminatingInput {
   readonly id: string;

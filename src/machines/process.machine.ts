@@ -194,13 +194,13 @@ export const processMachine = setup({
       pending: undefined,
     })),
     recordSync: assign(({ context, event }) => {
-      const { at } = outputOf<SyncOutput>(event);
+      const { at, startedAt } = outputOf<SyncOutput>(event);
       const first = !context.synced;
       return {
         synced: true,
         consecutiveErrors: 0,
         lastSyncAt: at,
-        startedAt: first ? at : context.startedAt,
+        startedAt: first ? (startedAt ?? at) : context.startedAt,
         recentStarts: first ? [...pruneStarts(context.recentStarts, at, context.restart), at] : context.recentStarts,
       };
     }),

@@ -15,6 +15,8 @@ export interface SyncProcessContext {
 export interface SyncResult {
   /** The workload reached a terminal state: terminate it now (rule 5). */
   readonly terminal?: boolean;
+  /** When the workload really started, if before this sync (it was adopted, not started). */
+  readonly startedAt?: number;
 }
 
 export interface TerminatingContext {

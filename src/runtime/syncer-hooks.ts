@@ -38,7 +38,8 @@ export function syncerHooks<Config>(syncer: ProcessSyncer<Config>, options: Sync
           input.config as Config,
         );
         metrics.processSyncDuration(input.id, input.updateType, secondsSince(start));
-        return { terminal: result?.terminal === true, at: clock.now() };
+        const startedAt = result?.startedAt;
+        return { terminal: result?.terminal === true, at: clock.now(), ...(startedAt !== undefined && { startedAt }) };
       } catch (error) {
         metrics.processSyncDuration(input.id, input.updateType, secondsSince(start), error);
         throw error;

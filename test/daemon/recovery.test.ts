@@ -70,7 +70,7 @@ test('after kill -9, running workloads are adopted (not started twice), stopped 
   );
   await waitUntil('once ran', async () => (await first.client.describeProcess('once')).process.state === 'EXITED');
   await waitUntil('both run', async () => (await first.client.listProcesses()).filter((p) => p.state === 'RUNNING').length === 2);
-  const webPid = (await first.client.describeProcess('web')).process.pid;
+  const { pid: webPid, startedAt: webStarted } = (await first.client.describeProcess('web')).process;
   first.client.close();
   await kill9(first.daemon);
   assert.equal(r.living(arg('web')).length, 1, 'the workload outlived the daemon (its own session)');
@@ -81,6 +81,8 @@ test('after kill -9, running workloads are adopted (not started twice), stopped 
   const web = await second.client.describeProcess('web');
   assert.equal(web.process.pid, webPid, 'the same process, adopted');
   assert.match(web.recovery, /adopted pid \d+/);
+  const drift = Math.abs(web.process.startedAt!.getTime() - webStarted!.getTime());
+  assert.ok(drift < 1_000, `the adopted run keeps its start time (off by ${drift} ms)`);
   assert.equal(r.living(arg('web')).length, 1, 'not started twice');
   assert.equal(r.living(arg('worker')).length, 1);
   assert.equal((await second.client.describeProcess('idle')).process.state, 'CREATED');

@@ -54,7 +54,7 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     const adopted = this.takeAdoption(id);
     if (adopted) {
       this.register(id, adopted, true);
-      return { terminal: false };
+      return { terminal: false, startedAt: adopted.startedAt };
     }
     const marked = { ...this.options.baseEnv, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
     const handle = await spawnChild(spec, { ...this.options, baseEnv: marked });
