@@ -50,3 +50,20 @@ test('a second daemon on a live socket fails with a clear message; the first kee
   );
   assert.equal(await h.client.health(), 'SERVING');
 });
+
+test('a stale socket file left by a dead daemon is replaced', async (t) => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-stale-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const socket = path.join(dir, 'statevisor.sock');
+  writeFileSync(socket, 'left behind by a daemon killed with -9');
+  const daemon = await startDaemon({ socket, stateDir: path.join(dir, 'state'), logger: silentLogger });
+  const client = createClient({ socket });
+  t.after(async () => {
+    client.close();
+    await daemon.stop();
+  });
+  assert.equal(await client.health(), 'SERVING');
+});
