@@ -16,7 +16,7 @@ function hostPort(value: string): string {
 }
 
 export function daemonCommand(): Command {
-  return new Command('daemon')
+  return new Command('statevisor daemon')
     .description('run the supervisor daemon in the foreground')
     .option('--socket <path>', 'Unix socket to listen on', defaultSocketPath())
     .option('--tcp <host:port>', 'also listen on TCP (requires --token-file)', hostPort)
