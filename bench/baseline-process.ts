@@ -5,9 +5,12 @@
  *   {"cmd":"spawn","n":N,"markerArg":…}      → {"ms":…}  N sleeps, until every 'spawn'
  *   {"cmd":"kill"}                            → {"ms":…}  SIGTERM each, until every 'exit'
  *   {"cmd":"respawn","command":…,"args":[…],"runs":K} → {"runs":K}
+ *   {"cmd":"writers","dir":…,"n":N,"command":…,"args":[…]} → {"ms":…,"files":[…],"codes":[…],"lag":{…}}
+ *                                             N writers to O_APPEND files, until every 'exit'
  */
 import { createInterface } from 'node:readline';
 import { bareRespawnLoop, startBareFleet, stopBareFleet, type BareFleet } from './bare-fleet.js';
+import { runBareWriters } from './bare-writers.js';
 
 let fleet: BareFleet | undefined;
 
@@ -28,6 +31,11 @@ async function handle(command: Record<string, unknown>): Promise<Record<string, 
       const runs = Number(command['runs']);
       await bareRespawnLoop(String(command['command']), (command['args'] as unknown[]).map(String), runs);
       return { runs };
+    }
+    case 'writers': {
+      const args = (command['args'] as unknown[]).map(String);
+      const result = await runBareWriters(String(command['dir']), Number(command['n']), String(command['command']), args);
+      return { ...result };
     }
     default:
       throw new Error(`unknown command ${JSON.stringify(command['cmd'])}`);

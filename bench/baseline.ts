@@ -1,4 +1,5 @@
 /** The benchmark's side of baseline-process.ts: one method per command. */
+import type { BareWriters } from './bare-writers.js';
 import type { EntryProcess } from './entry-process.js';
 
 export interface Baseline {
@@ -8,6 +9,8 @@ export interface Baseline {
   /** SIGTERMs the fleet; resolves with the ms until every 'exit' fired. */
   killFleet(): Promise<number>;
   respawnLoop(command: string, args: readonly string[], runs: number): Promise<void>;
+  /** Runs n writers, each with stdout on an O_APPEND file in dir, until every one exited. */
+  writers(dir: string, n: number, command: string, args: readonly string[]): Promise<BareWriters>;
 }
 
 export function baselineOf(entry: EntryProcess): Baseline {
@@ -21,6 +24,9 @@ export function baselineOf(entry: EntryProcess): Baseline {
     },
     async respawnLoop(command, args, runs) {
       await entry.request({ cmd: 'respawn', command, args, runs });
+    },
+    async writers(dir, n, command, args) {
+      return (await entry.request({ cmd: 'writers', dir, n, command, args }, 600_000)) as unknown as BareWriters;
     },
   };
 }

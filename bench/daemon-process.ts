@@ -2,7 +2,16 @@
  * The daemon under test, in its own process: `node dist/bench/daemon-process.js <socket>
  * <stateDir>`. Silent logger; one ready line on stdout once listening; stops every process and
  * exits on SIGTERM, SIGINT, or when stdin closes (the benchmark is gone).
+ *
+ * It also answers two commands, one JSON line each on stdin, about a window of event-loop lag of
+ * its own (the daemon's GetStatus figures are cumulative since it started, so they cannot tell a
+ * few seconds of load from an idle minute). The monitor has the daemon's resolution (10 ms):
+ *   {"cmd":"lag-reset"} → {"ok":true}                       start a new window
+ *   {"cmd":"lag"}       → {"p50_ms":…,"p99_ms":…,"max_ms":…,"samples":…}  since the last reset
+ *   {"cmd":"memory"}    → process.memoryUsage(): where RSS goes (V8 heap, external, buffers)
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { startDaemon } from '../src/server/daemon.js';
 import { silentLogger } from '../src/manager/logger.js';
 
@@ -31,6 +40,30 @@ process.once('SIGINT', stop);
 process.stdin.once('end', stop);
 // EPIPE on the ready line or later: the benchmark is gone.
 process.stdout.once('error', stop);
-process.stdin.resume();
+
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+function answer(command: Record<string, unknown>): Record<string, unknown> {
+  switch (command['cmd']) {
+    case 'lag-reset':
+      lag.reset();
+      return { ok: true };
+    case 'lag':
+      return { p50_ms: lag.percentile(50) / 1e6, p99_ms: lag.percentile(99) / 1e6, max_ms: lag.max / 1e6, samples: lag.count };
+    case 'memory':
+      return { ...process.memoryUsage() };
+    default:
+      return { error: `unknown command ${JSON.stringify(command['cmd'])}` };
+  }
+}
+createInterface({ input: process.stdin }).on('line', (line) => {
+  let reply: Record<string, unknown>;
+  try {
+    reply = answer(JSON.parse(line) as Record<string, unknown>);
+  } catch (error) {
+    reply = { error: (error as Error).message };
+  }
+  process.stdout.write(`${JSON.stringify(reply)}\n`);
+});
 
 process.stdout.write(`${JSON.stringify({ ready: true, pid: process.pid })}\n`);

@@ -1,6 +1,7 @@
 /**
  * A process's resident memory from /proc/<pid>/status: VmRSS now and VmHWM, the peak since it
- * started. Read from outside, so the daemon's figure is the daemon's alone.
+ * started; and the CPU time it has used, from /proc/<pid>/stat. Read from outside, so the
+ * daemon's figure is the daemon's alone.
  */
 import { readFileSync } from 'node:fs';
 
@@ -19,3 +20,15 @@ export function memoryOf(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return { rssMb: fieldKb(status, 'VmRSS') / 1024, peakMb: fieldKb(status, 'VmHWM') / 1024 };
 }
+
+/** User plus system CPU time of the process (its threads included, its children not), in ms. */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name; utime and stime are the 14th and 15th fields of the line.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / clockTicksPerSecond;
+}
+
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const clockTicksPerSecond = 100;

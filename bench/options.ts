@@ -16,19 +16,33 @@ export interface BenchOptions {
   readonly rpcSamples: number;
   /** ListProcesses calls timed. */
   readonly listSamples: number;
+  /** Writers of captured output at once, for log throughput. */
+  readonly writers: number;
+  /** Bytes of captured output written in all, shared evenly by the writers. */
+  readonly logBytes: number;
   /** Seconds of crash-loop soak with daemon RSS sampling; 0 skips it. */
   readonly soakSeconds: number;
+  /** Processes crash-looping at once during the soak. */
+  readonly soakProcesses: number;
+  /** Stages to run (see `stageNames`); all but the soak unless --only says otherwise. */
+  readonly stages: ReadonlySet<StageName>;
   /** Where each daemon writes a V8 CPU profile (node --cpu-prof) when it stops; none when absent. */
   readonly daemonCpuProfDir: string | undefined;
 }
 
-const defaults: BenchOptions = {
+export const stageNames = ['fleet', 'restart-gap', 'log-throughput', 'soak'] as const;
+export type StageName = (typeof stageNames)[number];
+
+const defaults: Omit<BenchOptions, 'stages'> = {
   ns: [200, 1000],
   concurrency: 100,
   restarts: 200,
   rpcSamples: 2000,
   listSamples: 100,
+  writers: 8,
+  logBytes: 256 * 1024 * 1024,
   soakSeconds: 0,
+  soakProcesses: 4,
   daemonCpuProfDir: undefined,
 };
 
@@ -38,7 +52,11 @@ export const usage = `usage: node dist/bench/run.js [options]
   --restarts <k>       crash-to-restart gaps measured (default ${defaults.restarts})
   --rpc-samples <k>    Describe and echo calls timed, each (default ${defaults.rpcSamples})
   --list-samples <k>   ListProcesses calls timed (default ${defaults.listSamples})
+  --writers <k>        processes writing captured output at once (default ${defaults.writers})
+  --log-mib <m>        MiB of captured output written in all, shared by the writers (default ${defaults.logBytes / 1024 / 1024})
   --soak [seconds]     also run a crash-loop soak sampling daemon RSS (default 600 when given)
+  --soak-processes <k> processes crash-looping at once during the soak (default ${defaults.soakProcesses})
+  --only <list>        run only these stages, comma-separated: ${stageNames.join(', ')}
   --daemon-cpu-prof <dir>  write a V8 CPU profile of each daemon there (open in Chrome DevTools)
   --help`;
 
@@ -58,7 +76,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       restarts: { type: 'string' },
       'rpc-samples': { type: 'string' },
       'list-samples': { type: 'string' },
+      writers: { type: 'string' },
+      'log-mib': { type: 'string' },
       soak: { type: 'boolean' },
+      'soak-processes': { type: 'string' },
+      only: { type: 'string' },
       'daemon-cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -66,13 +88,26 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   if (values.help) return 'help';
   // `--soak 120` arrives as the flag plus a positional: parseArgs has no optional values.
   if (positionals.length > (values.soak ? 1 : 0)) throw new Error(`unexpected argument "${positionals.at(-1)}"\n${usage}`);
+  const soakSeconds = !values.soak ? 0 : positionals[0] === undefined ? 600 : positive('soak', positionals[0]);
+  let stages = new Set<StageName>(stageNames.filter((name) => name !== 'soak' || soakSeconds > 0));
+  if (values.only !== undefined) {
+    const wanted = values.only.split(',').map((name) => name.trim());
+    const unknown = wanted.filter((name) => !(stageNames as readonly string[]).includes(name));
+    if (unknown.length > 0) throw new Error(`--only: unknown stage "${unknown[0]}", expected some of ${stageNames.join(', ')}`);
+    if (wanted.includes('soak') && soakSeconds === 0) throw new Error('--only soak: give --soak [seconds] too');
+    stages = new Set(wanted as StageName[]);
+  }
   return {
     ns: values.n === undefined ? defaults.ns : values.n.split(',').map((n) => positive('n', n.trim())),
     concurrency: values.concurrency === undefined ? defaults.concurrency : positive('concurrency', values.concurrency),
     restarts: values.restarts === undefined ? defaults.restarts : positive('restarts', values.restarts),
     rpcSamples: values['rpc-samples'] === undefined ? defaults.rpcSamples : positive('rpc-samples', values['rpc-samples']),
     listSamples: values['list-samples'] === undefined ? defaults.listSamples : positive('list-samples', values['list-samples']),
-    soakSeconds: !values.soak ? 0 : positionals[0] === undefined ? 600 : positive('soak', positionals[0]),
+    writers: values.writers === undefined ? defaults.writers : positive('writers', values.writers),
+    logBytes: values['log-mib'] === undefined ? defaults.logBytes : positive('log-mib', values['log-mib']) * 1024 * 1024,
+    soakSeconds,
+    soakProcesses: values['soak-processes'] === undefined ? defaults.soakProcesses : positive('soak-processes', values['soak-processes']),
+    stages,
     daemonCpuProfDir: values['daemon-cpu-prof'] === undefined ? undefined : path.resolve(values['daemon-cpu-prof']),
   };
 }

@@ -6,7 +6,12 @@
  * Each stage (stage.ts) gets a fresh daemon and a fresh bare-loop baseline, each in its own Node
  * process, so that RSS, event loop and fork cost are each one's own and this process's heap
  * weighs on neither. The grpc-js echo server is a third process, shared by the stages.
+ *
+ * Stages, in order: fleet (per --n), restart-gap, log-throughput (captured output from many
+ * writers: log-throughput.ts) and, with --soak, soak (crash loops, daemon RSS: soak.ts);
+ * --only picks some of them.
  */
+import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deleteAll, startApiFleet, stopApiFleet } from './api-fleet.js';
@@ -16,9 +21,10 @@ import { parseOptions, usage, type BenchOptions } from './options.js';
 import { emit, progress } from './report.js';
 import { bareRestartGaps, daemonRestartGaps } from './restart-gap.js';
 import { listLatencies, unaryLatencies } from './rpc-latency.js';
-import { crashLoopSoak } from './soak.js';
+import { bytesIn, checkDiskRoom, daemonWriters, syncDisks, writerPlan } from './log-throughput.js';
+import { crashLoopSoak, sampleInterval, soakFigures } from './soak.js';
 import { cleanUp, interrupt, newRun, started, withStage, type Run } from './stage.js';
-import { median, percentile, ratio, slopePerMinute } from './stats.js';
+import { median, percentile, ratio } from './stats.js';
 
 const targets = {
   startRatio: 1.5,
@@ -28,6 +34,10 @@ const targets = {
   describeP50Ratio: 1.2,
   describeP99Ratio: 1.5,
   listP50Ms: 10,
+  logMbPerS: 200,
+  logLagP99Ms: 20,
+  /** "Flat": what a 10-minute soak may add, 0.5 MB/min (5 MB over its second half), set here. */
+  soakSlopeMbPerMin: 0.5,
 } as const;
 
 const warmupProcesses = 20;
@@ -138,7 +148,7 @@ async function benchFleet(run: Run, n: number, echo: EchoClient, echoPid: number
 
 async function benchRestartGap(run: Run): Promise<void> {
   const { restarts } = run.options;
-  await withStage(run, 'restart-gap', async ({ dir, daemon, client, baseline }) => {
+  await withStage(run, 'restart-gap', async ({ dir, client, baseline }) => {
     progress(`restart gap: ${restarts} restarts, bare loop then daemon`);
     const bare = await bareRestartGaps(baseline, dir, run.arg, restarts);
     const supervised = await daemonRestartGaps(client, dir, run.arg, restarts);
@@ -157,26 +167,139 @@ async function benchRestartGap(run: Run): Promise<void> {
       baseline_child_runtime_median_ms: median(bare.runtimesMs),
       statevisor_restart_count: supervised.restartCount,
     });
+  });
+}
 
-    if (run.options.soakSeconds === 0) return;
-    progress(`soak: crash loop for ${run.options.soakSeconds} s, sampling daemon RSS`);
-    const soak = await crashLoopSoak(client, daemon.pid, run.arg, run.options.soakSeconds, {
-      onSample: (mb, at) => progress(`soak: ${at.toFixed(0)} s, daemon RSS ${mb.toFixed(1)} MB`),
+async function benchLogThroughput(run: Run): Promise<void> {
+  const { writers, logBytes } = run.options;
+  // A fresh daemon: GetStatus's lag figures count from its start, so little else may precede the run.
+  await withStage(run, 'log-throughput', async ({ dir, daemon, client, baseline }) => {
+    const plan = writerPlan(writers, logBytes, run.arg);
+    const mb = (bytes: number): number => bytes / 1024 / 1024;
+    progress(`log throughput: ${writers} writers × ${mb(plan.bytesPerWriter).toFixed(1)} MiB through capture, rotating at ${mb(plan.maxBytes).toFixed(1)} MiB`);
+    checkDiskRoom(dir, plan.totalBytes);
+    syncDisks();
+    const rssBefore = memoryOf(daemon.pid).rssMb;
+    const d = await daemonWriters(client, daemon, path.join(dir, 'state', 'logs'), plan);
+    const rssAfter = memoryOf(daemon.pid);
+
+    progress(`log throughput: the same writers from a bare Node process`);
+    const bareDir = path.join(dir, 'bare-writers');
+    mkdirSync(bareDir);
+    syncDisks();
+    const bare = await baseline.writers(bareDir, writers, plan.command, plan.args);
+    const bareBytes = bytesIn(bare.files);
+    rmSync(bareDir, { recursive: true, force: true });
+
+    const rate = (ms: number): number => mb(plan.totalBytes) / (ms / 1000);
+    const allExited = Object.values(d.states).every((state) => state === 'EXITED');
+    const bareOk = bare.codes.every((code) => code === 0) && bareBytes === plan.totalBytes;
+    emit({
+      bench: 'log_throughput',
+      writers,
+      bytes: plan.totalBytes,
+      rotate_at_bytes: plan.maxBytes,
+      rotate_keep_files: plan.maxFiles,
+      statevisor_ms: d.ms,
+      baseline_ms: bare.ms,
+      statevisor_mb_per_s: rate(d.ms),
+      baseline_mb_per_s: rate(bare.ms),
+      ratio: ratio(d.ms, bare.ms),
+      target_mb_per_s: targets.logMbPerS,
+      meets_target: allExited && rate(d.ms) >= targets.logMbPerS,
+      all_exited: allExited,
+      states: allExited ? undefined : JSON.stringify(d.states),
+      baseline_ok: bareOk,
+      rotations_during_run: d.statusAfter.logRotations - d.statusBefore.logRotations,
+      rotations_total: d.statusSettled.logRotations,
+      bytes_kept: d.bytesKept,
+      bytes_lost_to_rotation: plan.totalBytes - d.bytesKept,
+      rotated_copies: d.copies,
+      largest_copy_bytes: d.largestCopyBytes,
+      daemon_rss_before_mb: rssBefore,
+      daemon_rss_after_mb: rssAfter.rssMb,
+      daemon_peak_mb: rssAfter.peakMb,
     });
-    const quarter = Math.max(1, Math.floor(soak.rssMb.length / 4));
-    const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const [early, late] = [mean(soak.rssMb.slice(0, quarter)), mean(soak.rssMb.slice(-quarter))];
+    const [i50, i99, r50, r99] = [
+      percentile(d.describeIdleMs, 50),
+      percentile(d.describeIdleMs, 99),
+      percentile(d.describeDuringMs, 50),
+      percentile(d.describeDuringMs, 99),
+    ];
+    emit({
+      bench: 'log_lag',
+      writers,
+      run_ms: d.ms,
+      daemon_uptime_ms: d.statusAfter.uptimeMs,
+      lag_p50_ms: d.statusAfter.eventLoopLagP50Ms,
+      lag_p99_ms: d.statusAfter.eventLoopLagP99Ms,
+      lag_max_ms: d.statusAfter.eventLoopLagMaxMs,
+      lag_p99_before_run_ms: d.statusBefore.eventLoopLagP99Ms,
+      lag_max_before_run_ms: d.statusBefore.eventLoopLagMaxMs,
+      run_lag_p50_ms: d.lagWindow.p50Ms,
+      run_lag_p99_ms: d.lagWindow.p99Ms,
+      run_lag_max_ms: d.lagWindow.maxMs,
+      run_lag_samples: d.lagWindow.samples,
+      baseline_lag_p50_ms: bare.lag.p50_ms,
+      baseline_lag_p99_ms: bare.lag.p99_ms,
+      baseline_lag_max_ms: bare.lag.max_ms,
+      baseline_lag_samples: bare.lag.samples,
+      ratio_run_lag_p99: ratio(d.lagWindow.p99Ms, bare.lag.p99_ms),
+      target_lag_p99_ms: targets.logLagP99Ms,
+      meets_target: d.statusAfter.eventLoopLagP99Ms <= targets.logLagP99Ms && d.lagWindow.p99Ms <= targets.logLagP99Ms,
+      daemon_cpu_ms: d.cpuMs,
+      baseline_cpu_ms: bare.cpuMs,
+      describe_during_samples: d.describeDuringMs.length,
+      describe_during_p50_ms: r50,
+      describe_during_p99_ms: r99,
+      describe_during_max_ms: Math.max(...d.describeDuringMs),
+      describe_idle_p50_ms: i50,
+      describe_idle_p99_ms: i99,
+      describe_ratio_p99: ratio(r99, i99),
+    });
+  });
+}
+
+async function benchSoak(run: Run): Promise<void> {
+  const { soakSeconds: seconds, soakProcesses: processes } = run.options;
+  // A fresh daemon, so that its start figure is an idle daemon's and nothing earlier weighs on the trend.
+  await withStage(run, 'soak', async ({ dir, daemon, client }) => {
+    progress(`soak: ${processes} processes crash-looping for ${seconds} s, sampling daemon RSS every ${sampleInterval(seconds) / 1000} s`);
+    const soak = await crashLoopSoak(client, daemon.pid, run.arg, dir, {
+      seconds,
+      processes,
+      onSample: (s) =>
+        progress(
+          `soak: ${s.atS.toFixed(0)} s, daemon RSS ${s.rssMb.toFixed(1)} MB, GetStatus ${s.statusMs === undefined ? 'unanswered' : `${s.statusMs.toFixed(1)} ms`}`,
+        ),
+    });
+    const f = soakFigures(soak.samples);
+    const polled = soak.samples.slice(1);
+    const answered = polled.map((s) => s.statusMs).filter((ms): ms is number => ms !== undefined);
+    const responsive = answered.length === polled.length && soak.startFailures === 0 && soak.stopFailures === 0;
     emit({
       bench: 'soak_rss',
       seconds: soak.seconds,
-      restarts: soak.restarts,
-      samples: soak.rssMb.length,
-      daemon_first_quarter_mb: early,
-      daemon_last_quarter_mb: late,
-      daemon_max_mb: Math.max(...soak.rssMb),
-      daemon_slope_mb_per_min: slopePerMinute(soak.rssMb, soak.seconds),
+      processes,
+      runs: soak.runs,
+      runs_per_s: soak.runs / soak.seconds,
+      samples: soak.samples.length,
+      daemon_start_mb: f.startMb,
+      daemon_end_mb: f.endMb,
+      daemon_peak_mb: f.peakMb,
+      daemon_vmhwm_mb: soak.vmHwmMb,
+      daemon_slope_second_half_mb_per_min: f.slopeSecondHalfMbPerMin,
+      daemon_slope_all_mb_per_min: f.slopeAllMbPerMin,
       target_mb: targets.daemonRssMb,
-      meets_target: Math.max(...soak.rssMb) <= targets.daemonRssMb,
+      target_slope_mb_per_min: targets.soakSlopeMbPerMin,
+      meets_target: responsive && f.peakMb <= targets.daemonRssMb && f.slopeSecondHalfMbPerMin <= targets.soakSlopeMbPerMin,
+      status_answered: answered.length,
+      status_asked: polled.length,
+      status_p50_ms: answered.length > 0 ? percentile(answered, 50) : undefined,
+      status_max_ms: answered.length > 0 ? Math.max(...answered) : undefined,
+      start_failures: soak.startFailures,
+      stop_failures: soak.stopFailures,
+      first_error: soak.firstError,
     });
   });
 }
@@ -206,20 +329,20 @@ async function main(): Promise<number> {
     const echoServer = await started(run, 'echo-server-process.js', [echoSocket, protoFile]);
     echo = createEchoClient(echoSocket, protoFile);
 
-    for (const n of options.ns) {
+    const attempt = async (bench: string, fn: () => Promise<void>, n?: number): Promise<void> => {
       try {
-        await benchFleet(run, n, echo, echoServer.pid);
+        await fn();
       } catch (error) {
         failures++;
-        if (!run.interrupted) emit({ bench: 'fleet', n, error: (error as Error).message });
+        if (!run.interrupted) emit({ bench, n, error: (error as Error).message });
       }
+    };
+    if (options.stages.has('fleet')) {
+      for (const n of options.ns) await attempt('fleet', () => benchFleet(run, n, echo!, echoServer.pid), n);
     }
-    try {
-      await benchRestartGap(run);
-    } catch (error) {
-      failures++;
-      if (!run.interrupted) emit({ bench: 'restart_gap', error: (error as Error).message });
-    }
+    if (options.stages.has('restart-gap')) await attempt('restart_gap', () => benchRestartGap(run));
+    if (options.stages.has('log-throughput')) await attempt('log_throughput', () => benchLogThroughput(run));
+    if (options.stages.has('soak')) await attempt('soak_rss', () => benchSoak(run));
   } finally {
     echo?.close();
     // The interrupt handler cleans up and exits; waiting here keeps the two from racing.

@@ -21,16 +21,17 @@ export function ratio(measured: number, baseline: number): number {
   return round(measured / baseline);
 }
 
-/** Least-squares slope of evenly spaced samples over `seconds`, per minute. */
-export function slopePerMinute(samples: readonly number[], seconds: number): number {
-  const n = samples.length;
+/** Least-squares slope of `values` against `timesS` (seconds), per minute; 0 with fewer than two points. */
+export function slopePerMinute(timesS: readonly number[], values: readonly number[]): number {
+  const n = Math.min(timesS.length, values.length);
   if (n < 2) return 0;
-  const xs = samples.map((_, i) => ((i + 1) * seconds) / n / 60);
-  const [mx, my] = [xs.reduce((a, b) => a + b, 0) / n, samples.reduce((a, b) => a + b, 0) / n];
+  const xs = timesS.slice(0, n).map((t) => t / 60);
+  const ys = values.slice(0, n);
+  const [mx, my] = [xs.reduce((a, b) => a + b, 0) / n, ys.reduce((a, b) => a + b, 0) / n];
   let [num, den] = [0, 0];
-  samples.forEach((y, i) => {
-    num += (xs[i]! - mx) * (y - my);
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
     den += (xs[i]! - mx) ** 2;
-  });
-  return num / den;
+  }
+  return den === 0 ? 0 : num / den;
 }

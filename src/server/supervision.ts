@@ -90,8 +90,9 @@ export class Supervision {
       },
       now: () => this.clock.now(),
       baseEnv: options.baseEnv ?? process.env,
+      // No clearRun on exit: a stale run record is harmless (recovery checks pid + start time
+      // before adopting), and a crash loop would otherwise pay a second fdatasync per restart.
       onExit: (id, exit) => {
-        this.persist(options.store.clearRun(id), id, 'clear the run');
         this.publishExit(id, exit);
         this.manager.reportWorkloadExit(id, exit);
       },
@@ -143,11 +144,13 @@ export class Supervision {
     const before = this.lastState.get(id) ?? 'CREATED';
     if (state === before) return;
     this.lastState.set(id, state);
+    // Building an event means building a view: skip it when nobody watches.
+    if (this.events.watcherCount === 0) return;
     this.events.publish(this.event('transition', entry, before, state, reason));
   }
 
   private publishExit(id: string, exit: ChildExit): void {
-    if (!this.table.has(id)) return;
+    if (!this.table.has(id) || this.events.watcherCount === 0) return;
     const how = exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
     this.events.publish(this.event('exited', this.table.get(id), '', '', how));
   }

@@ -1,0 +1,158 @@
+/**
+ * Captured output costs the daemon no memory: the child writes to an O_APPEND descriptor of its
+ * log file and the daemon holds no stream (README, "Why logs go to file descriptors"). The real
+ * daemon binary runs in its own process so that its RSS is its own; one child writes 100 MB
+ * through capture with rotation on, and the daemon's VmRSS, read from /proc (not a timing), must
+ * barely move. What the files keep is checked too: only the child's bytes (no NUL holes left by
+ * copy-and-truncate), no more copies than max_files, and no more than the child wrote. The bound
+ * rotation is meant to keep them to, max_bytes × (max_files + 1), is a todo subtest: with sizes
+ * checked once a second, a writer done within the second leaves all its output in one copy.
+ *
+ * Everything spawned carries the marker (the temp dir's name for the daemon, sh's $0 for the
+ * writer), so `after` can kill whatever a failure left behind.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient, type StatevisorClient } from '../../src/client/index.js';
+import { startDaemonBinary } from '../helpers/daemon-binary.js';
+import { killMarked, newMarker, pidsWithMarker, procState, waitUntil } from '../helpers/leaks.js';
+
+const outputBytes = 100_000_000;
+/** fold adds a newline after every 99 characters. */
+const writtenBytes = outputBytes + Math.ceil(outputBytes / 99);
+const maxBytes = 8 * 1024 * 1024;
+const maxFiles = 2;
+/** Rotation appends what arrived during its copy, up to 1 MiB (runtime/logs/rotation.ts), to each copy. */
+const catchUpBytes = 1024 * 1024;
+
+function rssBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  assert.ok(match, `/proc/${pid}/status has a VmRSS line`);
+  return Number(match[1]) * 1024;
+}
+
+function writerSpec(name: string, marker: string, bytes: number) {
+  return {
+    name,
+    command: 'sh',
+    // sh's $0 carries the marker; the pipeline ends by itself once head has passed on its bytes.
+    args: ['-c', `head -c ${bytes} /dev/zero | tr '\\0' 'x' | fold -w 99`, `3600.${marker}`],
+    logs: { stdout: 'capture' as const, stderr: 'null' as const, maxBytes, maxFiles },
+    // A writer done within a second has succeeded: min_uptime 0 keeps it EXITED, not FAILED.
+    restart: { policy: 'no' as const, minUptimeMs: 0 },
+  };
+}
+
+async function runToExit(client: StatevisorClient, name: string): Promise<void> {
+  await waitUntil(
+    `${name} has EXITED`,
+    async () => {
+      const { process: p } = await client.describeProcess(name);
+      if (p.state === 'FAILED') throw new Error(`${name} FAILED: ${p.lastError}`);
+      return p.state === 'EXITED';
+    },
+    { timeoutMs: 120_000, intervalMs: 100 },
+  );
+}
+
+/** The file and its rotated copies that exist, newest first. */
+function keptFiles(file: string): string[] {
+  return [file, ...Array.from({ length: maxFiles + 1 }, (_, i) => `${file}.${i + 1}`)].filter((f) => existsSync(f));
+}
+
+/** The first byte of `file` that the writer cannot have written (not 'x', not '\n'), if any. */
+function foreignByte(file: string): { offset: number; byte: number } | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(1024 * 1024);
+    for (let offset = 0; ; ) {
+      const n = readSync(fd, buffer, 0, buffer.length, offset);
+      if (n === 0) return undefined;
+      for (let i = 0; i < n; i++) {
+        const byte = buffer[i]!;
+        if (byte !== 0x78 && byte !== 0x0a) return { offset: offset + i, byte };
+      }
+      offset += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+test('100 MB of captured output leaves the daemon RSS within 20 MB and the log files within what the writer wrote', async (t) => {
+  const marker = newMarker();
+  const dir = mkdtempSync(path.join(os.tmpdir(), `statevisor-outmem-${marker}-`));
+  const socket = path.join(dir, 'statevisor.sock');
+  const stateDir = path.join(dir, 'state');
+  const daemon = startDaemonBinary(['--socket', socket, '--state-dir', stateDir, '--log-level', 'warn']);
+  const client = createClient({ socket });
+  t.after(() => {
+    client.close();
+    if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
+    killMarked(marker);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  await waitUntil(
+    'the daemon answers health',
+    async () => {
+      if (daemon.child.exitCode !== null) throw new Error(`the daemon exited early: ${daemon.output()}`);
+      return (await client.health().catch(() => 'DOWN')) === 'SERVING';
+    },
+    { timeoutMs: 30_000, intervalMs: 50 },
+  );
+  const daemonPid = (await client.getStatus()).pid;
+  assert.equal(daemonPid, daemon.child.pid, 'the daemon binary is the process whose RSS is read');
+
+  // Warm-up: the same path once with 1 MB, so that first-use costs (code, pools) are paid before.
+  await client.createProcess(writerSpec('warm-up', marker, 1_000_000), { start: true });
+  await runToExit(client, 'warm-up');
+  await client.deleteProcess('warm-up');
+
+  const before = rssBytes(daemonPid);
+  await client.createProcess(writerSpec('writer', marker, outputBytes), { start: true });
+  await runToExit(client, 'writer');
+  const file = path.join(stateDir, 'logs', 'writer.stdout.log');
+  // The output passed max_bytes, so it must be rotated. Rotation checks once a second: wait (on
+  // the file and the daemon's count, not a clock) until it has caught up with the finished writer.
+  await waitUntil(
+    'rotation has caught up with the finished writer',
+    async () => statSync(file).size < maxBytes && (await client.getStatus()).logRotations >= 1,
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+  const after = rssBytes(daemonPid);
+  const growthMb = (after - before) / 1024 / 1024;
+  t.diagnostic(`daemon VmRSS ${(before / 1024 / 1024).toFixed(1)} MB before, ${(after / 1024 / 1024).toFixed(1)} MB after`);
+  assert.ok(growthMb < 20, `daemon RSS grew by ${growthMb.toFixed(1)} MB (${before} → ${after} bytes) for 100 MB of output`);
+
+  const kept = keptFiles(file);
+  const sizes = kept.map((f) => `${path.basename(f)}: ${statSync(f).size}`).join(', ');
+  const keptBytes = kept.reduce((sum, f) => sum + statSync(f).size, 0);
+  assert.equal(existsSync(`${file}.${maxFiles + 1}`), false, `no more than max_files copies (${sizes})`);
+  assert.ok(keptBytes <= writtenBytes, `the files hold no more than the ${writtenBytes} bytes written (${sizes})`);
+  for (const f of kept) {
+    const foreign = foreignByte(f);
+    assert.equal(foreign, undefined, `${path.basename(f)} holds only the writer's bytes; found ${JSON.stringify(foreign)}`);
+  }
+
+  await t.test(
+    'rotation bounds the bytes kept by max_bytes × (max_files + 1), plus its catch-up per copy',
+    {
+      todo:
+        'rotation checks sizes once a second, so a writer that finishes within a second leaves all ' +
+        'of its output in one rotated copy: rotation bounds the number of files, not their size',
+    },
+    () => {
+      const bound = maxBytes * (maxFiles + 1) + maxFiles * catchUpBytes;
+      assert.ok(keptBytes <= bound, `the files hold ${keptBytes} bytes, over the bound of ${bound} (${sizes})`);
+    },
+  );
+
+  daemon.child.kill('SIGTERM');
+  assert.deepEqual(await daemon.exited, { code: 0, signal: null }, daemon.output());
+  const left = pidsWithMarker(marker).filter((pid) => procState(pid) !== 'Z');
+  assert.deepEqual(left, [], 'nothing the daemon started survives it');
+});
