@@ -112,3 +112,23 @@ test('a crash-looping process is BACKOFF between runs and restarts after its del
   // A stop during the backoff ends the loop at once.
   assert.equal((await h.client.stopProcess('looper')).state, 'STOPPED');
 });
+
+test('zero-delay crash loops do not starve the daemon: RPCs are answered and stops work', { timeout: 60_000 }, async (t) => {
+  // Regression: restarts ran from the exit callback straight into the next spawn; with two
+  // such loops the daemon stopped answering at all.
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  for (const name of ['loop-a', 'loop-b', 'loop-c']) {
+    await h.client.createProcess(
+      { name, command: 'sh', args: ['-c', `exit 1 # ${h.marker}`], restart: { policy: 'always', delayMs: 0, startLimitBurst: 0, minUptimeMs: 0 } },
+      { start: true },
+    );
+  }
+  await waitUntil('the loops have restarted many times', async () =>
+    (await h.client.listProcesses({ deadlineMs: 5_000 })).every((p) => p.restartCount > 20),
+  );
+  for (let i = 0; i < 20; i += 1) await h.client.getStatus({ deadlineMs: 5_000 });
+  for (const name of ['loop-a', 'loop-b', 'loop-c']) {
+    assert.equal((await h.client.stopProcess(name, { deadlineMs: 30_000 })).state, 'STOPPED');
+  }
+});

@@ -56,6 +56,10 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
       this.register(id, adopted, true);
       return { terminal: false, startedAt: adopted.startedAt };
     }
+    // Yield one event-loop turn first. A zero-delay restart otherwise runs from the child's exit
+    // callback straight into the next spawn: two such crash loops starved every RPC (measured).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal.aborted) throw signal.reason;
     const marked = { ...this.options.baseEnv, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
     const handle = await spawnChild(spec, { ...this.options, baseEnv: marked });
     if (signal.aborted) {
