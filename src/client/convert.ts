@@ -118,6 +118,8 @@ export function toStatus(wire: GetStatusResponse__Output): T.DaemonStatus {
     eventLoopLagMaxMs: wire.event_loop_lag_max_ms,
     rssBytes: wire.rss_bytes,
     logRotations: wire.log_rotations,
+    logBytesLost: wire.log_bytes_lost,
+    logBytesDropped: wire.log_bytes_dropped,
   };
 }
 

@@ -113,6 +113,10 @@ export interface DaemonStatus {
   eventLoopLagMaxMs: number;
   rssBytes: number;
   logRotations: number;
+  /** Captured-log bytes written during a rotation after its catch-up ended: lost to the truncation. */
+  logBytesLost: number;
+  /** Bytes of overfull log files older than the newest max_files pieces, dropped by rotation. */
+  logBytesDropped: number;
 }
 
 export interface ReloadResult {

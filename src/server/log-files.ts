@@ -5,7 +5,7 @@
  */
 import { StatevisorError } from '../errors.js';
 import { capturePath } from '../runtime/exec/log-targets.js';
-import { LogRotator } from '../runtime/logs/rotation.js';
+import { LogRotator, type LogRotatorStats } from '../runtime/logs/log-rotator.js';
 import type { ProcessSpec } from '../spec/types.js';
 
 export type LogStream = 'stdout' | 'stderr';
@@ -49,8 +49,8 @@ export class LogFiles {
     this.rotator.unwatch(id);
   }
 
-  get rotations(): number {
-    return this.rotator.rotations;
+  get stats(): LogRotatorStats {
+    return this.rotator.stats;
   }
 
   close(): Promise<void> {

@@ -139,6 +139,8 @@ describe('responses arrive in camelCase with friendly enums, Dates and untouched
       eventLoopLagMaxMs: 0,
       rssBytes: 0,
       logRotations: 0,
+      logBytesLost: 0,
+      logBytesDropped: 0,
     });
   });
 

@@ -51,7 +51,8 @@ test('logs rotate at max_bytes keeping max_files, and follow continues across a 
   }
   assert.ok(existsSync(`${file}.1`) && existsSync(`${file}.2`), 'two rotated files are kept');
   assert.equal(existsSync(`${file}.3`), false, 'no more than max_files');
-  // Rotation checks once a second: a file can outgrow max_bytes by what is written in between.
+  // Rotation checks once a second: a file can outgrow max_bytes by what is written in between,
+  // but a copy never holds more than 2 × max_bytes plus the catch-up.
   assert.ok(statSync(`${file}.1`).size < 200_000, `rotated file of ${statSync(`${file}.1`).size} bytes`);
   const increasing = seen.every((n, i) => i === 0 || n > seen[i - 1]!);
   assert.ok(increasing, 'the follower moved forward across the rotation');

@@ -4,9 +4,8 @@
  * daemon binary runs in its own process so that its RSS is its own; one child writes 100 MB
  * through capture with rotation on, and the daemon's VmRSS, read from /proc (not a timing), must
  * barely move. What the files keep is checked too: only the child's bytes (no NUL holes left by
- * copy-and-truncate), no more copies than max_files, and no more than the child wrote. The bound
- * rotation is meant to keep them to, max_bytes × (max_files + 1), is a todo subtest: with sizes
- * checked once a second, a writer done within the second leaves all its output in one copy.
+ * copy-and-truncate), no more copies than max_files, no more than the child wrote, and no copy
+ * over 2 × max_bytes plus the rotation's catch-up, however fast the writer is.
  *
  * Everything spawned carries the marker (the temp dir's name for the daemon, sh's $0 for the
  * writer), so `after` can kill whatever a failure left behind.
@@ -17,6 +16,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, r
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
+import { catchUpLimit } from '../../src/runtime/logs/index.js';
 import { startDaemonBinary } from '../helpers/daemon-binary.js';
 import { killMarked, newMarker, pidsWithMarker, procState, waitUntil } from '../helpers/leaks.js';
 
@@ -25,8 +25,8 @@ const outputBytes = 100_000_000;
 const writtenBytes = outputBytes + Math.ceil(outputBytes / 99);
 const maxBytes = 8 * 1024 * 1024;
 const maxFiles = 2;
-/** Rotation appends what arrived during its copy, up to 1 MiB (runtime/logs/rotation.ts), to each copy. */
-const catchUpBytes = 1024 * 1024;
+/** Rotation appends what arrived during its copy to the newest copy, up to this much. */
+const catchUpBytes = catchUpLimit;
 
 function rssBytes(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -138,18 +138,13 @@ test('100 MB of captured output leaves the daemon RSS within 20 MB and the log f
     assert.equal(foreign, undefined, `${path.basename(f)} holds only the writer's bytes; found ${JSON.stringify(foreign)}`);
   }
 
-  await t.test(
-    'rotation bounds the bytes kept by max_bytes × (max_files + 1), plus its catch-up per copy',
-    {
-      todo:
-        'rotation checks sizes once a second, so a writer that finishes within a second leaves all ' +
-        'of its output in one rotated copy: rotation bounds the number of files, not their size',
-    },
-    () => {
-      const bound = maxBytes * (maxFiles + 1) + maxFiles * catchUpBytes;
-      assert.ok(keptBytes <= bound, `the files hold ${keptBytes} bytes, over the bound of ${bound} (${sizes})`);
-    },
-  );
+  // Rotation cuts an overfull file into pieces and writes only the newest max_files of them, so
+  // no copy holds more than 2 × max_bytes plus its catch-up, however fast the writer was.
+  const bound = maxFiles * (2 * maxBytes + catchUpBytes) + maxBytes;
+  assert.ok(keptBytes <= bound, `the files hold ${keptBytes} bytes, over the bound of ${bound} (${sizes})`);
+  for (const f of kept.filter((f) => f !== file)) {
+    assert.ok(statSync(f).size <= 2 * maxBytes + catchUpBytes, `${path.basename(f)} is over 2 × max_bytes + catch-up (${sizes})`);
+  }
 
   daemon.child.kill('SIGTERM');
   assert.deepEqual(await daemon.exited, { code: 0, signal: null }, daemon.output());

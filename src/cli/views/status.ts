@@ -1,6 +1,6 @@
 /** `statevisor status`: the daemon itself, and what it does not do yet. */
 import type { DaemonStatus } from '../../client/index.js';
-import { formatDuration } from '../format.js';
+import { formatBytes, formatDuration } from '../format.js';
 import { listed, section } from './sections.js';
 
 export function statusView(s: DaemonStatus): string {
@@ -15,6 +15,9 @@ export function statusView(s: DaemonStatus): string {
     ...s.listeners.map((l) => ['listening', `${l.kind} ${l.address}`] as const),
     ['state dir', s.stateDir || '-'],
     ['config', s.configPath || '-'],
+    ['memory', `${formatBytes(s.rssBytes)} resident`],
+    ['event loop lag', `p50 ${s.eventLoopLagP50Ms.toFixed(1)} ms, p99 ${s.eventLoopLagP99Ms.toFixed(1)} ms`],
+    ['log rotations', `${s.logRotations}${s.logBytesLost > 0 ? `, ${formatBytes(s.logBytesLost)} lost while rotating` : ''}`],
     ['not implemented', listed(s.unimplementedRpcs)],
   ]);
 }

@@ -21,6 +21,11 @@ import { StatevisorError } from '../../errors.js';
 export interface FollowOptions {
   /** Start at the current end (only new lines) rather than at the start of the file. */
   readonly fromEnd: boolean;
+  /**
+   * Start at this offset instead (where a tail ended, so that no line falls between the two); a
+   * file now shorter than it was truncated meanwhile and is read from its start.
+   */
+  readonly fromOffset?: number;
   /** Aborting ends the generator and at once releases its descriptor, watch and timer. */
   readonly signal: AbortSignal;
   /** Longest wait between looks at the file when no watch event arrives. */
@@ -71,7 +76,7 @@ export async function* followLines(file: string, options: FollowOptions): AsyncG
     probe.heldBytes = bytes;
     probe.peakHeldBytes = Math.max(probe.peakHeldBytes, bytes);
   };
-  const cursor = new FileCursor(file, fromEnd, chunkBytes, pollMs, probe);
+  const cursor = new FileCursor(file, options.fromOffset ?? (fromEnd ? 'end' : 0), chunkBytes, pollMs, probe);
   // Closing on abort, not only in `finally`: a generator suspended at a yield whose consumer never
   // pulls again would otherwise hold its descriptor and watch until garbage collection.
   const onAbort = (): void => void cursor.close();
@@ -130,7 +135,8 @@ class FileCursor {
   readonly #probe: FollowProbe;
   readonly #buffer: Buffer;
   readonly #waker: Waker;
-  #fromEnd: boolean;
+  /** Where the first file opened is read from; a file opened later is new and read from 0. */
+  #start: number | 'end';
   #handle: FileHandle | undefined;
   #identity = '';
   #offset = 0;
@@ -138,9 +144,9 @@ class FileCursor {
   #replaced = false;
   #closing: Promise<void> | undefined;
 
-  constructor(file: string, fromEnd: boolean, chunkBytes: number, pollMs: number, probe: FollowProbe) {
+  constructor(file: string, start: number | 'end', chunkBytes: number, pollMs: number, probe: FollowProbe) {
     this.#file = file;
-    this.#fromEnd = fromEnd;
+    this.#start = start;
     this.#probe = probe;
     this.#buffer = Buffer.allocUnsafe(chunkBytes); // one buffer, reused by every read
     this.#waker = new Waker(pollMs);
@@ -220,7 +226,7 @@ class FileCursor {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       // A file that appears later was written after we started: all of it is new.
-      this.#fromEnd = false;
+      this.#start = 0;
       this.#probe.waits += 1;
       await this.#waker.wait();
       return undefined;
@@ -232,8 +238,9 @@ class FileCursor {
     this.#handle = handle;
     const status = await handle.stat();
     this.#identity = `${status.dev}:${status.ino}`;
-    this.#offset = this.#fromEnd ? status.size : 0;
-    this.#fromEnd = false; // a file opened later is a new file, read from its start
+    const start = this.#start === 'end' ? status.size : this.#start;
+    this.#offset = start <= status.size ? start : 0;
+    this.#start = 0; // a file opened later is a new file, read from its start
     this.#waker.watch(this.#file);
     return undefined;
   }

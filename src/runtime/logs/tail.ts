@@ -22,6 +22,17 @@ const newline = 0x0a;
  * counts as a line; a missing file has none.
  */
 export async function readLastLines(file: string, n: number, options: TailOptions = {}): Promise<string[]> {
+  return (await readTail(file, n, options)).lines;
+}
+
+/** The last lines, and the file's size when they were read: where a follower picks up without a gap. */
+export interface Tail {
+  readonly lines: string[];
+  readonly end: number;
+}
+
+/** readLastLines, and the offset its lines end at (0 for a missing file). */
+export async function readTail(file: string, n: number, options: TailOptions = {}): Promise<Tail> {
   const { chunkBytes = 64 * 1024, maxBytes = 16 * 1024 * 1024 } = options;
   if (!(Number.isSafeInteger(n) && n >= 0)) {
     throw new StatevisorError('E_INVALID_ARGUMENT', `the number of lines must be a non-negative integer, not '${n}'`);
@@ -29,20 +40,20 @@ export async function readLastLines(file: string, n: number, options: TailOption
   if (!(Number.isSafeInteger(chunkBytes) && chunkBytes > 0 && Number.isSafeInteger(maxBytes) && maxBytes > 0)) {
     throw new StatevisorError('E_INVALID_ARGUMENT', `chunkBytes and maxBytes must be positive integers`);
   }
-  if (n === 0) return [];
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lines: [], end: 0 };
     throw error;
   }
   try {
+    if (n === 0) return { lines: [], end: (await handle.stat()).size };
     // A copy-and-truncate rotation between stat and read shortens the file under us: start over.
     for (let attempt = 0; ; attempt += 1) {
-      const lines = await lastLines(handle, n, chunkBytes, maxBytes);
-      if (lines !== undefined) return lines;
-      if (attempt === 2) return [];
+      const tail = await lastLines(handle, n, chunkBytes, maxBytes);
+      if (tail !== undefined) return tail;
+      if (attempt === 2) return { lines: [], end: 0 };
     }
   } finally {
     await handle.close();
@@ -50,7 +61,7 @@ export async function readLastLines(file: string, n: number, options: TailOption
 }
 
 /** Undefined when the file shrank while it was being read. */
-async function lastLines(handle: FileHandle, n: number, chunkBytes: number, maxBytes: number): Promise<string[] | undefined> {
+async function lastLines(handle: FileHandle, n: number, chunkBytes: number, maxBytes: number): Promise<Tail | undefined> {
   const { size } = await handle.stat();
   const chunks: Buffer[] = [];
   let position = size; // file offset of chunks[0]
@@ -76,9 +87,9 @@ async function lastLines(handle: FileHandle, n: number, chunkBytes: number, maxB
       end = at;
     }
   }
-  if (start === size) return [];
+  if (start === size) return { lines: [], end: size };
   const text = Buffer.concat(chunks).subarray(start - position).toString('utf8');
-  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  return { lines: (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), end: size };
 }
 
 async function readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<boolean> {

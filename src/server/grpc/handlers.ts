@@ -149,21 +149,26 @@ export function processManagerHandlers(
       supervision.signal(nameOrId(r), signal, { group: r.group === true });
       return {};
     }),
-    GetStatus: unary('GetStatus', () => ({
-      version: info.version,
-      pid: process.pid,
-      uptime_ms: Date.now() - info.startedAt,
-      counts_by_state: supervision.countsByState(),
-      work_queue_depth: supervision.manager.health().workQueueDepth,
-      listeners: info.listeners(),
-      state_dir: info.stateDir,
-      config_path: info.configPath,
-      unimplemented_rpcs: unimplementedRpcs,
-      process_count: supervision.size,
-      ...info.loopLag(),
-      rss_bytes: process.memoryUsage.rss(),
-      log_rotations: supervision.logs.rotations,
-    })),
+    GetStatus: unary('GetStatus', () => {
+      const logs = supervision.logs.stats;
+      return {
+        version: info.version,
+        pid: process.pid,
+        uptime_ms: Date.now() - info.startedAt,
+        counts_by_state: supervision.countsByState(),
+        work_queue_depth: supervision.manager.health().workQueueDepth,
+        listeners: info.listeners(),
+        state_dir: info.stateDir,
+        config_path: info.configPath,
+        unimplemented_rpcs: unimplementedRpcs,
+        process_count: supervision.size,
+        ...info.loopLag(),
+        rss_bytes: process.memoryUsage.rss(),
+        log_rotations: logs.rotations,
+        log_bytes_lost: logs.lostBytes,
+        log_bytes_dropped: logs.droppedBytes,
+      };
+    }),
     ReloadConfig: unary('ReloadConfig', () => reloadConfig()),
     WatchEvents: stream('WatchEvents', (call) => {
       const filter = typeof call.request.name_or_id === 'string' && call.request.name_or_id !== '' ? call.request.name_or_id : undefined;

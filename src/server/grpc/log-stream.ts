@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { followLines } from '../../runtime/logs/follow.js';
-import { readLastLines } from '../../runtime/logs/tail.js';
+import { readTail } from '../../runtime/logs/tail.js';
 
 async function send(call: ServerWritableStream<unknown, unknown>, stream: string, line: string, signal: AbortSignal) {
   if (call.write({ stream, line })) return;
@@ -21,7 +21,9 @@ export async function streamLog(
   follow: boolean,
   signal: AbortSignal,
 ): Promise<void> {
-  for (const line of await readLastLines(file, tailLines)) await send(call, stream, line, signal);
+  const tail = await readTail(file, tailLines);
+  for (const line of tail.lines) await send(call, stream, line, signal);
   if (!follow) return;
-  for await (const line of followLines(file, { fromEnd: true, signal })) await send(call, stream, line, signal);
+  // From where the tail ended, not the end now: lines written while the tail was sent are not skipped.
+  for await (const line of followLines(file, { fromEnd: true, fromOffset: tail.end, signal })) await send(call, stream, line, signal);
 }

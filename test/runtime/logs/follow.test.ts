@@ -4,7 +4,7 @@ import { closeSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync }
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { followLines, newFollowProbe, rotateIfNeeded, type FollowProbe } from '../../../src/runtime/logs/index.js';
+import { followLines, newFollowProbe, readTail, rotateIfNeeded, type FollowProbe } from '../../../src/runtime/logs/index.js';
 import { exited, inotifyWatches, descriptorsOn, tempDir, waitUntil, Writers } from './writers.js';
 
 // A bug here shows as a pull that never resolves: the timeout turns the hang into a failure.
@@ -70,6 +70,23 @@ describe('followLines', () => {
     assert.equal(await pending, 'three');
     writeSync(fd, 'four\n\nsix\n');
     assert.deepEqual(await pullMany(lines, 3), ['four', '', 'six']);
+  });
+
+  test('fromOffset picks up where a tail ended: lines written in between are not skipped', deadline, async () => {
+    const fd = appender();
+    writeSync(fd, 'one\ntwo\nthree\n');
+    const tail = await readTail(file, 1);
+    assert.deepEqual(tail, { lines: ['three'], end: 14 });
+    writeSync(fd, 'four\nfive\n'); // while the tail was being sent
+    const lines = followLines(file, { fromEnd: true, fromOffset: tail.end, signal: controller.signal, pollMs: 20, probe });
+    assert.deepEqual(await pullMany(lines, 2), ['four', 'five']);
+  });
+
+  test('fromOffset past the end (truncated since the tail) reads the file from its start', deadline, async () => {
+    const fd = appender();
+    writeSync(fd, 'new\n');
+    const lines = followLines(file, { fromEnd: true, fromOffset: 1000, signal: controller.signal, pollMs: 20, probe });
+    assert.equal(await pull(lines), 'new');
   });
 
   test('fromEnd starts after what is there at the first pull', deadline, async () => {

@@ -4,7 +4,7 @@ import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hasCode } from '../../../src/errors.js';
-import { rotateIfNeeded, rotatedPath } from '../../../src/runtime/logs/index.js';
+import { cutIntoPieces, rotateFile, rotateIfNeeded, rotatedPath } from '../../../src/runtime/logs/index.js';
 import { concatenated, exited, tempDir, waitUntil, Writers } from './writers.js';
 
 /** `[file.maxFiles … file.1, file]`: the whole rotated set, oldest first. */
@@ -80,6 +80,81 @@ describe('rotateIfNeeded', () => {
     await writeFile(file, 'x'.repeat(100), { mode: 0o640 });
     await rotateIfNeeded(file, { maxBytes: 10, maxFiles: 1 });
     assert.equal((await stat(rotatedPath(file, 1))).mode & 0o777, 0o640);
+  });
+
+  test('an overfull file is cut into pieces of maxBytes, newest first, and only maxFiles of them written', async () => {
+    // 100 lines of 10 bytes: 1,000 bytes against maxBytes 100, as a writer faster than the checks leaves it.
+    await writeFile(file, Array.from({ length: 100 }, (_, i) => lineOf(i + 1)).join(''));
+    await writeFile(rotatedPath(file, 1), 'older copy\n');
+    const result = await rotateFile(file, { maxBytes: 100, maxFiles: 3 });
+    assert.deepEqual(result, { lostBytes: 0, droppedBytes: 700 });
+    assert.equal((await stat(file)).size, 0);
+    const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => lineOf(from + i)).join('');
+    assert.equal(await readFile(rotatedPath(file, 1), 'utf8'), lines(91, 100));
+    assert.equal(await readFile(rotatedPath(file, 2), 'utf8'), lines(81, 90));
+    assert.equal(await readFile(rotatedPath(file, 3), 'utf8'), lines(71, 80), 'the older copy made way for newer bytes');
+    assert.equal(existsSync(rotatedPath(file, 4)), false);
+  });
+
+  test('pieces shift the older copies up by their number, and a gap does not let a stale copy stay', async () => {
+    await writeFile(file, 'a'.repeat(250));
+    await writeFile(rotatedPath(file, 1), 'one');
+    await writeFile(rotatedPath(file, 4), 'stale four');
+    const result = await rotateFile(file, { maxBytes: 100, maxFiles: 4 });
+    assert.deepEqual(result, { lostBytes: 0, droppedBytes: 0 });
+    assert.equal((await stat(rotatedPath(file, 1))).size, 100);
+    assert.equal((await stat(rotatedPath(file, 2))).size, 150, 'the oldest piece takes the remainder');
+    assert.equal(await readFile(rotatedPath(file, 3), 'utf8'), 'one');
+    assert.equal(existsSync(rotatedPath(file, 4)), false, 'old .2 was missing, so the stale .4 is gone');
+  });
+
+  test('while rotations run, every rotated name always points at a whole copy', async () => {
+    const fd = openSync(file, 'a');
+    fds.push(fd);
+    const policy = { maxBytes: 4096, maxFiles: 3 };
+    const missing: string[] = [];
+    let rotating = true;
+    // Looks between the rotation's steps: each await in it lets this run.
+    const look = (): void => {
+      for (let index = 1; index <= policy.maxFiles; index += 1) {
+        if (!existsSync(rotatedPath(file, index))) missing.push(`.${index}`);
+      }
+      if (rotating) setImmediate(look);
+    };
+    // Fill the set first, so that from here on every name must exist.
+    for (let n = 0; n < 3; n += 1) {
+      writeSync(fd, 'x'.repeat(5000));
+      await rotateIfNeeded(file, policy);
+    }
+    look();
+    for (let n = 0; n < 50; n += 1) {
+      writeSync(fd, 'y'.repeat(n % 2 === 0 ? 5000 : 20_000)); // one piece, then several
+      await rotateIfNeeded(file, policy);
+    }
+    rotating = false;
+    assert.deepEqual(missing, []);
+    assert.equal(existsSync(`${rotatedPath(file, 1)}.tmp`), false, 'no staging file left behind');
+  });
+
+  test('cutIntoPieces: maxBytes each from the end, the oldest holding the remainder below 2 × maxBytes', () => {
+    assert.deepEqual(cutIntoPieces(100, 100), [{ start: 0, end: 100 }]);
+    assert.deepEqual(cutIntoPieces(199, 100), [{ start: 0, end: 199 }]);
+    assert.deepEqual(cutIntoPieces(200, 100), [{ start: 0, end: 100 }, { start: 100, end: 200 }]);
+    assert.deepEqual(cutIntoPieces(350, 100), [
+      { start: 0, end: 150 },
+      { start: 150, end: 250 },
+      { start: 250, end: 350 },
+    ]);
+    for (const size of [100, 101, 150, 199, 200, 201, 999, 1000, 12_345]) {
+      const pieces = cutIntoPieces(size, 100);
+      assert.equal(pieces[0]!.start, 0);
+      assert.equal(pieces.at(-1)!.end, size);
+      for (const [i, piece] of pieces.entries()) {
+        if (i > 0) assert.equal(piece.start, pieces[i - 1]!.end, 'contiguous');
+        const length = piece.end - piece.start;
+        assert.ok(length >= 100 && length < 200, `size ${size}: piece ${i} holds ${length}`);
+      }
+    }
   });
 
   for (const policy of [

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hasCode } from '../../../src/errors.js';
-import { LogRotator, rotatedPath, type RotationPolicy } from '../../../src/runtime/logs/index.js';
+import { LogRotator, rotatedPath, type RotationPolicy, type RotationResult } from '../../../src/runtime/logs/index.js';
 import { tempDir, waitUntil } from './writers.js';
 
 /** A rotate function the test holds: every call waits until `release()`. */
@@ -12,13 +12,13 @@ function gatedRotate() {
   let open: () => void = () => {};
   const gate = new Promise<void>((resolve) => (open = resolve));
   const state = { calls: [] as string[], inFlight: 0, peakInFlight: 0 };
-  const rotate = async (file: string, _policy: RotationPolicy): Promise<boolean> => {
+  const rotate = async (file: string, _policy: RotationPolicy): Promise<RotationResult | undefined> => {
     state.calls.push(file);
     state.inFlight += 1;
     state.peakInFlight = Math.max(state.peakInFlight, state.inFlight);
     await gate;
     state.inFlight -= 1;
-    return false;
+    return undefined;
   };
   return { rotate, state, release: () => open() };
 }
@@ -37,7 +37,7 @@ describe('LogRotator', () => {
 
   test('rotates every watched file over maxBytes on its tick, and only those', async () => {
     const file = (name: string) => join(dir.path, name);
-    for (const name of ['a.out', 'a.err', 'b.out', 'c.out']) await writeFile(file(name), 'x'.repeat(100));
+    for (const name of ['a.out', 'a.err', 'b.out', 'c.out']) await writeFile(file(name), 'x'.repeat(80));
     await writeFile(file('b.err'), 'small\n');
     rotator = new LogRotator({ intervalMs: 10 });
     rotator.watch('a', { files: [file('a.out'), file('a.err')], maxBytes: 50, maxFiles: 2 });
@@ -47,7 +47,7 @@ describe('LogRotator', () => {
     await waitUntil('four files have rotated', () => watching.rotations === 4);
     for (const name of ['a.out', 'a.err', 'b.out', 'c.out']) {
       assert.equal((await stat(file(name))).size, 0);
-      assert.equal((await readFile(rotatedPath(file(name), 1), 'utf8')).length, 100);
+      assert.equal((await readFile(rotatedPath(file(name), 1), 'utf8')).length, 80);
     }
     assert.equal(await readFile(file('b.err'), 'utf8'), 'small\n');
     assert.equal(existsSync(rotatedPath(file('b.err'), 1)), false);
@@ -67,6 +67,35 @@ describe('LogRotator', () => {
     await waitUntil('a second check has run', () => watching.stats.checks >= 2);
     assert.equal(gated.state.peakInFlight, 2);
     assert.deepEqual(gated.state.calls.slice(0, 5), files, 'the first check went on through every file');
+  });
+
+  test('a file that rotated is checked again at the hot interval until it stops filling; its losses are summed', async () => {
+    const calls: string[] = [];
+    // The "writer" refills a.out for three checks; b.out never needs rotating.
+    let refills = 3;
+    rotator = new LogRotator({
+      intervalMs: 60_000,
+      hotIntervalMs: 5,
+      rotate: async (file) => {
+        calls.push(file);
+        if (!file.endsWith('a.out') || refills === 0) return undefined;
+        refills -= 1;
+        return { lostBytes: 10, droppedBytes: 100 };
+      },
+    });
+    rotator.watch('a', { files: ['/a.out'], maxBytes: 10, maxFiles: 1 });
+    rotator.watch('b', { files: ['/b.out'], maxBytes: 10, maxFiles: 1 });
+    await rotator.checkNow();
+    const watching = rotator;
+    // Three hot checks: two that rotate again, one that finds the file small and ends the run.
+    await waitUntil('the hot checks ran', () => watching.stats.checks === 4);
+    assert.deepEqual(calls, ['/a.out', '/b.out', '/a.out', '/a.out', '/a.out'], 'only the hot file, well before the 60 s tick');
+    assert.deepEqual(
+      { rotations: rotator.stats.rotations, lostBytes: rotator.stats.lostBytes, droppedBytes: rotator.stats.droppedBytes },
+      { rotations: 3, lostBytes: 30, droppedBytes: 300 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(rotator.stats.checks, 4, 'no hot check once the file stopped filling');
   });
 
   test('a failing check is counted and retried on the next tick', async () => {
@@ -109,6 +138,7 @@ describe('LogRotator', () => {
   test('rejects bad options with E_INVALID_ARGUMENT and watching after close with E_INVALID_STATE', async () => {
     assert.throws(() => new LogRotator({ intervalMs: 0 }), (error) => hasCode(error, 'E_INVALID_ARGUMENT'));
     assert.throws(() => new LogRotator({ concurrency: 0 }), (error) => hasCode(error, 'E_INVALID_ARGUMENT'));
+    assert.throws(() => new LogRotator({ hotIntervalMs: Number.NaN }), (error) => hasCode(error, 'E_INVALID_ARGUMENT'));
     const closed = new LogRotator();
     assert.throws(() => closed.watch('p', { files: ['/x'], maxBytes: 10, maxFiles: -1 }), (error) => hasCode(error, 'E_INVALID_ARGUMENT'));
     await closed.close();

@@ -19,6 +19,8 @@ export interface GetStatusResponse {
   'event_loop_lag_max_ms'?: (number | string);
   'rss_bytes'?: (number | string | Long);
   'log_rotations'?: (number | string | Long);
+  'log_bytes_lost'?: (number | string | Long);
+  'log_bytes_dropped'?: (number | string | Long);
 }
 
 export interface GetStatusResponse__Output {
@@ -37,4 +39,6 @@ export interface GetStatusResponse__Output {
   'event_loop_lag_max_ms': (number);
   'rss_bytes': (number);
   'log_rotations': (number);
+  'log_bytes_lost': (number);
+  'log_bytes_dropped': (number);
 }
