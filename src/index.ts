@@ -17,6 +17,8 @@ export type {
   SyncResult,
   TerminatingContext,
   CleanupContext,
+  HealthCheckContext,
+  HealthCheckResult,
   TerminateOptions,
   TerminationResult,
   StatusReporter,
@@ -31,4 +33,13 @@ export { processMachine } from './machines/process.machine.js';
 export { supervisorMachine, type SupervisorEvent, type ShutdownReport } from './machines/supervisor.machine.js';
 export { decideRestart, defaultRestartPolicy, restartPolicyNames, type RestartPolicy, type RestartDecision } from './machines/restart-policy.js';
 export { backoffDelay, backoffCeiling, type BackoffOptions } from './machines/backoff.js';
-export type { Phase, UpdateType, ProcessEvent, ProcessFact, TerminationReason } from './machines/process-types.js';
+export type {
+  Phase,
+  UpdateType,
+  ProcessEvent,
+  ProcessFact,
+  ProcessSettings,
+  TerminationReason,
+  HealthSettings,
+  HealthStatus,
+} from './machines/process-types.js';

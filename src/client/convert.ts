@@ -40,6 +40,8 @@ export function toProcess(wire: Process__Output): T.Process {
     exitCode: wire.exit_code,
     signal: wire.signal,
     health: enumName(wire.health, 'HEALTH_STATUS_'),
+    healthFailures: wire.health_failures,
+    healthMessage: wire.health_message,
     createdAt: toDate(wire.created_at),
     startedAt: toDate(wire.started_at),
     endedAt: toDate(wire.ended_at),

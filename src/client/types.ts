@@ -24,6 +24,10 @@ export interface Process {
   /** Set once a run was ended by a signal, e.g. "SIGKILL". */
   signal: string | undefined;
   health: HealthStatus;
+  /** Consecutive failed health probes. */
+  healthFailures: number;
+  /** What the last health probe found ("HTTP 503", "connect ECONNREFUSED …"); "" before any. */
+  healthMessage: string;
   createdAt: Date | undefined;
   startedAt: Date | undefined;
   endedAt: Date | undefined;

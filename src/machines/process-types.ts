@@ -19,7 +19,9 @@ export type TerminationReason =
   /** A sync answered `terminal: true`. */
   | 'terminal'
   /** The workload exited by itself. */
-  | 'exited';
+  | 'exited'
+  /** Its health check failed restartAfter times in a row: stopped to be started again. */
+  | 'unhealthy';
 
 export interface WorkloadExit {
   readonly exitCode: number | null;
@@ -29,11 +31,32 @@ export interface WorkloadExit {
   readonly error?: string;
 }
 
+/** How the health region of syncing runs a process's probe (the probe itself is an actor). */
+export interface HealthSettings {
+  readonly intervalMs: number;
+  /** A probe still running after this counts as a failure and is cancelled. */
+  readonly timeoutMs: number;
+  /** From the start of syncing: failures in it are not counted; a success still is. */
+  readonly startPeriodMs: number;
+  /** Consecutive failures that make the process unhealthy. */
+  readonly failureThreshold: number;
+  /** Consecutive successes that make it healthy. */
+  readonly successThreshold: number;
+  /** Consecutive failures that stop the run to start it again; 0 never does. */
+  readonly restartAfter: number;
+}
+
+export const healthStatuses = ['unknown', 'starting', 'healthy', 'unhealthy'] as const;
+/** unknown: no health check; starting: checked, no verdict yet in this run. */
+export type HealthStatus = (typeof healthStatuses)[number];
+
 /** Settings of a process that can change while it lives (hot updates). */
 export interface ProcessSettings {
   readonly restart?: Partial<RestartPolicy>;
   readonly defaultGracePeriodSecs?: number;
   readonly resyncIntervalMs?: number;
+  /** A new health check (or its new timings); null removes it. */
+  readonly healthCheck?: HealthSettings | null;
 }
 
 /** Commands (imperative) and facts (past tense) a process actor accepts. */
@@ -70,6 +93,22 @@ export interface TerminatedInput {
 export interface HookOutput {
   readonly at: number;
 }
+export interface ProbeInput {
+  readonly id: string;
+  readonly config: unknown;
+  readonly timeoutMs: number;
+}
+export interface ProbeOutput {
+  readonly healthy: boolean;
+  readonly message: string;
+  readonly at: number;
+}
+/** The last probe of this run: what it found and when. */
+export interface ProbeRecord {
+  readonly healthy: boolean;
+  readonly message: string;
+  readonly at: number;
+}
 
 /** What a process actor tells its supervisor (and emits to local listeners). */
 export type ProcessFact =
@@ -77,7 +116,8 @@ export type ProcessFact =
   | { type: 'queue.added'; id: string; delayMs: number; why: 'start' | 'resync' | 'retry' | 'restart' }
   | { type: 'queue.retried'; id: string; delayMs: number; phase: Phase; error: string }
   | { type: 'process.restarting'; id: string; delayMs: number; reason: string }
-  | { type: 'run.ended'; id: string; outcome: RunOutcome; reason: string };
+  | { type: 'run.ended'; id: string; outcome: RunOutcome; reason: string }
+  | { type: 'health.changed'; id: string; health: HealthStatus; failures: number; message: string };
 
 export interface ProcessInput {
   readonly id: string;
@@ -88,6 +128,7 @@ export interface ProcessInput {
   readonly cancelledRetryMs?: number;
   readonly defaultGracePeriodSecs?: number;
   readonly restart?: Partial<RestartPolicy>;
+  readonly healthCheck?: HealthSettings;
   /** Seed of the jitter PRNG; any non-zero 32-bit integer. */
   readonly seed?: number;
 }
@@ -106,6 +147,16 @@ export interface ProcessContext {
   defaultGracePeriodSecs: number;
   gracePeriodSecs: number;
   restart: RestartPolicy;
+  /** Undefined: no health check, and the health region of syncing stays off. */
+  healthCheck: HealthSettings | undefined;
+  health: HealthStatus;
+  /** Consecutive failed probes (not counting those in the start period) and successful ones. */
+  healthFailures: number;
+  healthSuccesses: number;
+  /** Healthy at least once in this run: with a health check, that is what makes it RUNNING. */
+  everHealthy: boolean;
+  inStartPeriod: boolean;
+  lastProbe: ProbeRecord | undefined;
   /** Set once termination is requested for this run; the first reason wins. */
   termination: TerminationReason | undefined;
   /** Someone asked for the stop (a terminate, an orphan sweep, shutdown): no restart. */

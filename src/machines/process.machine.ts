@@ -31,8 +31,13 @@ import { assign, enqueueActions, setup, fromPromise } from 'xstate';
 import { backoffDelay, defaultBackoff, nextSeed, sampleOf } from './backoff.js';
 import { decideRestart, defaultRestartPolicy, pruneStarts, type RunEnding } from './restart-policy.js';
 import type {
+  HealthSettings,
+  HealthStatus,
   HookOutput,
   Phase,
+  ProbeInput,
+  ProbeOutput,
+  ProbeRecord,
   ProcessContext,
   ProcessEvent,
   ProcessFact,
@@ -92,6 +97,13 @@ export function initialProcessContext(input: ProcessInput): ProcessContext {
     defaultGracePeriodSecs: defaultGrace,
     gracePeriodSecs: defaultGrace,
     restart: { ...defaultRestartPolicy, ...input.restart },
+    healthCheck: input.healthCheck,
+    health: input.healthCheck === undefined ? 'unknown' : 'starting',
+    healthFailures: 0,
+    healthSuccesses: 0,
+    everHealthy: false,
+    inStartPeriod: false,
+    lastProbe: undefined,
     termination: undefined,
     stopRequested: false,
     exit: undefined,
@@ -136,6 +148,10 @@ export const processMachine = setup({
     syncProcess: fromPromise<SyncOutput, SyncInput>(async () => ({ terminal: false, at: Date.now() })),
     syncTerminatingProcess: fromPromise<HookOutput, TerminatingInput>(async () => ({ at: Date.now() })),
     syncTerminatedProcess: fromPromise<HookOutput, TerminatedInput>(async () => ({ at: Date.now() })),
+    // No default verdict: a health check without a probe to run it fails, visibly.
+    probeHealth: fromPromise<ProbeOutput, ProbeInput>(async () => {
+      throw new Error('no health probe is provided for this process');
+    }),
   },
   delays: {
     /** One scheduler turn before the first sync of a run: lets a racing terminate win. */
@@ -144,6 +160,9 @@ export const processMachine = setup({
     retryBackoff: ({ context }) => context.retryDelayMs,
     gracePeriod: ({ context }) => context.gracePeriodSecs * 1000,
     restartDelay: ({ context }) => (context.decision?.restart ? context.decision.delayMs : 0),
+    healthInterval: ({ context }) => context.healthCheck?.intervalMs ?? 0,
+    probeTimeout: ({ context }) => context.healthCheck?.timeoutMs ?? 0,
+    healthStartPeriod: ({ context }) => context.healthCheck?.startPeriodMs ?? 0,
   },
   guards: {
     isTerminal: ({ event }) => outputOf<SyncOutput>(event).terminal,
@@ -157,6 +176,13 @@ export const processMachine = setup({
       clampGrace(event.gracePeriodSecs, context.gracePeriodSecs) < context.gracePeriodSecs,
     willRestart: ({ context }) => context.decision?.restart === true,
     restartIsImmediate: ({ context }) => context.decision?.restart === true && context.decision.delayMs === 0,
+    noHealthCheck: ({ context }) => context.healthCheck === undefined,
+    noStartPeriod: ({ context }) => (context.healthCheck?.startPeriodMs ?? 0) <= 0,
+    changesHealthCheck: ({ event }) => event.type === 'reconfigure' && event.settings.healthCheck !== undefined,
+    unhealthyRestartDue: ({ context }) =>
+      context.healthCheck !== undefined &&
+      context.healthCheck.restartAfter > 0 &&
+      context.healthFailures >= context.healthCheck.restartAfter,
   },
   actions: {
     report: enqueueActions(({ enqueue, self }, fact: ProcessFact) => {
@@ -177,6 +203,12 @@ export const processMachine = setup({
       endedAt: undefined,
       decision: undefined,
       outcome: undefined,
+      health: context.healthCheck === undefined ? ('unknown' as const) : ('starting' as const),
+      healthFailures: 0,
+      healthSuccesses: 0,
+      everHealthy: false,
+      inStartPeriod: false,
+      lastProbe: undefined,
     })),
     rememberUpdate: assign(({ context, event }) => {
       if (event.type !== 'update' && event.type !== 'start') return {};
@@ -259,20 +291,36 @@ export const processMachine = setup({
     }),
     reconfigure: assign(({ context, event }) => {
       if (event.type !== 'reconfigure') return {};
-      const { restart, defaultGracePeriodSecs, resyncIntervalMs } = event.settings;
+      const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck } = event.settings;
       const grace = defaultGracePeriodSecs === undefined ? undefined : clampGrace(defaultGracePeriodSecs, defaultGracePeriodSecs);
       return {
         restart: restart === undefined ? context.restart : { ...context.restart, ...restart },
         defaultGracePeriodSecs: grace ?? context.defaultGracePeriodSecs,
         resyncIntervalMs: resyncIntervalMs ?? context.resyncIntervalMs,
+        ...(healthCheck !== undefined && reconfiguredHealth(context, healthCheck)),
       };
     }),
     scheduleFastRetry: assign(({ context }) => ({ retryDelayMs: context.cancelledRetryMs })),
+    beginStartPeriod: assign({ inStartPeriod: true }),
+    endStartPeriod: assign({ inStartPeriod: false }),
+    /** One probe's result, whichever way it came: counted, and reported if health changed. */
+    recordProbe: enqueueActions(({ context, event, enqueue, self }) => {
+      const { changes, fact } = judgeProbe(context, probeRecordOf(context, event));
+      enqueue.assign(changes);
+      if (fact === undefined) return;
+      enqueue.emit(fact);
+      if (self._parent) enqueue.sendTo(self._parent, fact);
+    }),
+    requestUnhealthyRestart: assign(({ context }) => ({
+      termination: context.termination ?? ('unhealthy' as const),
+    })),
     decide: assign(({ context, event }) => {
       const { at } = outputOf<HookOutput>(event);
       const seed = nextSeed(context.seed);
       const ending: RunEnding =
-        context.stopRequested || context.exit === undefined
+        context.termination === 'unhealthy' && !context.stopRequested
+          ? { kind: 'unhealthy', failures: context.healthFailures }
+          : context.stopRequested || context.exit === undefined
           ? { kind: 'stopped' }
           : {
               kind: 'exited',
@@ -354,56 +402,122 @@ export const processMachine = setup({
 
     syncing: {
       entry: { type: 'report', params: ({ context }) => phaseFact(context, 'syncing', 'first sync succeeded') },
-      initial: 'settled',
+      type: 'parallel',
       on: {
         terminate: { target: 'terminating', actions: 'requestTermination' },
         'workload.exited': { target: 'terminating', actions: 'recordExit' },
       },
       states: {
-        /** After each sync: sync again, wait for the next resync, or (no resync interval) just wait. */
-        settled: {
-          always: [
-            { guard: 'hasPending', target: 'running' },
-            { guard: 'resyncDisabled', target: 'steady' },
-            { target: 'idle' },
-          ],
-        },
-        /** Synced; no periodic resync (an OS process reports its exit as an event). */
-        steady: {
-          on: { update: { target: 'running', actions: 'rememberUpdate' } },
-        },
-        idle: {
-          tags: 'queued',
-          entry: {
-            type: 'report',
-            params: ({ context }) => queueFact(context, context.resyncIntervalMs, 'resync'),
+        /** Keeping the workload in step with its config: resyncs and coalesced updates. */
+        sync: {
+          initial: 'settled',
+          states: {
+            /** After each sync: sync again, wait for the next resync, or (no resync interval) just wait. */
+            settled: {
+              always: [
+                { guard: 'hasPending', target: 'running' },
+                { guard: 'resyncDisabled', target: 'steady' },
+                { target: 'idle' },
+              ],
+            },
+            /** Synced; no periodic resync (an OS process reports its exit as an event). */
+            steady: {
+              on: { update: { target: 'running', actions: 'rememberUpdate' } },
+            },
+            idle: {
+              tags: 'queued',
+              entry: {
+                type: 'report',
+                params: ({ context }) => queueFact(context, context.resyncIntervalMs, 'resync'),
+              },
+              after: { resyncInterval: { target: 'running', actions: 'queueResync' } },
+              on: { update: { target: 'running', actions: 'rememberUpdate' } },
+            },
+            running: {
+              tags: 'hookRunning',
+              entry: 'takePending',
+              on: { update: { actions: 'rememberUpdate' } },
+              invoke: {
+                src: 'syncProcess',
+                input: ({ context }) => ({ id: context.id, updateType: context.updateType, config: context.config }),
+                onDone: [
+                  { guard: 'isTerminal', target: '#process.terminating', actions: ['recordSync', 'recordTerminal'] },
+                  { guard: 'hasPending', target: 'running', reenter: true, actions: 'recordSync' },
+                  { target: 'settled', actions: 'recordSync' },
+                ],
+                onError: [
+                  { guard: 'wasCancelled', target: 'retrying', actions: 'scheduleFastRetry' },
+                  { target: 'retrying', actions: 'scheduleRetry' },
+                ],
+              },
+            },
+            retrying: {
+              tags: 'queued',
+              entry: { type: 'report', params: ({ context }) => retryFact(context, 'syncing') },
+              on: { update: { actions: 'rememberUpdate' } },
+              after: { retryBackoff: 'running' },
+            },
           },
-          after: { resyncInterval: { target: 'running', actions: 'queueResync' } },
-          on: { update: { target: 'running', actions: 'rememberUpdate' } },
         },
-        running: {
-          tags: 'hookRunning',
-          entry: 'takePending',
-          on: { update: { actions: 'rememberUpdate' } },
-          invoke: {
-            src: 'syncProcess',
-            input: ({ context }) => ({ id: context.id, updateType: context.updateType, config: context.config }),
-            onDone: [
-              { guard: 'isTerminal', target: '#process.terminating', actions: ['recordSync', 'recordTerminal'] },
-              { guard: 'hasPending', target: 'running', reenter: true, actions: 'recordSync' },
-              { target: 'settled', actions: 'recordSync' },
-            ],
-            onError: [
-              { guard: 'wasCancelled', target: 'retrying', actions: 'scheduleFastRetry' },
-              { target: 'retrying', actions: 'scheduleRetry' },
-            ],
+        /**
+         * The health check, when there is one: a probe every interval, judged against the
+         * thresholds; restart_after failures in a row stop the run through terminating, to be
+         * started again. A reconfigure that changes the check starts this region over.
+         */
+        health: {
+          initial: 'deciding',
+          on: {
+            reconfigure: { guard: 'changesHealthCheck', target: 'health', reenter: true, actions: 'reconfigure' },
           },
-        },
-        retrying: {
-          tags: 'queued',
-          entry: { type: 'report', params: ({ context }) => retryFact(context, 'syncing') },
-          on: { update: { actions: 'rememberUpdate' } },
-          after: { retryBackoff: 'running' },
+          states: {
+            deciding: {
+              always: [{ guard: 'noHealthCheck', target: 'off' }, { target: 'checking' }],
+            },
+            off: {},
+            checking: {
+              type: 'parallel',
+              states: {
+                /** Failures within start_period are not counted; a success is. */
+                startPeriod: {
+                  initial: 'entering',
+                  states: {
+                    entering: { always: [{ guard: 'noStartPeriod', target: 'over' }, { target: 'running' }] },
+                    running: {
+                      entry: 'beginStartPeriod',
+                      after: { healthStartPeriod: 'over' },
+                    },
+                    over: { entry: 'endStartPeriod' },
+                  },
+                },
+                probes: {
+                  initial: 'probing',
+                  states: {
+                    waiting: { after: { healthInterval: 'probing' } },
+                    probing: {
+                      invoke: {
+                        src: 'probeHealth',
+                        input: ({ context }) => ({
+                          id: context.id,
+                          config: context.config,
+                          timeoutMs: context.healthCheck?.timeoutMs ?? 0,
+                        }),
+                        onDone: { target: 'judged', actions: 'recordProbe' },
+                        onError: { target: 'judged', actions: 'recordProbe' },
+                      },
+                      // Leaving the state stops the probe actor: its signal aborts what it started.
+                      after: { probeTimeout: { target: 'judged', actions: 'recordProbe' } },
+                    },
+                    judged: {
+                      always: [
+                        { guard: 'unhealthyRestartDue', target: '#process.terminating', actions: 'requestUnhealthyRestart' },
+                        { target: 'waiting' },
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+          },
         },
       },
     },
@@ -552,6 +666,63 @@ function retryFact(context: ProcessContext, phase: Phase): ProcessFact {
     phase,
     error: context.lastError ?? 'cancelled',
   };
+}
+
+/**
+ * What a probe found, from its actor's output, its error, or (any other event) the chart's
+ * timeout. The time of an error or timeout is not known to the chart: it is estimated from the
+ * previous probe, for display only.
+ */
+function probeRecordOf(context: ProcessContext, event: unknown): ProbeRecord {
+  const type = (event as { type: string }).type;
+  if (type.startsWith('xstate.done.actor.')) {
+    const { healthy, message, at } = outputOf<ProbeOutput>(event);
+    return { healthy, message, at };
+  }
+  const at = (context.lastProbe?.at ?? context.startedAt ?? 0) + (context.healthCheck?.intervalMs ?? 0);
+  if (type.startsWith('xstate.error.actor.')) return { healthy: false, message: errorMessage(errorOf(event)), at };
+  return { healthy: false, message: `timed out after ${context.healthCheck?.timeoutMs ?? 0} ms`, at };
+}
+
+/**
+ * Counts one probe result against the thresholds. Failures in the start period are not counted;
+ * a success always is. A change of health or of the failure count is a fact worth reporting.
+ */
+export function judgeProbe(
+  context: ProcessContext,
+  probe: ProbeRecord,
+): { changes: Partial<ProcessContext>; fact: ProcessFact | undefined } {
+  const check = context.healthCheck;
+  if (check === undefined) return { changes: {}, fact: undefined };
+  const counted = probe.healthy || !context.inStartPeriod;
+  const successes = probe.healthy ? context.healthSuccesses + 1 : 0;
+  const failures = probe.healthy ? 0 : counted ? context.healthFailures + 1 : context.healthFailures;
+  let health: HealthStatus = context.health;
+  if (probe.healthy && successes >= check.successThreshold) health = 'healthy';
+  else if (!probe.healthy && failures >= check.failureThreshold) health = 'unhealthy';
+  const changes: Partial<ProcessContext> = {
+    health,
+    healthSuccesses: successes,
+    healthFailures: failures,
+    everHealthy: context.everHealthy || health === 'healthy',
+    lastProbe: probe,
+  };
+  const changed = health !== context.health || failures !== context.healthFailures;
+  return {
+    changes,
+    fact: changed ? { type: 'health.changed', id: context.id, health, failures, message: probe.message } : undefined,
+  };
+}
+
+/** A new health check starts from no verdict; new timings of the same check keep the verdict. */
+function reconfiguredHealth(context: ProcessContext, next: HealthSettings | null): Partial<ProcessContext> {
+  if (next === null) {
+    return { healthCheck: undefined, health: 'unknown', healthFailures: 0, healthSuccesses: 0, lastProbe: undefined };
+  }
+  if (context.healthCheck === undefined) {
+    return { healthCheck: next, health: 'starting', healthFailures: 0, healthSuccesses: 0, everHealthy: false };
+  }
+  return { healthCheck: next };
 }
 
 export type ProcessMachine = typeof processMachine;

@@ -45,7 +45,13 @@ export type RunEnding =
       readonly uptimeMs: number;
       /** The OS error when the workload could not be started at all. */
       readonly error?: string;
-    };
+    }
+  /**
+   * Its health check failed `restartAfter` times in a row and the chart stopped it. A failure
+   * that restarts whatever the policy (restart_after asks for exactly that); the start limit and
+   * the backoff still apply.
+   */
+  | { readonly kind: 'unhealthy'; readonly failures: number };
 
 export type RunOutcome = 'stopped' | 'exited' | 'failed';
 
@@ -74,6 +80,7 @@ export type RestartDecision =
 
 export function isSuccessfulEnding(ending: RunEnding, policy: RestartPolicy): boolean {
   if (ending.kind === 'stopped') return true;
+  if (ending.kind === 'unhealthy') return false;
   if (ending.error !== undefined || ending.signal !== null) return false;
   if (ending.uptimeMs < policy.minUptimeMs) return false;
   return ending.exitCode === 0 || policy.successExitCodes.includes(ending.exitCode ?? -1);
@@ -81,6 +88,7 @@ export function isSuccessfulEnding(ending: RunEnding, policy: RestartPolicy): bo
 
 function describeEnding(ending: RunEnding, policy: RestartPolicy): string {
   if (ending.kind === 'stopped') return 'stopped on request';
+  if (ending.kind === 'unhealthy') return `unhealthy: ${ending.failures} health checks failed in a row`;
   if (ending.error !== undefined) return `failed to start: ${ending.error}`;
   if (ending.signal !== null) return `killed by ${ending.signal}`;
   if (ending.uptimeMs < policy.minUptimeMs) {
@@ -108,6 +116,7 @@ export function decideRestart(
     return { restart: false, outcome, failureStreak, reason: why };
   }
   const wanted =
+    ending.kind === 'unhealthy' ||
     policy.policy === 'always' ||
     (policy.policy === 'on-failure' && !success) ||
     (policy.policy === 'on-success' && success);

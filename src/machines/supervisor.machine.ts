@@ -170,6 +170,7 @@ export const supervisorMachine = setup({
     'queue.retried': { actions: 'forwardFact' },
     'process.restarting': { actions: 'forwardFact' },
     'run.ended': { actions: 'forwardFact' },
+    'health.changed': { actions: 'forwardFact' },
   },
   states: {
     running: {

@@ -77,6 +77,12 @@ export interface ProcessManager<Config = unknown> {
   readonly actor: Actor<SupervisorLogic>;
 }
 
+/** Settings as a new actor's input: there, no health check is said by its absence, not null. */
+function actorInputOf(settings: ProcessSettings): ProcessDefaults {
+  const { healthCheck, ...rest } = settings;
+  return { ...rest, ...(healthCheck != null && { healthCheck }) };
+}
+
 /** The supervisor chart with a syncer's hooks provided: spawn it inside your own XState system. */
 export function createSupervisorMachine<Config>(
   syncer: ProcessSyncer<Config>,
@@ -191,6 +197,11 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
       case 'run.ended':
         logger.info({ process: label(fact.id), outcome: fact.outcome, reason: fact.reason }, 'run ended');
         return;
+      case 'health.changed': {
+        const level = fact.health === 'unhealthy' ? 'warn' : 'info';
+        logger[level]({ process: label(fact.id), health: fact.health, failures: fact.failures, reason: fact.message }, 'health');
+        return;
+      }
       case 'supervisor.stopped':
         return;
     }
@@ -242,7 +253,7 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
         type: 'process.update',
         id,
         update: { type: 'update', updateType: update.type, ...(update.config !== undefined && { config: update.config }) },
-        ...(settings !== undefined && { overrides: settings }),
+        ...(settings !== undefined && { overrides: actorInputOf(settings) }),
       });
     },
 

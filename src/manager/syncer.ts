@@ -4,7 +4,7 @@
  * Every hook receives an AbortSignal that fires when the chart abandons the call (a terminate
  * cancelling a sync, a shorter grace period re-running the terminating hook, shutdown).
  */
-import type { Phase, ProcessSettings, TerminationReason, UpdateType } from '../machines/process-types.js';
+import type { HealthStatus, Phase, ProcessSettings, TerminationReason, UpdateType } from '../machines/process-types.js';
 
 export interface SyncProcessContext {
   readonly signal: AbortSignal;
@@ -30,13 +30,31 @@ export interface CleanupContext {
   readonly id: string;
 }
 
+export interface HealthCheckContext {
+  /** Fires when the chart gives up on the probe (its timeout, a stop): release what it started. */
+  readonly signal: AbortSignal;
+  readonly id: string;
+  readonly timeoutMs: number;
+}
+
+export interface HealthCheckResult {
+  readonly healthy: boolean;
+  /** Why, in a few words: shown in Describe and in health events. */
+  readonly message?: string;
+}
+
 /** A snapshot of one process, as health() and getProcessStatus() report it. */
 export interface ProcessStatus {
   readonly id: string;
   readonly phase: Phase;
   /** The phase as procmgr names it: Starting, Syncing, Terminating, Terminated, Finished. */
   readonly state: string;
+  /** Syncing, its last sync succeeded, and its health check (if any) is not failing. */
   readonly healthy: boolean;
+  /** The health check's verdict: unknown without one, starting until the first verdict of a run. */
+  readonly health: HealthStatus;
+  /** Consecutive failed probes. */
+  readonly healthFailures: number;
   readonly runCount: number;
   readonly restartCount: number;
   readonly errorCount: number;
@@ -64,6 +82,11 @@ export interface ProcessSyncer<Config = unknown> {
     onStatus: StatusReporter,
   ): Promise<void> | void;
   syncTerminatedProcess(context: CleanupContext, config: Config): Promise<void> | void;
+  /**
+   * One health probe, run by the syncing phase's health region of a process given a health
+   * check (`settings.healthCheck`). A rejection counts as a failed probe.
+   */
+  checkHealth?(context: HealthCheckContext, config: Config): Promise<HealthCheckResult> | HealthCheckResult;
 }
 
 export interface TerminateOptions {

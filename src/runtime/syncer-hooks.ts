@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { fromPromise } from 'xstate';
 import type {
   HookOutput,
+  ProbeInput,
+  ProbeOutput,
   SyncInput,
   SyncOutput,
   TerminatedInput,
@@ -57,6 +59,11 @@ export function syncerHooks<Config>(syncer: ProcessSyncer<Config>, options: Sync
     syncTerminatedProcess: fromPromise<HookOutput, TerminatedInput>(async ({ input, signal }) => {
       await syncer.syncTerminatedProcess({ signal, id: input.id }, input.config as Config);
       return { at: clock.now() };
+    }),
+    probeHealth: fromPromise<ProbeOutput, ProbeInput>(async ({ input, signal }) => {
+      if (syncer.checkHealth === undefined) throw new Error('the syncer has no checkHealth hook to run the health check');
+      const result = await syncer.checkHealth({ signal, id: input.id, timeoutMs: input.timeoutMs }, input.config as Config);
+      return { healthy: result.healthy, message: result.message ?? (result.healthy ? 'healthy' : 'unhealthy'), at: clock.now() };
     }),
   };
 }

@@ -2,7 +2,7 @@
  * For each spec field that asks for something, whether this daemon does it — so that nothing
  * stored is silently ignored. Describe returns this list; the README repeats it.
  */
-import type { ProcessSpec } from '../spec/types.js';
+import type { HealthCheckSpec, ProcessSpec } from '../spec/types.js';
 
 export interface Enforcement {
   readonly field: string;
@@ -27,7 +27,7 @@ export function enforcementOf(spec: ProcessSpec): Enforcement[] {
       done('logs.max_bytes', `copy-and-truncate at ${spec.logs.maxBytes} bytes, keeping ${spec.logs.maxFiles}; sizes are checked every second`),
     );
   }
-  if (spec.healthCheck) list.push(notYet('health_check', 'health checks are not run yet'));
+  if (spec.healthCheck) list.push(done('health_check', healthDetail(spec.healthCheck)));
   const { cpuMillis, memoryBytes, pids } = spec.resources;
   if (cpuMillis !== undefined) list.push(notYet('resources.cpu_millis', 'resource limits are not applied yet'));
   if (memoryBytes !== undefined) list.push(notYet('resources.memory_bytes', 'resource limits are not applied yet'));
@@ -44,6 +44,16 @@ export function enforcementOf(spec: ProcessSpec): Enforcement[] {
   if (spec.runtimeDirectory !== undefined) list.push(notYet('runtime_directory', 'runtime directories are not created yet'));
   if (spec.runtime.kind === 'worker') list.push(notYet('runtime', 'worker-thread workloads are not supported yet'));
   return list;
+}
+
+function healthDetail(check: HealthCheckSpec): string {
+  const target =
+    check.type === 'http' ? `${check.method ?? 'GET'} ${check.url}` : check.type === 'exec' ? check.command : `${check.host}:${check.port}`;
+  const restart = check.restartAfter > 0 ? `, restarted after ${check.restartAfter}` : ', never restarted for it';
+  return (
+    `${check.type} probe of ${target} every ${check.intervalMs} ms (timeout ${check.timeoutMs} ms, start period ${check.startPeriodMs} ms); ` +
+    `unhealthy after ${check.failureThreshold} failures in a row, healthy after ${check.successThreshold} successes${restart}`
+  );
 }
 
 function snake(field: string): string {

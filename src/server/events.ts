@@ -7,7 +7,7 @@
  */
 import type { ProcessView } from './process-view.js';
 
-export type EventType = 'snapshot' | 'created' | 'deleted' | 'transition' | 'exited' | 'spec_changed';
+export type EventType = 'snapshot' | 'created' | 'deleted' | 'transition' | 'exited' | 'health' | 'spec_changed';
 
 export interface ProcessEventRecord {
   readonly type: EventType;

@@ -5,14 +5,15 @@
  *   no actor yet                         CREATED
  *   starting.queued / starting.running   STARTING
  *   starting.retrying                    BACKOFF
- *   syncing.*                            RUNNING
+ *   syncing.*                            RUNNING, or STARTING while a health check has not yet
+ *                                        found it healthy in this run
  *   terminating.*, terminated (cleanup)  STOPPING
  *   terminated.waitingRestart            BACKOFF
  *   finished                             STOPPED | EXITED | FAILED, by the run's outcome
  */
 import type { ProcessSnapshot } from '../manager/process-manager.js';
 import { phaseOf } from '../manager/health.js';
-import type { Phase } from '../machines/process-types.js';
+import type { HealthStatus, Phase } from '../machines/process-types.js';
 import type { RestartDecision } from '../machines/restart-policy.js';
 import type { ProcessEntry } from './process-table.js';
 
@@ -40,6 +41,9 @@ export interface ProcessView {
   readonly failureStreak: number;
   readonly exitCode: number | undefined;
   readonly signal: string | undefined;
+  readonly health: HealthStatus;
+  readonly healthFailures: number;
+  readonly healthMessage: string;
   readonly createdAt: number;
   readonly startedAt: number | undefined;
   readonly endedAt: number | undefined;
@@ -71,7 +75,7 @@ export function stateOf(snapshot: ProcessSnapshot | undefined): ProcessState {
     case 'starting':
       return sub === 'retrying' ? 'BACKOFF' : 'STARTING';
     case 'syncing':
-      return 'RUNNING';
+      return snapshot.context.healthCheck !== undefined && !snapshot.context.everHealthy ? 'STARTING' : 'RUNNING';
     case 'terminating':
       return 'STOPPING';
     case 'terminated':
@@ -91,7 +95,10 @@ export function viewOf(
 ): ProcessView {
   const c = snapshot?.context;
   const state = stateOf(snapshot);
-  const running = state === 'RUNNING' || state === 'STOPPING';
+  // Started (perhaps not yet healthy) and not yet stopped: the run has an uptime.
+  // startedAt is cleared when a run begins and set once its workload is up: a STARTING process
+  // with one is up and waiting for its first healthy verdict.
+  const running = state === 'RUNNING' || state === 'STOPPING' || (state === 'STARTING' && c?.startedAt !== undefined);
   return {
     id: entry.id,
     name: entry.spec.name,
@@ -104,6 +111,9 @@ export function viewOf(
     failureStreak: c?.failureStreak ?? 0,
     exitCode: (c?.exit ?? c?.lastExit)?.exitCode ?? undefined,
     signal: (c?.exit ?? c?.lastExit)?.signal ?? undefined,
+    health: c?.health ?? (entry.spec.healthCheck === undefined ? 'unknown' : 'starting'),
+    healthFailures: c?.healthFailures ?? 0,
+    healthMessage: c?.lastProbe?.message ?? '',
     createdAt: entry.createdAt,
     startedAt: c?.startedAt,
     endedAt: running ? undefined : c?.endedAt,

@@ -1,9 +1,10 @@
 /**
- * What of a ProcessSpec the process chart itself needs: restart policy and default grace period.
+ * What of a ProcessSpec the process chart itself needs: restart policy, default grace period and
+ * the health check's timings (the probe itself runs in the exec runtime's checkHealth hook).
  * The rest of the spec travels as the chart's config to the exec runtime's hooks.
  */
-import type { ProcessSettings } from '../machines/process-types.js';
-import type { ProcessSpec } from '../spec/types.js';
+import type { HealthSettings, ProcessSettings } from '../machines/process-types.js';
+import type { HealthCheckSpec, ProcessSpec } from '../spec/types.js';
 
 export function chartSettings(spec: ProcessSpec): ProcessSettings {
   return {
@@ -13,5 +14,12 @@ export function chartSettings(spec: ProcessSpec): ProcessSettings {
       minUptimeMs: spec.type === 'oneshot' ? 0 : spec.restart.minUptimeMs,
     },
     defaultGracePeriodSecs: spec.stop.gracePeriodMs / 1000,
+    healthCheck: healthSettings(spec.healthCheck),
   };
+}
+
+function healthSettings(check: HealthCheckSpec | undefined): HealthSettings | null {
+  if (check === undefined) return null;
+  const { intervalMs, timeoutMs, startPeriodMs, failureThreshold, successThreshold, restartAfter } = check;
+  return { intervalMs, timeoutMs, startPeriodMs, failureThreshold, successThreshold, restartAfter };
 }

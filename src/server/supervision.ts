@@ -127,7 +127,10 @@ export class Supervision {
           ? fact.reason
           : fact.type === 'queue.retried'
             ? fact.error
-            : '';
+            : fact.type === 'health.changed'
+              ? `health check: ${fact.message}`
+              : '';
+      if (fact.type === 'health.changed') this.publishHealth(fact.id, fact.health, fact.failures, fact.message);
       this.publishTransition(fact.id, reason);
     });
   }
@@ -147,6 +150,12 @@ export class Supervision {
     // Building an event means building a view: skip it when nobody watches.
     if (this.events.watcherCount === 0) return;
     this.events.publish(this.event('transition', entry, before, state, reason));
+  }
+
+  private publishHealth(id: string, health: string, failures: number, message: string): void {
+    if (!this.table.has(id) || this.events.watcherCount === 0) return;
+    const reason = `${message}${failures > 0 ? ` (${failures} failed in a row)` : ''}`;
+    this.events.publish(this.event('health', this.table.get(id), '', health.toUpperCase(), reason));
   }
 
   private publishExit(id: string, exit: ChildExit): void {

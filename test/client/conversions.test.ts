@@ -80,6 +80,8 @@ describe('responses arrive in camelCase with friendly enums, Dates and untouched
       exitCode: undefined,
       signal: undefined,
       health: 'HEALTHY',
+      healthFailures: 0,
+      healthMessage: '',
       createdAt: new Date(1_700_000_000_250),
       startedAt: new Date(1_700_000_100_000),
       endedAt: undefined,

@@ -9,11 +9,12 @@ import {
   type ProcessManagerOptions,
   type ProcessSyncer,
   type SyncResult,
+  type HealthCheckResult,
 } from '../../src/index.js';
 import type { StatusReporter, UpdateType } from '../../src/index.js';
 
 export interface HookCall {
-  readonly hook: 'sync' | 'terminating' | 'terminated';
+  readonly hook: 'sync' | 'terminating' | 'terminated' | 'probe';
   readonly id: string;
   readonly updateType?: UpdateType;
   readonly gracePeriodSecs?: number;
@@ -25,12 +26,14 @@ export interface HookCall {
 
 type SyncBehaviour = (call: HookCall) => Promise<SyncResult | void> | SyncResult | void;
 type HookBehaviour = (call: HookCall) => Promise<void> | void;
+type ProbeBehaviour = (call: HookCall) => Promise<HealthCheckResult> | HealthCheckResult;
 
 export class ScriptedSyncer implements ProcessSyncer {
   readonly calls: HookCall[] = [];
   onSync: SyncBehaviour = () => ({ terminal: false });
   onTerminating: HookBehaviour = () => {};
   onTerminated: HookBehaviour = () => {};
+  onProbe: ProbeBehaviour = () => ({ healthy: true, message: 'ok' });
 
   constructor(private readonly clock: SimulatedClock) {}
 
@@ -63,6 +66,12 @@ export class ScriptedSyncer implements ProcessSyncer {
     const call: HookCall = { hook: 'terminated', id: context.id, signal: context.signal, config, at: this.clock.now() };
     this.calls.push(call);
     return this.onTerminated(call);
+  }
+
+  async checkHealth(context: { signal: AbortSignal; id: string }, config: unknown) {
+    const call: HookCall = { hook: 'probe', id: context.id, signal: context.signal, config, at: this.clock.now() };
+    this.calls.push(call);
+    return this.onProbe(call);
   }
 
   /** The calls made for one process, optionally of one hook. */

@@ -83,7 +83,7 @@ test('with restart policy always, a terminal sync loops back to starting after t
     await flush();
     assert.equal(syncs, expectedSyncs);
   }
-  assert.deepEqual(actor.getSnapshot().value, { syncing: 'idle' });
+  assert.deepEqual(actor.getSnapshot().value, { syncing: { sync: 'idle', health: 'off' } });
   assert.equal(actor.getSnapshot().context.restartCount, 2);
   assert.equal(actor.getSnapshot().context.runCount, 3);
   actor.stop();
@@ -169,7 +169,7 @@ test('reconfigure changes the restart policy of a live process for its next deci
   actor.send({ type: 'workload.exited', exitCode: 1, signal: null, at: clock.now() });
   await flush();
   const { context, value } = actor.getSnapshot();
-  assert.deepEqual(value, { syncing: 'idle' }, 'restarted at once under the new policy');
+  assert.deepEqual(value, { syncing: { sync: 'idle', health: 'off' } }, 'restarted at once under the new policy');
   assert.equal(context.restartCount, 1);
   assert.equal(context.defaultGracePeriodSecs, 7);
   actor.stop();

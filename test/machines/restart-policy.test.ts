@@ -11,6 +11,7 @@ const clean: RunEnding = { kind: 'exited', exitCode: 0, signal: null, uptimeMs: 
 const crash: RunEnding = { kind: 'exited', exitCode: 3, signal: null, uptimeMs: 60_000 };
 const killed: RunEnding = { kind: 'exited', exitCode: null, signal: 'SIGSEGV', uptimeMs: 60_000 };
 const stopped: RunEnding = { kind: 'stopped' };
+const unhealthy: RunEnding = { kind: 'unhealthy', failures: 3 };
 const counters = { failureStreak: 0, recentStarts: [0], now: 60_000 };
 
 const table: [RestartPolicy['policy'], RunEnding, boolean, string][] = [
@@ -28,10 +29,15 @@ const table: [RestartPolicy['policy'], RunEnding, boolean, string][] = [
   ['on-success', clean, true, ''],
   ['on-success', crash, false, 'failed'],
   ['on-success', stopped, false, 'stopped'],
+  // restart_after asks for the restart: whatever the policy, it is a failure that restarts.
+  ['no', unhealthy, true, ''],
+  ['on-success', unhealthy, true, ''],
+  ['always', unhealthy, true, ''],
 ];
 
 for (const [policy, ending, restarts, outcome] of table) {
-  const label = ending.kind === 'stopped' ? 'a requested stop' : ending.signal ?? `exit ${ending.exitCode}`;
+  const label =
+    ending.kind === 'stopped' ? 'a requested stop' : ending.kind === 'unhealthy' ? 'restart_after failed probes' : (ending.signal ?? `exit ${ending.exitCode}`);
   test(`policy ${policy} after ${label}: ${restarts ? 'restart' : `no restart (${outcome})`}`, () => {
     const decision = decideRestart(ending, { ...defaultRestartPolicy, policy }, counters, 0);
     assert.equal(decision.restart, restarts);
@@ -86,4 +92,15 @@ test('a zero delay restarts at once, whatever the streak', () => {
   const policy = { ...defaultRestartPolicy, policy: 'always' as const, delayMs: 0, startLimitBurst: 0 };
   const decision = decideRestart(crash, policy, { ...counters, failureStreak: 9 }, 0.5);
   assert.equal(decision.restart && decision.delayMs, 0);
+});
+
+test('an unhealthy restart counts as a failure: it grows the streak and obeys the start limit', () => {
+  const policy = { ...defaultRestartPolicy, policy: 'no' as const, startLimitBurst: 2, startLimitIntervalMs: 10_000 };
+  const first = decideRestart({ kind: 'unhealthy', failures: 3 }, policy, { failureStreak: 0, recentStarts: [50_000], now: 60_000 }, 0);
+  assert.equal(first.restart, true);
+  assert.equal(first.failureStreak, 1);
+  assert.match(first.reason, /unhealthy: 3 health checks failed in a row/);
+  const limited = decideRestart({ kind: 'unhealthy', failures: 3 }, policy, { failureStreak: 1, recentStarts: [55_000, 59_000], now: 60_000 }, 0);
+  assert.equal(limited.restart, false);
+  assert.equal(!limited.restart && limited.outcome, 'failed');
 });

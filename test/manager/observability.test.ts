@@ -53,7 +53,7 @@ test('inspect receives the XState inspection events of the process actors', asyn
       (e) =>
         e.type === '@xstate.snapshot' &&
         idOf(e) === 'watched' &&
-        JSON.stringify((e.snapshot as unknown as { value: unknown }).value) === '{"syncing":"idle"}',
+        JSON.stringify((e.snapshot as unknown as { value: unknown }).value) === '{"syncing":{"sync":"idle","health":"off"}}',
     ),
     'its snapshots are inspected',
   );

@@ -15,12 +15,19 @@ function exitOf(d: ProcessDescription): string {
   return exitCode === undefined ? '-' : `code ${exitCode}`;
 }
 
+function healthOf(p: ProcessDescription['process']): string {
+  if (p.health === 'UNKNOWN') return '-';
+  const failures = p.healthFailures > 0 ? `, ${p.healthFailures} failed in a row` : '';
+  return `${p.health}${failures}${p.healthMessage ? ` (${p.healthMessage})` : ''}`;
+}
+
 function processRows(d: ProcessDescription, now: number): Row[] {
   const p = d.process;
   return [
     ['name', p.name],
     ['id', p.id],
     ['state', `${p.state} (phase ${p.phase.toLowerCase()}, health ${p.health})`],
+    ['health', healthOf(p)],
     ['pid', p.pid > 0 ? String(p.pid) : '-'],
     ['uptime', p.uptimeMs > 0 ? formatDuration(p.uptimeMs) : '-'],
     ['created', formatTime(p.createdAt, now)],

@@ -4,7 +4,15 @@
  * kill_mode; terminated SIGKILLs what is left and waits for the reap. Exits are reported to the
  * chart through `onExit` the moment libuv reaps the child — no polling.
  */
-import type { ProcessSyncer, SyncProcessContext, TerminatingContext, CleanupContext } from '../../manager/syncer.js';
+import type {
+  CleanupContext,
+  HealthCheckContext,
+  HealthCheckResult,
+  ProcessSyncer,
+  SyncProcessContext,
+  TerminatingContext,
+} from '../../manager/syncer.js';
+import { runProbe } from '../health/index.js';
 import type { ProcessSpec } from '../../spec/types.js';
 import type { ChildExit, WorkloadHandle } from './child-handle.js';
 import { AdoptedHandle } from './adopted-handle.js';
@@ -109,6 +117,17 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     if (!handle) return;
     await killRemains(handle, spec.stop.killMode, signal);
     this.children.delete(id);
+  }
+
+  /** One probe of the process's health check; an exec probe runs with the process's env and cwd. */
+  async checkHealth({ signal, timeoutMs }: HealthCheckContext, spec: ProcessSpec): Promise<HealthCheckResult> {
+    if (spec.healthCheck === undefined) return { healthy: true, message: 'no health check' };
+    return runProbe(spec.healthCheck, {
+      signal,
+      timeoutMs,
+      env: { ...this.options.baseEnv, ...spec.env },
+      ...(spec.workingDir !== undefined && { cwd: spec.workingDir }),
+    });
   }
 
   /** Every pid this runtime still answers for (for leak checks and shutdown). */

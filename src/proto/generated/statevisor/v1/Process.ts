@@ -25,6 +25,8 @@ export interface Process {
   'command'?: (string);
   'args'?: (string)[];
   'labels'?: ({[key: string]: string});
+  'health_failures'?: (number);
+  'health_message'?: (string);
   '_exit_code'?: "exit_code";
   '_signal'?: "signal";
 }
@@ -48,6 +50,8 @@ export interface Process__Output {
   'command': (string);
   'args': (string)[];
   'labels': ({[key: string]: string});
+  'health_failures': (number);
+  'health_message': (string);
   '_exit_code'?: "exit_code";
   '_signal'?: "signal";
 }
