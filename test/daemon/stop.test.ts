@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isInvalidArgument } from '../../src/client/index.js';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
 import { pidsWithMarker, procState, unreapedBy, waitUntil } from '../helpers/leaks.js';
 
@@ -90,6 +93,27 @@ test('signal reaches the main process or the whole group', async (t) => {
   await h.client.signalProcess('hup', 'HUP');
   await waitUntil('hup exits', async () => (await h.client.describeProcess('hup')).process.state === 'FAILED');
   assert.equal((await h.client.describeProcess('hup')).process.exitCode, 7);
+});
+
+test('signals by number, to the main process or its group; bad signals are INVALID_ARGUMENT', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const file = path.join(h.dir, 'got');
+  // The shell and its child (same group) each note the USR1 they receive.
+  const child = `sh -c 'trap "echo child >> ${file}" USR1; while :; do sleep 0.05; done # ${h.marker}'`;
+  const script = `trap 'echo main >> ${file}' USR1; ${child} & while :; do sleep 0.05; done # ${h.marker}`;
+  await h.client.createProcess({ name: 'grp', command: 'sh', args: ['-c', script] }, { start: true });
+  await waitUntil('grp runs', async () => (await h.client.describeProcess('grp')).process.state === 'RUNNING');
+  await waitUntil('its child runs', () => living(h.marker).length >= 2);
+  for (const bad of ['SIGNOPE', '0', '99', 65, -1]) {
+    await assert.rejects(h.client.signalProcess('grp', bad as string | number), isInvalidArgument, `signal ${bad}`);
+  }
+  const got = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).sort() : []);
+  await h.client.signalProcess('grp', 10); // SIGUSR1 by number, to the main process only
+  await waitUntil('the main process noted it', () => got().length === 1);
+  await h.client.signalProcess('grp', 'USR1', { group: true });
+  await waitUntil('both noted the group signal', () => got().length === 3);
+  assert.deepEqual(got(), ['child', 'main', 'main']);
 });
 
 test('a stop that overtakes a spawn leaves no unmanaged child behind', async (t) => {
