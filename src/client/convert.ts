@@ -42,6 +42,8 @@ export function toProcess(wire: Process__Output): T.Process {
     health: enumName(wire.health, 'HEALTH_STATUS_'),
     healthFailures: wire.health_failures,
     healthMessage: wire.health_message,
+    cpuPercent: wire.cpu_percent,
+    memoryBytes: wire.memory_bytes,
     createdAt: toDate(wire.created_at),
     startedAt: toDate(wire.started_at),
     endedAt: toDate(wire.ended_at),
@@ -100,6 +102,10 @@ export function toResourceUsage(wire: GetResourceUsageResponse__Output): T.Resou
     ioReadBytes: wire.io_read_bytes,
     ioWriteBytes: wire.io_write_bytes,
     source: wire.source as T.ResourceUsage['source'],
+    cgroupMemoryBytes: wire.cgroup_memory_bytes,
+    cpuLimitMillis: wire.cpu_limit_millis,
+    pidsLimit: wire.pids_limit,
+    limits: wire.limits.map((e) => ({ field: e.field, enforced: e.enforced, detail: e.detail })),
   };
 }
 

@@ -28,6 +28,9 @@ export interface Process {
   healthFailures: number;
   /** What the last health probe found ("HTTP 503", "connect ECONNREFUSED …"); "" before any. */
   healthMessage: string;
+  /** From the daemon's last usage sample of the running tree (every few seconds); 0 when none. */
+  cpuPercent: number;
+  memoryBytes: number;
   createdAt: Date | undefined;
   startedAt: Date | undefined;
   endedAt: Date | undefined;
@@ -91,7 +94,15 @@ export interface ResourceUsage {
   fds: number;
   ioReadBytes: number;
   ioWriteBytes: number;
+  /** Where the figures come from: the process's cgroup, or its session's processes in /proc. */
   source: 'cgroup' | 'proc';
+  /** The cgroup's memory charge (page cache included); 0 without a cgroup. */
+  cgroupMemoryBytes: number;
+  /** 0: no limit. */
+  cpuLimitMillis: number;
+  pidsLimit: number;
+  /** Each limit the spec sets: enforced or not, how or why not. */
+  limits: Enforcement[];
 }
 
 export interface Listener {

@@ -29,6 +29,8 @@ export interface WorkloadExit {
   readonly at: number;
   /** Set when the workload never ran: the OS error of a failed start. */
   readonly error?: string;
+  /** What the exit status alone does not say ("out of memory: …"). */
+  readonly cause?: string;
 }
 
 /** How the health region of syncing runs a process's probe (the probe itself is an actor). */
@@ -155,6 +157,11 @@ export interface ProcessContext {
   healthSuccesses: number;
   /** Healthy at least once in this run: with a health check, that is what makes it RUNNING. */
   everHealthy: boolean;
+  /**
+   * The run began with a health check, so it counts as started only once healthy. A check added
+   * to a live run does not demote it; the next run is gated.
+   */
+  healthGated: boolean;
   inStartPeriod: boolean;
   lastProbe: ProbeRecord | undefined;
   /** Set once termination is requested for this run; the first reason wins. */

@@ -102,6 +102,7 @@ export function initialProcessContext(input: ProcessInput): ProcessContext {
     healthFailures: 0,
     healthSuccesses: 0,
     everHealthy: false,
+    healthGated: input.healthCheck !== undefined,
     inStartPeriod: false,
     lastProbe: undefined,
     termination: undefined,
@@ -207,6 +208,7 @@ export const processMachine = setup({
       healthFailures: 0,
       healthSuccesses: 0,
       everHealthy: false,
+      healthGated: context.healthCheck !== undefined,
       inStartPeriod: false,
       lastProbe: undefined,
     })),
@@ -248,7 +250,12 @@ export const processMachine = setup({
       if (event.type !== 'workload.exited') return {};
       return {
         termination: context.termination ?? ('exited' as const),
-        exit: context.exit ?? { exitCode: event.exitCode, signal: event.signal, at: event.at },
+        exit: context.exit ?? {
+          exitCode: event.exitCode,
+          signal: event.signal,
+          at: event.at,
+          ...(event.cause !== undefined && { cause: event.cause }),
+        },
       };
     }),
     requestTermination: assign(({ context, event }) => {
@@ -328,6 +335,7 @@ export const processMachine = setup({
               signal: context.exit.signal,
               uptimeMs: context.exit.at - (context.startedAt ?? context.exit.at),
               ...(context.exit.error !== undefined && { error: context.exit.error }),
+              ...(context.exit.cause !== undefined && { cause: context.exit.cause }),
             };
       const decision = decideRestart(
         ending,
@@ -717,7 +725,7 @@ export function judgeProbe(
 /** A new health check starts from no verdict; new timings of the same check keep the verdict. */
 function reconfiguredHealth(context: ProcessContext, next: HealthSettings | null): Partial<ProcessContext> {
   if (next === null) {
-    return { healthCheck: undefined, health: 'unknown', healthFailures: 0, healthSuccesses: 0, lastProbe: undefined };
+    return { healthCheck: undefined, health: 'unknown', healthFailures: 0, healthSuccesses: 0, lastProbe: undefined, healthGated: false };
   }
   if (context.healthCheck === undefined) {
     return { healthCheck: next, health: 'starting', healthFailures: 0, healthSuccesses: 0, everHealthy: false };

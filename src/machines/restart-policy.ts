@@ -45,6 +45,8 @@ export type RunEnding =
       readonly uptimeMs: number;
       /** The OS error when the workload could not be started at all. */
       readonly error?: string;
+      /** What the runtime knows beyond the exit status, e.g. an OOM kill. */
+      readonly cause?: string;
     }
   /**
    * Its health check failed `restartAfter` times in a row and the chart stopped it. A failure
@@ -90,11 +92,11 @@ function describeEnding(ending: RunEnding, policy: RestartPolicy): string {
   if (ending.kind === 'stopped') return 'stopped on request';
   if (ending.kind === 'unhealthy') return `unhealthy: ${ending.failures} health checks failed in a row`;
   if (ending.error !== undefined) return `failed to start: ${ending.error}`;
-  if (ending.signal !== null) return `killed by ${ending.signal}`;
+  if (ending.signal !== null) return `killed by ${ending.signal}${ending.cause ? ` (${ending.cause})` : ''}`;
   if (ending.uptimeMs < policy.minUptimeMs) {
     return `exited with code ${ending.exitCode} after ${ending.uptimeMs} ms, before min_uptime ${policy.minUptimeMs} ms`;
   }
-  return `exited with code ${ending.exitCode}`;
+  return `exited with code ${ending.exitCode}${ending.cause ? ` (${ending.cause})` : ''}`;
 }
 
 /**

@@ -13,6 +13,15 @@ import { syncConfig, type ReloadResult } from './config-sync.js';
 import { processManagerHandlers, type DaemonInfo } from './grpc/handlers.js';
 import { closeListener, listenTcp, listenUnix, type Listener } from './grpc/listeners.js';
 import { Supervision } from './supervision.js';
+import { WorkloadResources } from '../runtime/exec/workload-resources.js';
+import type { CgroupLayout } from '../runtime/resources/index.js';
+
+/** "memory: v1, pids: v1, cpu: none (why)" for the start-up log. */
+function describeLayout(layout: CgroupLayout): string {
+  return Object.entries(layout.controllers)
+    .map(([controller, support]) => `${controller}: ${support.mechanism === 'none' ? `none (${support.reason})` : support.mechanism}`)
+    .join(', ');
+}
 
 export interface DaemonOptions {
   readonly socket: string;
@@ -22,6 +31,10 @@ export interface DaemonOptions {
   readonly token?: string;
   readonly configPath?: string;
   readonly logger: Logger;
+  /** Where cgroup hierarchies are mounted (default /sys/fs/cgroup); tests point it elsewhere. */
+  readonly cgroupRoot?: string;
+  /** Time between usage samples of every running process (default 5 s). */
+  readonly usageIntervalMs?: number;
 }
 
 export interface Daemon {
@@ -52,11 +65,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
   // The store's lock comes first: a second daemon on the same state dir stops here.
   const store = await Store.open(path.join(options.stateDir, 'store'));
+  const resources = await WorkloadResources.detect(options.stateDir, options.cgroupRoot);
+  logger.info({ cgroups: describeLayout(resources.layout), subtree: resources.subtree }, 'resource limits');
   const supervision = new Supervision({
     logger,
     logsDir: path.join(options.stateDir, 'logs'),
     stateDir: options.stateDir,
     store,
+    resources,
+    ...(options.usageIntervalMs !== undefined && { usageIntervalMs: options.usageIntervalMs }),
   });
   recover(supervision, store.state(), options.stateDir, logger);
   const listeners: Listener[] = [];
@@ -90,6 +107,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   } catch (error) {
     await Promise.all(listeners.map(closeListener));
     // Leave the recovered workloads running for whichever daemon owns the socket.
+    supervision.usage.stop();
     supervision.manager.actor.stop();
     await store.close();
     throw error;

@@ -2,7 +2,8 @@
  * For each spec field that asks for something, whether this daemon does it — so that nothing
  * stored is silently ignored. Describe returns this list; the README repeats it.
  */
-import type { HealthCheckSpec, ProcessSpec } from '../spec/types.js';
+import type { HealthCheckSpec, ProcessSpec, ResourcesSpec } from '../spec/types.js';
+import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 
 export interface Enforcement {
   readonly field: string;
@@ -13,13 +14,23 @@ export interface Enforcement {
 const notYet = (field: string, detail: string): Enforcement => ({ field, enforced: false, detail });
 const done = (field: string, detail: string): Enforcement => ({ field, enforced: true, detail });
 
-export function enforcementOf(spec: ProcessSpec): Enforcement[] {
+const limitFields: Record<keyof ResourcesSpec, string> = {
+  cpuMillis: 'resources.cpu_millis',
+  memoryBytes: 'resources.memory_bytes',
+  pids: 'resources.pids',
+};
+
+export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources): Enforcement[] {
   const list: Enforcement[] = [
     done('restart', `policy ${spec.restart.policy}, backoff ${spec.restart.delayMs}..${spec.restart.maxDelayMs} ms, start limit ${spec.restart.startLimitBurst} in ${spec.restart.startLimitIntervalMs} ms`),
     done('stop', `${spec.stop.signal}, then SIGKILL after ${spec.stop.gracePeriodMs} ms (at least 1 s)`),
   ];
   if (spec.stop.killMode === 'control-group') {
-    list.push(notYet('stop.kill_mode', 'control-group needs cgroups, not supported yet: the process group is signalled instead'));
+    list.push(
+      resources?.canGroup
+        ? done('stop.kill_mode', `control-group: every process in cgroup ${resources.subtree}/<id> is signalled, wherever it moved`)
+        : notYet('stop.kill_mode', 'control-group: no cgroup hierarchy is usable here, so the process group is signalled instead'),
+    );
   }
   const written = [spec.logs.stdout, spec.logs.stderr].some((t) => t !== 'null' && t !== 'inherit');
   if (written && spec.logs.maxBytes > 0) {
@@ -28,10 +39,7 @@ export function enforcementOf(spec: ProcessSpec): Enforcement[] {
     );
   }
   if (spec.healthCheck) list.push(done('health_check', healthDetail(spec.healthCheck)));
-  const { cpuMillis, memoryBytes, pids } = spec.resources;
-  if (cpuMillis !== undefined) list.push(notYet('resources.cpu_millis', 'resource limits are not applied yet'));
-  if (memoryBytes !== undefined) list.push(notYet('resources.memory_bytes', 'resource limits are not applied yet'));
-  if (pids !== undefined) list.push(notYet('resources.pids', 'resource limits are not applied yet'));
+  list.push(...limitEnforcement(spec, resources));
   if (spec.startTimeoutMs > 0) list.push(notYet('start_timeout', 'a start completes at spawn; start_timeout is not enforced yet'));
   for (const field of ['after', 'before', 'requires', 'wants', 'bindsTo', 'conflicts'] as const) {
     if (spec[field].length > 0) list.push(notYet(snake(field), 'dependencies between processes are not ordered yet'));
@@ -44,6 +52,22 @@ export function enforcementOf(spec: ProcessSpec): Enforcement[] {
   if (spec.runtimeDirectory !== undefined) list.push(notYet('runtime_directory', 'runtime directories are not created yet'));
   if (spec.runtime.kind === 'worker') list.push(notYet('runtime', 'worker-thread workloads are not supported yet'));
   return list;
+}
+
+function limitEnforcement(spec: ProcessSpec, resources: WorkloadResources | undefined): Enforcement[] {
+  if (resources === undefined) {
+    return Object.entries(limitFields)
+      .filter(([field]) => spec.resources[field as keyof ResourcesSpec] !== undefined)
+      .map(([, wire]) => notYet(wire, 'this daemon runs without a resource runtime: limits are not applied'));
+  }
+  return resources.plan(spec.resources).map((report) => ({ field: limitFields[report.field], enforced: report.enforced, detail: report.detail }));
+}
+
+/** " (not enforced: resources.pids — why)" for events, or "" when every limit is in force. */
+export function unenforcedNote(spec: ProcessSpec, resources: WorkloadResources | undefined): string {
+  const missing = limitEnforcement(spec, resources).filter((e) => !e.enforced);
+  if (missing.length === 0) return '';
+  return `; not enforced: ${missing.map((e) => `${e.field} (${e.detail})`).join('; ')}`;
 }
 
 function healthDetail(check: HealthCheckSpec): string {

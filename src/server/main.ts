@@ -23,6 +23,7 @@ export function daemonCommand(): Command {
     .option('--token-file <path>', 'bearer token required on the TCP listener')
     .option('--state-dir <dir>', 'where state and captured logs live', defaultStateDir())
     .option('--config <path>', 'a YAML/JSON file of processes, or a directory of them, loaded at start')
+    .option('--cgroup-root <dir>', 'where cgroup hierarchies are mounted', '/sys/fs/cgroup')
     .option('--http <host:port>', 'serve the web page, /metrics and /healthz (not available yet)')
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .action(async (options: {
@@ -32,6 +33,7 @@ export function daemonCommand(): Command {
       stateDir: string;
       config?: string;
       http?: string;
+      cgroupRoot: string;
       logLevel: LogLevel;
     }) => {
       const logger = createDaemonLogger(options.logLevel);
@@ -43,6 +45,7 @@ export function daemonCommand(): Command {
         socket: path.resolve(options.socket),
         stateDir: path.resolve(options.stateDir),
         logger,
+        cgroupRoot: path.resolve(options.cgroupRoot),
         ...(options.tcp !== undefined && { tcp: options.tcp }),
         ...(token !== undefined && { token }),
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),

@@ -16,6 +16,7 @@ import { phaseOf } from '../manager/health.js';
 import type { HealthStatus, Phase } from '../machines/process-types.js';
 import type { RestartDecision } from '../machines/restart-policy.js';
 import type { ProcessEntry } from './process-table.js';
+import type { UsageSample } from '../runtime/resources/index.js';
 
 export const processStates = [
   'CREATED',
@@ -44,6 +45,9 @@ export interface ProcessView {
   readonly health: HealthStatus;
   readonly healthFailures: number;
   readonly healthMessage: string;
+  /** From the last usage sample of the running tree; 0 when none. */
+  readonly cpuPercent: number;
+  readonly memoryBytes: number;
   readonly createdAt: number;
   readonly startedAt: number | undefined;
   readonly endedAt: number | undefined;
@@ -75,7 +79,7 @@ export function stateOf(snapshot: ProcessSnapshot | undefined): ProcessState {
     case 'starting':
       return sub === 'retrying' ? 'BACKOFF' : 'STARTING';
     case 'syncing':
-      return snapshot.context.healthCheck !== undefined && !snapshot.context.everHealthy ? 'STARTING' : 'RUNNING';
+      return snapshot.context.healthGated && !snapshot.context.everHealthy ? 'STARTING' : 'RUNNING';
     case 'terminating':
       return 'STOPPING';
     case 'terminated':
@@ -92,6 +96,7 @@ export function viewOf(
   snapshot: ProcessSnapshot | undefined,
   pid: number | undefined,
   now: number,
+  usage?: UsageSample,
 ): ProcessView {
   const c = snapshot?.context;
   const state = stateOf(snapshot);
@@ -114,6 +119,8 @@ export function viewOf(
     health: c?.health ?? (entry.spec.healthCheck === undefined ? 'unknown' : 'starting'),
     healthFailures: c?.healthFailures ?? 0,
     healthMessage: c?.lastProbe?.message ?? '',
+    cpuPercent: usage?.cpuPercent ?? 0,
+    memoryBytes: usage?.memoryBytes ?? usage?.rssBytes ?? 0,
     createdAt: entry.createdAt,
     startedAt: c?.startedAt,
     endedAt: running ? undefined : c?.endedAt,

@@ -16,7 +16,10 @@ import { parseSignal } from '../spec/signal.js';
 import type { ProcessSpec } from '../spec/types.js';
 import { validateSpec } from '../spec/validate.js';
 import { validateSpecPatch } from '../spec/patch.js';
-import { enforcementOf, type Enforcement } from './enforcement.js';
+import { enforcementOf, unenforcedNote, type Enforcement } from './enforcement.js';
+import { UsageMonitor } from './usage-monitor.js';
+import type { UsageSample, UsageTarget } from '../runtime/resources/index.js';
+import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import type { Desired, DesiredStateStore, Source } from './persistence.js';
 import { specToSnakeCase } from '../spec/snake-case.js';
 import { EventHub, type EventType, type ProcessEventRecord } from './events.js';
@@ -35,6 +38,10 @@ export interface SupervisionOptions {
   readonly store: DesiredStateStore;
   readonly clock?: Clock;
   readonly baseEnv?: NodeJS.ProcessEnv;
+  /** cgroups and rlimits of this machine; without it, limits are reported as not enforced. */
+  readonly resources?: WorkloadResources;
+  /** Time between usage samples of every running process. */
+  readonly usageIntervalMs?: number;
 }
 
 export interface TransitionRecord {
@@ -76,6 +83,7 @@ export class Supervision {
   /** Open log streams, ended when the daemon stops. */
   readonly logStreams = new Set<AbortController>();
   private readonly recoveries = new Map<string, string>();
+  readonly usage: UsageMonitor;
 
   constructor(private readonly options: SupervisionOptions) {
     this.clock = options.clock ?? systemClock;
@@ -90,6 +98,9 @@ export class Supervision {
       },
       now: () => this.clock.now(),
       baseEnv: options.baseEnv ?? process.env,
+      ...(options.resources !== undefined && { resources: options.resources }),
+      onWarning: (id, message) =>
+        options.logger.warn({ process: this.table.has(id) ? this.table.get(id).spec.name : id }, message),
       // No clearRun on exit: a stale run record is harmless (recovery checks pid + start time
       // before adopting), and a crash loop would otherwise pay a second fdatasync per restart.
       onExit: (id, exit) => {
@@ -106,6 +117,8 @@ export class Supervision {
       resyncIntervalMs: 0,
       processLabel: (id) => (this.table.has(id) ? this.table.get(id).spec.name : id),
     });
+    this.usage = new UsageMonitor({ targets: () => this.usageTargets() }, options.usageIntervalMs);
+    this.usage.start();
     this.manager.actor.on('*', (fact) => {
       if (!('id' in fact)) return;
       if (fact.type === 'phase.changed') {
@@ -160,7 +173,8 @@ export class Supervision {
 
   private publishExit(id: string, exit: ChildExit): void {
     if (!this.table.has(id) || this.events.watcherCount === 0) return;
-    const how = exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+    const status = exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+    const how = exit.cause === undefined ? status : `${status} (${exit.cause})`;
     this.events.publish(this.event('exited', this.table.get(id), '', '', how));
   }
 
@@ -175,7 +189,34 @@ export class Supervision {
 
   view(entry: ProcessEntry): ProcessView {
     const pid = this.exec.child(entry.id);
-    return viewOf(entry, this.manager.getProcessSnapshot(entry.id), pid?.alive ? pid.pid : undefined, this.clock.now());
+    const alive = pid?.alive === true;
+    return viewOf(entry, this.manager.getProcessSnapshot(entry.id), alive ? pid.pid : undefined, this.clock.now(), alive ? this.usage.latest(entry.id) : undefined);
+  }
+
+  private usageTargets(): Map<string, UsageTarget> {
+    const targets = new Map<string, UsageTarget>();
+    for (const entry of this.table.all()) {
+      const target = this.usageTarget(entry.id);
+      if (target !== undefined) targets.set(entry.id, target);
+    }
+    return targets;
+  }
+
+  private usageTarget(id: string): UsageTarget | undefined {
+    const child = this.exec.child(id);
+    if (!child?.alive) return undefined;
+    const cgroup = this.options.resources?.cgroupOf(id);
+    return { pid: child.pid, ...(cgroup !== undefined && { cgroup }) };
+  }
+
+  /** GetResourceUsage: fresh figures for the whole tree of a running process. */
+  async resourceUsage(nameOrId: string): Promise<{ usage: UsageSample; spec: ProcessSpec }> {
+    const entry = this.table.get(nameOrId);
+    const target = this.usageTarget(entry.id);
+    if (target === undefined) {
+      throw new StatevisorError('E_INVALID_STATE', `process '${entry.spec.name}' is ${this.state(entry)}: no running process to measure`);
+    }
+    return { usage: await this.usage.now(entry.id, target), spec: entry.spec };
   }
 
   private state(entry: ProcessEntry): ProcessState {
@@ -254,7 +295,7 @@ export class Supervision {
     this.lastState.set(entry.id, 'CREATED');
     this.logs.watch(entry.id, spec);
     this.options.logger.info({ process: spec.name, id: entry.id }, 'created');
-    this.events.publish(this.event('created', entry, '', 'CREATED', 'created'));
+    this.events.publish(this.event('created', entry, '', 'CREATED', `created${unenforcedNote(spec, this.options.resources)}`));
     if (start) this.beginRun(entry);
     return this.view(entry);
   }
@@ -356,7 +397,7 @@ export class Supervision {
     return {
       process: this.view(entry),
       spec: entry.spec,
-      enforcement: enforcementOf(entry.spec),
+      enforcement: enforcementOf(entry.spec, this.options.resources),
       transitions: this.transitions.get(entry.id) ?? [],
       recovery: this.recoveries.get(entry.id) ?? '',
     };
@@ -371,7 +412,9 @@ export class Supervision {
     const entry = this.table.get(nameOrId);
     // An empty mask means "the fields present in the input" (AIP-134).
     const next = validateSpecPatch(input, entry.spec, [...mask]);
-    const { updated, restartRequired } = classifyUpdate(entry.spec, next);
+    // Limits are rewritten in a live cgroup; a process without one (rlimits, or none) needs a restart.
+    const liveGroup = this.options.resources?.cgroupOf(entry.id) !== undefined;
+    const { updated, restartRequired } = classifyUpdate(entry.spec, next, { resourcesHot: liveGroup });
     if (options.dryRun || updated.length === 0) {
       return { updatedFields: updated, restartRequiredFields: restartRequired, processRestarted: false, process: this.view(entry) };
     }
@@ -385,12 +428,17 @@ export class Supervision {
       throw error;
     }
     this.logs.watch(entry.id, next);
-    this.events.publish(this.event('spec_changed', entry, '', '', `updated ${updated.join(', ')}`));
+    if (liveGroup && updated.some((field) => field.startsWith('resources.'))) {
+      await this.options.resources!.update(entry.id, next.resources);
+    }
+    this.events.publish(this.event('spec_changed', entry, '', '', `updated ${updated.join(', ')}${unenforcedNote(next, this.options.resources)}`));
     const live = this.manager.getProcessSnapshot(entry.id) !== undefined;
     if (live) {
-      // Hot fields reach the chart (restart policy, grace) and the hooks (stop signal, kill mode).
-      this.manager.reconfigureProcess(entry.id, chartSettings(next));
+      // Hot fields reach the hooks (stop signal, kill mode, the probe) and the chart (restart
+      // policy, grace, health timings). The config first: a new health check probes at once,
+      // and must probe what the new spec says.
       this.manager.updateProcess({ id: entry.id, type: 'update', config: next });
+      this.manager.reconfigureProcess(entry.id, chartSettings(next));
     }
     const running = !['CREATED', 'STOPPED', 'EXITED', 'FAILED'].includes(this.state(entry));
     let processRestarted = false;
@@ -434,9 +482,16 @@ export class Supervision {
   }
 
   async shutdown(timeoutMs: number): Promise<void> {
+    this.usage.stop();
     for (const stream of this.logStreams) stream.abort(new Error('the daemon is stopping'));
-    await this.manager.shutdown({ timeoutMs });
-    await this.logs.close();
+    try {
+      await this.manager.shutdown({ timeoutMs });
+    } finally {
+      await this.logs.close();
+      await this.options.resources?.releaseAll().catch((error: unknown) =>
+        this.options.logger.warn({ err: (error as Error).message }, 'cgroups not removed'),
+      );
+    }
   }
 }
 

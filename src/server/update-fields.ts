@@ -40,10 +40,13 @@ function changedPaths(before: ProcessSpec, after: ProcessSpec): string[] {
 export function classifyUpdate(
   before: ProcessSpec,
   after: ProcessSpec,
+  options: { resourcesHot?: boolean } = {},
 ): { updated: string[]; restartRequired: string[] } {
   const updated = changedPaths(before, after);
   const restartRequired = updated.filter((path) => {
     const top = path.split('.')[0]!.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    // Limits are hot only where the runtime can rewrite them in a live cgroup.
+    if (top === 'resources') return options.resourcesHot !== true;
     return !hotTopLevel.has(top);
   });
   return { updated, restartRequired };

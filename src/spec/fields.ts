@@ -4,6 +4,7 @@
  * Null and absent values never reach a field: the section reader treats both as "not given".
  */
 import { readDuration, readMilliseconds, type Parsed } from './duration.js';
+import { readByteSize } from './byte-size.js';
 import { readSignal } from './signal.js';
 import { childPath, type Violations } from './violations.js';
 
@@ -107,6 +108,17 @@ export function duration({ min = 0 } = {}): Field<number> {
     return parsed;
   };
   return { read: fromParsed(atLeast(readMilliseconds)), readPlain: fromParsed(atLeast(readDuration)) };
+}
+
+/** Bytes: an integer, or a size string ("512MiB", "200MB"). */
+export function byteSize({ min = 0 } = {}): Field<number> {
+  const read = (value: unknown): Parsed<number> => {
+    // proto3 JSON sends 64-bit integers as decimal strings: those are bytes, as a number is.
+    const parsed = readByteSize(typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value);
+    if (parsed.ok && parsed.value < min) return { ok: false, expected: `a size of at least ${min} bytes` };
+    return parsed;
+  };
+  return { read: fromParsed(read) };
 }
 
 export const signal: Field<string> = { read: fromParsed(readSignal) };

@@ -9,6 +9,7 @@ import {
   duration,
   flag,
   httpUrl,
+  byteSize,
   integer,
   list,
   logTarget,
@@ -67,7 +68,7 @@ const stop: Shape<Partial<StopSpec>> = {
 const logs: Shape<Partial<LogsSpec>> = {
   stdout: logTarget,
   stderr: logTarget,
-  maxBytes: integer(),
+  maxBytes: byteSize(),
   maxFiles: integer({ max: 1000 }),
 };
 
@@ -92,7 +93,7 @@ const healthCheck: Shape<Partial<HealthCheckSpec>> = {
 const resources: Shape<ResourcesSpec> = {
   cpuMillis: integer({ min: 1, max: 1_000_000 }),
   // Below 1 MiB no process can even exec.
-  memoryBytes: integer({ min: mib }),
+  memoryBytes: byteSize({ min: mib }),
   // The kernel's pid_max ceiling.
   pids: integer({ min: 1, max: 4_194_304 }),
 };

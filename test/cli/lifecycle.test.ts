@@ -35,7 +35,7 @@ test('a whole lifecycle through the real binary: create, start, ls, describe, st
   const ls = await cli('ls');
   assert.equal(ls.code, 0, ls.stderr);
   const [header, row, ...rest] = ls.stdout.trimEnd().split('\n');
-  assert.deepEqual(header!.split(/\s+/), ['NAME', 'ID', 'STATE', 'PID', 'UPTIME', 'RESTARTS']);
+  assert.deepEqual(header!.split(/\s+/), ['NAME', 'ID', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'HEALTH']);
   assert.deepEqual(row!.split(/\s+/).slice(0, 4), ['web', first.id.slice(0, 8), 'RUNNING', String(first.pid)]);
   assert.deepEqual(rest, []);
   assert.doesNotMatch(ls.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');

@@ -82,6 +82,8 @@ describe('responses arrive in camelCase with friendly enums, Dates and untouched
       health: 'HEALTHY',
       healthFailures: 0,
       healthMessage: '',
+      cpuPercent: 0,
+      memoryBytes: 0,
       createdAt: new Date(1_700_000_000_250),
       startedAt: new Date(1_700_000_100_000),
       endedAt: undefined,
@@ -159,6 +161,10 @@ describe('responses arrive in camelCase with friendly enums, Dates and untouched
       ioReadBytes: 1,
       ioWriteBytes: 2,
       source: 'proc',
+      cgroupMemoryBytes: 0,
+      cpuLimitMillis: 0,
+      pidsLimit: 0,
+      limits: [],
     });
   });
 

@@ -66,8 +66,8 @@ test('names are unique; list filters by label; describe shows spec, counters, en
   );
   const db = await client.describeProcess('db');
   const memory = db.enforcement.find((e) => e.field === 'resources.memory_bytes');
-  assert.ok(memory && !memory.enforced, 'an unenforced limit is reported, not hidden');
-  assert.match(memory.detail, /not applied/);
+  // Enforced here by a cgroup (or RLIMIT_AS where there is none): either way it says how.
+  assert.ok(memory?.enforced && /cgroup|RLIMIT_AS/.test(memory.detail), `the memory limit says how it is enforced: ${JSON.stringify(memory)}`);
 });
 
 test('an auto_start process starts on create', async (t) => {

@@ -257,3 +257,16 @@ describe('validateSpec: snake_case, camelCase and durations', () => {
     assert.deepEqual(Object.keys(spec.env), ['__proto__', 'A']);
   });
 });
+
+test('sizes take units: decimal K/M/G as systemd, binary with i; bad units name the field', () => {
+  const memory = (value: unknown) => validateSpec({ ...minimal, resources: { memory_bytes: value } }).resources.memoryBytes;
+  assert.equal(memory('200MB'), 200_000_000);
+  assert.equal(memory('512MiB'), 512 * 1024 ** 2);
+  assert.equal(memory('1G'), 1e9);
+  assert.equal(memory('1.5GiB'), 1.5 * 1024 ** 3);
+  assert.equal(validateSpec({ ...minimal, logs: { max_bytes: '64k' } }).logs.maxBytes, 64_000);
+  for (const bad of ['12 parsecs', '-1MB', '1.0000001k', 'MB']) {
+    assert.throws(() => memory(bad), (error: unknown) => /resources\.memory_bytes/.test((error as Error).message), `'${bad}'`);
+  }
+  assert.throws(() => memory('512k'), /at least 1048576/);
+});

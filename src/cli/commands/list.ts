@@ -11,7 +11,7 @@ export function register(program: Command): void {
   const command = program
     .command('list')
     .alias('ls')
-    .description('list processes with state, pid, uptime, restarts')
+    .description('list processes with state, pid, uptime, restarts, cpu, memory and health')
     .option('-l, --selector <labels>', 'only processes with these labels, e.g. tier=web,env=prod');
   withExamples(command, 'statevisor ls --selector tier=web');
   command.action(async (options: { selector?: string }, self: Command) => {

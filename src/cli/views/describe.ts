@@ -26,7 +26,7 @@ function processRows(d: ProcessDescription, now: number): Row[] {
   return [
     ['name', p.name],
     ['id', p.id],
-    ['state', `${p.state} (phase ${p.phase.toLowerCase()}, health ${p.health})`],
+    ['state', `${p.state} (phase ${p.phase.toLowerCase()})`],
     ['health', healthOf(p)],
     ['pid', p.pid > 0 ? String(p.pid) : '-'],
     ['uptime', p.uptimeMs > 0 ? formatDuration(p.uptimeMs) : '-'],

@@ -1,6 +1,6 @@
 /** `statevisor ls`: one row per process, pm2-style. */
 import type { Process } from '../../client/index.js';
-import { formatDuration } from '../format.js';
+import { formatBytes, formatDuration } from '../format.js';
 import { stateColour } from '../style.js';
 import { renderTable, type Column, type TableOptions } from '../table.js';
 
@@ -11,6 +11,9 @@ const columns: Column[] = [
   { header: 'PID', align: 'right' },
   { header: 'UPTIME', align: 'right' },
   { header: 'RESTARTS', align: 'right' },
+  { header: 'CPU', align: 'right' },
+  { header: 'MEM', align: 'right' },
+  { header: 'HEALTH' },
 ];
 
 export function processTable(processes: readonly Process[], options: TableOptions): string {
@@ -21,6 +24,9 @@ export function processTable(processes: readonly Process[], options: TableOption
     p.pid > 0 ? String(p.pid) : '-',
     p.uptimeMs > 0 ? formatDuration(p.uptimeMs) : '-',
     String(p.restartCount),
+    p.pid > 0 ? `${p.cpuPercent.toFixed(1)}%` : '-',
+    p.memoryBytes > 0 ? formatBytes(p.memoryBytes) : '-',
+    p.health === 'UNKNOWN' ? '-' : p.health.toLowerCase(),
   ]);
   return renderTable(columns, rows, options);
 }

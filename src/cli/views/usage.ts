@@ -6,10 +6,12 @@ import { section } from './sections.js';
 export function usageView(name: string, u: ResourceUsage): string {
   return section(name, [
     ['cpu', `${u.cpuPercent.toFixed(1)}% (user ${formatDuration(u.cpuUserUs / 1000)}, system ${formatDuration(u.cpuSystemUs / 1000)})`],
-    ['memory', `${formatBytes(u.rssBytes)} resident${u.memoryLimitBytes > 0 ? ` of ${formatBytes(u.memoryLimitBytes)}` : ', no limit'}`],
-    ['pids', String(u.pids)],
+    ['cpu limit', u.cpuLimitMillis > 0 ? `${u.cpuLimitMillis}m (${(u.cpuLimitMillis / 10).toFixed(0)}% of a core)` : 'none'],
+    ['memory', `${formatBytes(u.rssBytes)} resident${u.cgroupMemoryBytes > 0 ? `, ${formatBytes(u.cgroupMemoryBytes)} charged to the cgroup` : ''}${u.memoryLimitBytes > 0 ? ` of ${formatBytes(u.memoryLimitBytes)}` : ', no limit'}`],
+    ['pids', `${u.pids}${u.pidsLimit > 0 ? ` of ${u.pidsLimit}` : ''}`],
     ['open files', String(u.fds)],
     ['io', `read ${formatBytes(u.ioReadBytes)}, written ${formatBytes(u.ioWriteBytes)}`],
-    ['source', u.source],
+    ['source', u.source === 'cgroup' ? 'cgroup (the whole tree)' : '/proc (every process of its session)'],
+    ...u.limits.filter((l) => !l.enforced).map((l) => ['not enforced', `${l.field}: ${l.detail}`] as [string, string]),
   ]);
 }

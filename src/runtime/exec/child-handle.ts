@@ -8,6 +8,8 @@ export interface ChildExit {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly at: number;
+  /** What the exit status alone does not say, e.g. that the SIGKILL was the OOM killer's. */
+  readonly cause?: string;
 }
 
 /** A workload the exec runtime answers for: a child it spawned, or a survivor it adopted. */

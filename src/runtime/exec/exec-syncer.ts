@@ -13,6 +13,8 @@ import type {
   TerminatingContext,
 } from '../../manager/syncer.js';
 import { runProbe } from '../health/index.js';
+import { StatevisorError } from '../../errors.js';
+import type { Launch, WorkloadResources } from './workload-resources.js';
 import type { ProcessSpec } from '../../spec/types.js';
 import type { ChildExit, WorkloadHandle } from './child-handle.js';
 import { AdoptedHandle } from './adopted-handle.js';
@@ -29,6 +31,10 @@ export interface ExecRuntimeOptions extends SpawnContext {
   readonly onExit: (id: string, exit: ChildExit) => void;
   /** Told of every workload that starts (spawned or adopted), to record the run. */
   readonly onRun?: (id: string, run: RunIdentity) => void;
+  /** cgroups and rlimits; without it no limit is applied (the embedding decides). */
+  readonly resources?: WorkloadResources;
+  /** Something went wrong that is no one call's failure (a cgroup left behind). */
+  readonly onWarning?: (id: string, message: string) => void;
 }
 
 /** What identifies a run across daemon restarts: pid plus start time survives pid reuse. */
@@ -61,7 +67,8 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     if (updateType !== 'create') return { terminal: false };
     const adopted = this.takeAdoption(id);
     if (adopted) {
-      this.register(id, adopted, true);
+      await this.options.resources?.adopt(id);
+      this.register(id, adopted, true, spec);
       return { terminal: false, startedAt: adopted.startedAt };
     }
     // Yield one event-loop turn first. A zero-delay restart otherwise runs from the child's exit
@@ -69,15 +76,30 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal.aborted) throw signal.reason;
     const marked = { ...this.options.baseEnv, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
-    const handle = await spawnChild(spec, { ...this.options, baseEnv: marked });
+    const launch = await this.prepareResources(id, spec);
+    const handle = await spawnChild(spec, { ...this.options, baseEnv: marked }, launch);
     if (signal.aborted) {
       // A stop or delete overtook the spawn: the chart has moved on and will never manage this
       // child, so it must not outlive the call.
       signalGroup(handle.pgid, 'SIGKILL');
       throw signal.reason;
     }
-    this.register(id, handle, false);
+    this.register(id, handle, false, spec);
     return { terminal: false };
+  }
+
+  /** The cgroup and wrapper of a run; a failure to set them up is a failed start, not a silent skip. */
+  private async prepareResources(id: string, spec: ProcessSpec): Promise<Launch | undefined> {
+    const resources = this.options.resources;
+    if (resources === undefined) return undefined;
+    try {
+      return await resources.prepare(id, spec);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw Object.assign(new StatevisorError('E_START_FAILED', `cannot start '${spec.name}': resources: ${reason}`, { cause: error }), {
+        at: this.options.now(),
+      });
+    }
   }
 
   private takeAdoption(id: string): AdoptedHandle | undefined {
@@ -89,7 +111,7 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     return new AdoptedHandle(survivor.pid, survivor.pgid, survivor.startTime, survivor.startedAt, now);
   }
 
-  private register(id: string, handle: WorkloadHandle, adopted: boolean): void {
+  private register(id: string, handle: WorkloadHandle, adopted: boolean, spec: ProcessSpec): void {
     this.children.set(id, handle);
     this.options.onRun?.(id, {
       pid: handle.pid,
@@ -99,9 +121,10 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
       startedAt: handle.startedAt,
       adopted,
     });
-    void handle.exited.then((exit) => {
+    void handle.exited.then(async (exit) => {
+      const cause = await this.options.resources?.exitCause(id, spec).catch(() => undefined);
       // A stale exit (the process was restarted or forgotten since) must not reach the new run.
-      if (this.children.get(id) === handle) this.options.onExit(id, exit);
+      if (this.children.get(id) === handle) this.options.onExit(id, cause === undefined ? exit : { ...exit, cause });
     });
   }
 
@@ -109,19 +132,23 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
   async syncTerminatingProcess({ id, signal }: TerminatingContext, spec: ProcessSpec) {
     const handle = this.children.get(id);
     if (!handle) return;
-    await stopWorkload(handle, spec.stop.killMode, spec.stop.signal as NodeJS.Signals, signal);
+    const cgroup = this.options.resources?.cgroupOf(id);
+    await stopWorkload(handle, spec.stop.killMode, spec.stop.signal as NodeJS.Signals, signal, cgroup);
   }
 
   async syncTerminatedProcess({ id, signal }: CleanupContext, spec: ProcessSpec) {
     const handle = this.children.get(id);
     if (!handle) return;
-    await killRemains(handle, spec.stop.killMode, signal);
+    await killRemains(handle, spec.stop.killMode, signal, this.options.resources?.cgroupOf(id));
     this.children.delete(id);
+    const report = await this.options.resources?.release(id);
+    for (const failure of report?.failed ?? []) this.options.onWarning?.(id, `cgroup ${failure.path} not removed: ${failure.reason}`);
   }
 
   /** One probe of the process's health check; an exec probe runs with the process's env and cwd. */
   async checkHealth({ signal, timeoutMs }: HealthCheckContext, spec: ProcessSpec): Promise<HealthCheckResult> {
-    if (spec.healthCheck === undefined) return { healthy: true, message: 'no health check' };
+    // Never a verdict of healthy for a check that is not there.
+    if (spec.healthCheck === undefined) return { healthy: false, message: 'the spec has no health check' };
     return runProbe(spec.healthCheck, {
       signal,
       timeoutMs,

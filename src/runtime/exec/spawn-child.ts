@@ -10,6 +10,7 @@ import { readEnvFiles } from '../os/env-file.js';
 import { resolveGroup, resolveUser } from '../os/identity.js';
 import { ChildHandle } from './child-handle.js';
 import { closeAll, openStdio, type LogTargetOptions } from './log-targets.js';
+import type { Launch } from './workload-resources.js';
 
 export interface SpawnContext extends LogTargetOptions {
   readonly now: () => number;
@@ -55,7 +56,8 @@ function withUmask<T>(umask: number | undefined, fn: () => T): T {
   }
 }
 
-export async function spawnChild(spec: ProcessSpec, context: SpawnContext): Promise<ChildHandle> {
+/** `launch` replaces the command line (the resource wrapper that joins the cgroup first). */
+export async function spawnChild(spec: ProcessSpec, context: SpawnContext, launch?: Launch): Promise<ChildHandle> {
   let options: SpawnOptions;
   let stdio: ReturnType<typeof openStdio>;
   try {
@@ -65,7 +67,8 @@ export async function spawnChild(spec: ProcessSpec, context: SpawnContext): Prom
     throw startFailure(spec, error, context.now());
   }
   try {
-    const child = withUmask(spec.umask, () => spawn(spec.command, spec.args, { ...options, stdio: stdio.stdio }));
+    const { command, args } = launch ?? spec;
+    const child = withUmask(spec.umask, () => spawn(command, [...args], { ...options, stdio: stdio.stdio }));
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);

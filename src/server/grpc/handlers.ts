@@ -33,7 +33,7 @@ export interface DaemonInfo {
 }
 
 /** RPCs this daemon does not implement yet; GetStatus lists them. */
-export const unimplementedRpcs = ['GetResourceUsage', 'Inspect'];
+export const unimplementedRpcs = ['Inspect'];
 
 type Request = Record<string, any>;
 
@@ -78,10 +78,6 @@ export function processManagerHandlers(
       }
     };
   }
-
-  const notYet = (rpc: string) => () => {
-    throw new StatevisorError('E_UNIMPLEMENTED', `${rpc} is not implemented by this daemon yet`);
-  };
 
   const nameOrId = (request: Request): string => {
     const value = request.name_or_id;
@@ -143,7 +139,26 @@ export function processManagerHandlers(
         process: processToWire(result.process),
       };
     }),
-    GetResourceUsage: unary('GetResourceUsage', notYet('GetResourceUsage')),
+    GetResourceUsage: unary('GetResourceUsage', async (r) => {
+      const { usage, spec } = await supervision.resourceUsage(nameOrId(r));
+      const limits = supervision.describe(spec.name).enforcement.filter((e) => e.field.startsWith('resources.'));
+      return {
+        cpu_user_us: Math.round(usage.cpuUserUs),
+        cpu_system_us: Math.round(usage.cpuSystemUs),
+        cpu_percent: usage.cpuPercent ?? 0,
+        rss_bytes: usage.rssBytes,
+        memory_limit_bytes: usage.memoryLimitBytes || (spec.resources.memoryBytes ?? 0),
+        pids: usage.pids,
+        fds: usage.fds,
+        io_read_bytes: usage.ioReadBytes,
+        io_write_bytes: usage.ioWriteBytes,
+        source: usage.source,
+        cgroup_memory_bytes: usage.memoryBytes ?? 0,
+        cpu_limit_millis: spec.resources.cpuMillis ?? 0,
+        pids_limit: spec.resources.pids ?? 0,
+        limits,
+      };
+    }),
     SignalProcess: unary('SignalProcess', (r) => {
       const signal = typeof r.signal === 'string' && /^\d+$/.test(r.signal) ? Number(r.signal) : r.signal;
       supervision.signal(nameOrId(r), signal, { group: r.group === true });

@@ -24,6 +24,8 @@ export function processToWire(view: ProcessView): Process {
     health: `HEALTH_STATUS_${view.health.toUpperCase()}` as Process['health'],
     health_failures: view.healthFailures,
     health_message: view.healthMessage,
+    cpu_percent: view.cpuPercent,
+    memory_bytes: view.memoryBytes,
     created_at: timestamp(view.createdAt),
     started_at: timestamp(view.startedAt),
     ended_at: timestamp(view.endedAt),

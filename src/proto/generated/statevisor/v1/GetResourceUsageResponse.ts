@@ -1,5 +1,6 @@
 // Original file: proto/statevisor/v1/process_manager.proto
 
+import type { Enforcement as _statevisor_v1_Enforcement, Enforcement__Output as _statevisor_v1_Enforcement__Output } from '../../statevisor/v1/Enforcement.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface GetResourceUsageResponse {
@@ -13,6 +14,10 @@ export interface GetResourceUsageResponse {
   'io_read_bytes'?: (number | string | Long);
   'io_write_bytes'?: (number | string | Long);
   'source'?: (string);
+  'cgroup_memory_bytes'?: (number | string | Long);
+  'cpu_limit_millis'?: (number | string | Long);
+  'pids_limit'?: (number | string | Long);
+  'limits'?: (_statevisor_v1_Enforcement)[];
 }
 
 export interface GetResourceUsageResponse__Output {
@@ -26,4 +31,8 @@ export interface GetResourceUsageResponse__Output {
   'io_read_bytes': (number);
   'io_write_bytes': (number);
   'source': (string);
+  'cgroup_memory_bytes': (number);
+  'cpu_limit_millis': (number);
+  'pids_limit': (number);
+  'limits': (_statevisor_v1_Enforcement__Output)[];
 }

@@ -27,6 +27,8 @@ export interface Process {
   'labels'?: ({[key: string]: string});
   'health_failures'?: (number);
   'health_message'?: (string);
+  'cpu_percent'?: (number | string);
+  'memory_bytes'?: (number | string | Long);
   '_exit_code'?: "exit_code";
   '_signal'?: "signal";
 }
@@ -52,6 +54,8 @@ export interface Process__Output {
   'labels': ({[key: string]: string});
   'health_failures': (number);
   'health_message': (string);
+  'cpu_percent': (number);
+  'memory_bytes': (number);
   '_exit_code'?: "exit_code";
   '_signal'?: "signal";
 }

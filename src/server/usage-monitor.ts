@@ -1,0 +1,91 @@
+/**
+ * What every running process uses, sampled for the whole fleet on one timer (one /proc pass per
+ * cycle, not one per process), so that `ls` can show cpu and memory without a read per row, and
+ * GetResourceUsage answers fresh figures with a CPU % measured since the last cycle.
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  UsageSampler,
+  cpuPercent,
+  sampleUsage,
+  type UsageSample,
+  type UsageTarget,
+} from '../runtime/resources/index.js';
+
+export interface UsageSource {
+  /** The running workloads: process id → its main pid and cgroup. */
+  targets(): Map<string, UsageTarget>;
+}
+
+export interface UsageMonitorStats {
+  readonly cycles: number;
+  /** Wall time of the last cycle and its process count: what sampling costs. */
+  readonly lastCycleMs: number;
+  readonly lastCycleProcesses: number;
+}
+
+export class UsageMonitor {
+  readonly #sampler = new UsageSampler<string>();
+  #latest = new Map<string, UsageSample>();
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+  #stats = { cycles: 0, lastCycleMs: 0, lastCycleProcesses: 0 };
+
+  constructor(
+    private readonly source: UsageSource,
+    private readonly intervalMs = 5_000,
+  ) {}
+
+  start(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => void this.cycle(), this.intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** The last cycle's sample of a process (undefined if it was not running then). */
+  latest(id: string): UsageSample | undefined {
+    return this.#latest.get(id);
+  }
+
+  get stats(): UsageMonitorStats {
+    return { ...this.#stats };
+  }
+
+  /** One pass over every running process; a pass still running makes the next tick skip. */
+  async cycle(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    const started = performance.now();
+    try {
+      const targets = this.source.targets();
+      this.#latest = await this.#sampler.sample(targets);
+      this.#stats = {
+        cycles: this.#stats.cycles + 1,
+        lastCycleMs: performance.now() - started,
+        lastCycleProcesses: targets.size,
+      };
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /** A fresh sample of one process, with its CPU % since the last cycle (or since `baseline`). */
+  async now(id: string, target: UsageTarget): Promise<UsageSample> {
+    const usage = await sampleUsage(target);
+    const previous = this.#latest.get(id);
+    let percent = previous !== undefined ? cpuPercent(previous, usage) : undefined;
+    if (percent === undefined) {
+      // Nothing to compare with yet: measure over a short window instead of answering 0.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const later = await sampleUsage(target);
+      percent = cpuPercent(usage, later) ?? 0;
+      return { ...later, cpuPercent: percent };
+    }
+    return { ...usage, cpuPercent: percent };
+  }
+}
