@@ -45,7 +45,7 @@ export interface ProcessView {
   readonly health: HealthStatus;
   readonly healthFailures: number;
   readonly healthMessage: string;
-  /** From the last usage sample of the running tree; 0 when none. */
+  /** From the last usage sample of the running tree (memory: resident set); 0 when none. */
   readonly cpuPercent: number;
   readonly memoryBytes: number;
   readonly createdAt: number;
@@ -120,7 +120,7 @@ export function viewOf(
     healthFailures: c?.healthFailures ?? 0,
     healthMessage: c?.lastProbe?.message ?? '',
     cpuPercent: usage?.cpuPercent ?? 0,
-    memoryBytes: usage?.memoryBytes ?? usage?.rssBytes ?? 0,
+    memoryBytes: usage?.rssBytes ?? 0,
     createdAt: entry.createdAt,
     startedAt: c?.startedAt,
     endedAt: running ? undefined : c?.endedAt,
