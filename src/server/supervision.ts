@@ -418,6 +418,10 @@ export class Supervision {
     if (options.dryRun || updated.length === 0) {
       return { updatedFields: updated, restartRequiredFields: restartRequired, processRestarted: false, process: this.view(entry) };
     }
+    // The live cgroup first: a limit the kernel refuses (memory below what is in use: EBUSY)
+    // fails the update before anything is stored.
+    const limitsChanged = liveGroup && updated.some((field) => field.startsWith('resources.'));
+    if (limitsChanged) await this.options.resources!.update(entry.id, next.resources);
     // validateSpecPatch never changes the name, so the table's name index stays right.
     const previous = entry.spec;
     entry.spec = next;
@@ -425,12 +429,10 @@ export class Supervision {
       await this.record(entry);
     } catch (error) {
       entry.spec = previous;
+      if (limitsChanged) await this.options.resources!.update(entry.id, previous.resources).catch(() => undefined);
       throw error;
     }
     this.logs.watch(entry.id, next);
-    if (liveGroup && updated.some((field) => field.startsWith('resources.'))) {
-      await this.options.resources!.update(entry.id, next.resources);
-    }
     this.events.publish(this.event('spec_changed', entry, '', '', `updated ${updated.join(', ')}${unenforcedNote(next, this.options.resources)}`));
     const live = this.manager.getProcessSnapshot(entry.id) !== undefined;
     if (live) {

@@ -3,16 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
 import { waitUntil } from '../helpers/leaks.js';
 import type { ProcessEvent } from '../../src/client/index.js';
-
-/** Collect events from a watch until `until` says stop, then cancel the stream. */
-async function collect(stream: AsyncIterable<ProcessEvent>, until: (events: ProcessEvent[]) => boolean) {
-  const events: ProcessEvent[] = [];
-  for await (const event of stream) {
-    events.push(event);
-    if (until(events)) break;
-  }
-  return events;
-}
+import { collect } from '../helpers/events.js';
 
 const summary = (e: ProcessEvent) =>
   e.type === 'transition' ? `${e.process?.name}:${e.from}>${e.to}` : `${e.process?.name}:${e.type}`;

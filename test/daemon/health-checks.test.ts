@@ -14,6 +14,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
 import { killMarked, pidsWithMarker, procParent, procState, waitUntil } from '../helpers/leaks.js';
 import type { Process, ProcessEvent } from '../../src/client/index.js';
+import { collect } from '../helpers/events.js';
 
 const wait = { timeoutMs: 15_000 };
 /** A hang (a stream that never ends) fails its test instead of stalling the file. */
@@ -145,16 +146,6 @@ async function within<T>(promise: Promise<T>, what: string, ms = wait.timeoutMs)
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Collect events from a watch until `until` says stop, then cancel the stream. */
-async function collect(stream: AsyncIterable<ProcessEvent>, until: (events: ProcessEvent[]) => boolean) {
-  const events: ProcessEvent[] = [];
-  for await (const event of stream) {
-    events.push(event);
-    if (until(events)) break;
-  }
-  return events;
 }
 
 test('http: STARTING while the endpoint answers 503, RUNNING/HEALTHY on 200, UNHEALTHY (still RUNNING) on 503 again', bounded, async (t) => {

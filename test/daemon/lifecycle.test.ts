@@ -100,6 +100,19 @@ test('a missing binary ends the run FAILED with the OS error in last_error', asy
   assert.match(ghost.lastError, /ENOENT/);
 });
 
+test('a missing binary under limits (started through the cgroup wrapper) fails the same way, naming it', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    { name: 'ghost', command: 'no-such-binary-anywhere', resources: { pids: 10 }, restart: { policy: 'no' } },
+    { start: true },
+  );
+  await waitUntil('ghost fails', async () => (await h.client.describeProcess('ghost')).process.state === 'FAILED');
+  const ghost = (await h.client.describeProcess('ghost')).process;
+  assert.match(ghost.lastError, /spawn no-such-binary-anywhere ENOENT/);
+  assert.equal(ghost.exitCode, undefined, 'no shell ran to exit 127');
+});
+
 test('a bad working_dir fails the start and follows the restart policy', async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());

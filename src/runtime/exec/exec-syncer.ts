@@ -15,6 +15,7 @@ import type {
 import { runProbe } from '../health/index.js';
 import { StatevisorError } from '../../errors.js';
 import type { Launch, WorkloadResources } from './workload-resources.js';
+import { findExecutable } from '../os/executable.js';
 import type { ProcessSpec } from '../../spec/types.js';
 import type { ChildExit, WorkloadHandle } from './child-handle.js';
 import { AdoptedHandle } from './adopted-handle.js';
@@ -92,14 +93,24 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
   private async prepareResources(id: string, spec: ProcessSpec): Promise<Launch | undefined> {
     const resources = this.options.resources;
     if (resources === undefined) return undefined;
+    let launch: Launch | undefined;
     try {
-      return await resources.prepare(id, spec);
+      launch = await resources.prepare(id, spec);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw Object.assign(new StatevisorError('E_START_FAILED', `cannot start '${spec.name}': resources: ${reason}`, { cause: error }), {
-        at: this.options.now(),
-      });
+      throw this.startFailure(spec, `resources: ${error instanceof Error ? error.message : String(error)}`, error);
     }
+    // The wrapper shell would report a missing binary as its exit 127: name it as spawn would.
+    const env = { ...this.options.baseEnv, ...spec.env };
+    if (launch !== undefined && (await findExecutable(spec.command, env, spec.workingDir ?? process.cwd())) === undefined) {
+      await resources.release(id);
+      throw this.startFailure(spec, `spawn ${spec.command} ENOENT`);
+    }
+    return launch;
+  }
+
+  private startFailure(spec: ProcessSpec, reason: string, cause?: unknown): StatevisorError {
+    const error = new StatevisorError('E_START_FAILED', `cannot start '${spec.name}': ${reason}`, { cause });
+    return Object.assign(error, { at: this.options.now() });
   }
 
   private takeAdoption(id: string): AdoptedHandle | undefined {

@@ -1,14 +1,14 @@
 /**
- * One managed process's cgroup: `<daemon's cgroup>/<subtree>/<process name>` in every hierarchy
- * that has a usable controller (see cgroup-layout.ts).
+ * One managed process's cgroup: `<daemon's cgroup>/<subtree>/<name>` in every hierarchy that has
+ * a usable controller (see cgroup-layout.ts). The daemon names it after the process id.
  *
  * The group is made in every available controller, not only those with a limit today: a live
  * update may add a limit to a running process, which is only possible if it is already a member,
  * and membership is also what usage accounting and kill_mode control-group rely on.
  *
- * The group outlives any one run of its process (a restart joins the same group) and is removed
- * only when the process is deleted. Removing kills nothing: the caller stops the process first,
- * and remove() only waits, briefly, for the kernel to see the group empty.
+ * The daemon removes it when a run ends (the terminated phase) and makes it again for the next.
+ * Removing kills nothing: the caller stops the process first, and remove() only waits, briefly,
+ * for the kernel to see the group empty.
  */
 import { chown, rmdir, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
