@@ -24,7 +24,7 @@ export function processTable(processes: readonly Process[], options: TableOption
     p.pid > 0 ? String(p.pid) : '-',
     p.uptimeMs > 0 ? formatDuration(p.uptimeMs) : '-',
     String(p.restartCount),
-    p.pid > 0 ? `${p.cpuPercent.toFixed(1)}%` : '-',
+    p.pid > 0 && p.memoryBytes > 0 ? `${p.cpuPercent.toFixed(1)}%` : '-', // no sample yet: no figure
     p.memoryBytes > 0 ? formatBytes(p.memoryBytes) : '-',
     p.health === 'UNKNOWN' ? '-' : p.health.toLowerCase(),
   ]);
