@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ProcessSpecPatch } from '../client/index.js';
-import { killModes, logSinks, processTypes, readDuration, readSignal, restartPolicies } from '../spec/index.js';
+import { killModes, logSinks, processTypes, readByteSize, readDuration, readSignal, restartPolicies } from '../spec/index.js';
 
 interface SpecFlag {
   /** camelCase path in ProcessSpecInput, e.g. "restart.delayMs"; the client turns it into a mask path. */
@@ -27,6 +27,12 @@ export function duration(value: string): number {
     throw new InvalidArgumentError('expected a duration with a unit, such as 250ms, 5s, 1.5s, 2m or 1h');
   }
   const parsed = readDuration(value);
+  if (!parsed.ok) throw new InvalidArgumentError(`expected ${parsed.expected}`);
+  return parsed.value;
+}
+
+export function byteSize(value: string): number {
+  const parsed = readByteSize(value);
   if (!parsed.ok) throw new InvalidArgumentError(`expected ${parsed.expected}`);
   return parsed.value;
 }
@@ -99,6 +105,9 @@ const specFlags: readonly SpecFlag[] = [
   valued('group', '--group <group>', 'run as this group (name or gid)'),
   valued('umask', '--umask <octal>', 'file mode creation mask, e.g. 022'),
   valued('labels', '--label <key=value>', 'a label for list --selector (repeatable; update replaces them all)', pairs('KEY')),
+  valued('resources.memoryBytes', '--memory <size>', 'memory limit of the whole tree, e.g. 512MiB (a cgroup; else RLIMIT_AS)', byteSize),
+  valued('resources.pids', '--pids <n>', 'most processes and threads the tree may hold at once', wholeNumber),
+  valued('resources.cpuMillis', '--cpu <millis>', 'CPU limit in thousandths of a CPU: 500 is half of one', wholeNumber),
   valued('logs.stdout', '--stdout <target>', 'capture, null, inherit or a file to append to', logTarget),
   valued('logs.stderr', '--stderr <target>', 'capture, null, inherit or a file to append to', logTarget),
 ];

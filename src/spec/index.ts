@@ -23,6 +23,7 @@ export type {
 export { healthCheckTypes, killModes, logSinks, processTypes, restartPolicies, runtimeKinds } from './types.js';
 export { specDefaults, type SpecDefaults } from './defaults.js';
 export { maxDurationMs, parseDuration, readDuration, readMilliseconds, type Parsed } from './duration.js';
+export { readByteSize } from './byte-size.js';
 export { parseSignal, readSignal } from './signal.js';
 export { processNamePattern } from './fields.js';
 export { validateSpec, type ValidateOptions } from './validate.js';

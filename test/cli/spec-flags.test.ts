@@ -58,3 +58,11 @@ test('durations need a unit on the command line: "10" could mean seconds', () =>
   assert.equal(parse('--grace-period', '0').patch.stop?.gracePeriodMs, 0);
   assert.throws(() => parse('--restart-delay', '1.0001s'), /whole milliseconds/);
 });
+
+test('limit flags: --memory takes a size, --pids and --cpu whole numbers, and they make the mask', () => {
+  const { patch, fields } = parse('--memory', '512MiB', '--pids', '64', '--cpu', '250');
+  assert.deepEqual(patch, { resources: { memoryBytes: 512 * 1024 ** 2, pids: 64, cpuMillis: 250 } });
+  assert.deepEqual(fields.sort(), ['resources.cpuMillis', 'resources.memoryBytes', 'resources.pids']);
+  assert.throws(() => parse('--memory', 'lots'), /--memory <size>/);
+  assert.throws(() => parse('--cpu', '0.5'), /--cpu <millis>/);
+});
