@@ -1,27 +1,33 @@
 /**
  * The daemon under test, in its own process: `node dist/bench/daemon-process.js <socket>
- * <stateDir>`. Silent logger; one ready line on stdout once listening; stops every process and
- * exits on SIGTERM, SIGINT, or when stdin closes (the benchmark is gone).
+ * <stateDir> [usageIntervalMs]` (startDaemon's usage-sampling interval, which the daemon's CLI
+ * does not take; its default when absent). Silent logger; one ready line on stdout once
+ * listening; stops every process and exits on SIGTERM, SIGINT, or when stdin closes (the
+ * benchmark is gone).
  *
- * It also answers two commands, one JSON line each on stdin, about a window of event-loop lag of
+ * It also answers commands, one JSON line each on stdin, about a window of event-loop lag of
  * its own (the daemon's GetStatus figures are cumulative since it started, so they cannot tell a
  * few seconds of load from an idle minute). The monitor has the daemon's resolution (10 ms):
  *   {"cmd":"lag-reset"} → {"ok":true}                       start a new window
  *   {"cmd":"lag"}       → {"p50_ms":…,"p99_ms":…,"max_ms":…,"samples":…}  since the last reset
  *   {"cmd":"memory"}    → process.memoryUsage(): where RSS goes (V8 heap, external, buffers)
+ * and about its usage sampler (usage-monitor.ts), whose cost the API does not show:
+ *   {"cmd":"usage"}     → {"cycles":…,"last_cycle_ms":…,"last_cycle_processes":…}
+ *   {"cmd":"usage-off"}, {"cmd":"usage-on"} → the same, after stopping / restarting its timer
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { startDaemon } from '../src/server/daemon.js';
 import { silentLogger } from '../src/manager/logger.js';
 
-const [socket, stateDir] = process.argv.slice(2);
-if (socket === undefined || stateDir === undefined) {
-  process.stderr.write('usage: node dist/bench/daemon-process.js <socket> <stateDir>\n');
+const [socket, stateDir, interval] = process.argv.slice(2);
+const usageIntervalMs = interval === undefined ? undefined : Number(interval);
+if (socket === undefined || stateDir === undefined || (usageIntervalMs !== undefined && !(usageIntervalMs > 0))) {
+  process.stderr.write('usage: node dist/bench/daemon-process.js <socket> <stateDir> [usageIntervalMs]\n');
   process.exit(2);
 }
 
-const daemon = await startDaemon({ socket, stateDir, logger: silentLogger });
+const daemon = await startDaemon({ socket, stateDir, logger: silentLogger, ...(usageIntervalMs !== undefined && { usageIntervalMs }) });
 
 let stopping = false;
 function stop(): void {
@@ -43,6 +49,11 @@ process.stdout.once('error', stop);
 
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
+const sampler = daemon.supervision.usage;
+function usageStats(): Record<string, unknown> {
+  const { cycles, lastCycleMs, lastCycleProcesses } = sampler.stats;
+  return { cycles, last_cycle_ms: lastCycleMs, last_cycle_processes: lastCycleProcesses };
+}
 function answer(command: Record<string, unknown>): Record<string, unknown> {
   switch (command['cmd']) {
     case 'lag-reset':
@@ -52,6 +63,14 @@ function answer(command: Record<string, unknown>): Record<string, unknown> {
       return { p50_ms: lag.percentile(50) / 1e6, p99_ms: lag.percentile(99) / 1e6, max_ms: lag.max / 1e6, samples: lag.count };
     case 'memory':
       return { ...process.memoryUsage() };
+    case 'usage':
+      return usageStats();
+    case 'usage-off':
+      sampler.stop();
+      return usageStats();
+    case 'usage-on':
+      sampler.start();
+      return usageStats();
     default:
       return { error: `unknown command ${JSON.stringify(command['cmd'])}` };
   }

@@ -24,13 +24,17 @@ export interface BenchOptions {
   readonly soakSeconds: number;
   /** Processes crash-looping at once during the soak. */
   readonly soakProcesses: number;
+  /** Length of each usage-sampling window (sampling on, then off), seconds. */
+  readonly usageSeconds: number;
+  /** The usage stage's daemon samples this often: shorter than its 5 s default, for more cycles. */
+  readonly usageIntervalMs: number;
   /** Stages to run (see `stageNames`); all but the soak unless --only says otherwise. */
   readonly stages: ReadonlySet<StageName>;
   /** Where each daemon writes a V8 CPU profile (node --cpu-prof) when it stops; none when absent. */
   readonly daemonCpuProfDir: string | undefined;
 }
 
-export const stageNames = ['fleet', 'restart-gap', 'log-throughput', 'soak'] as const;
+export const stageNames = ['fleet', 'restart-gap', 'log-throughput', 'usage', 'soak'] as const;
 export type StageName = (typeof stageNames)[number];
 
 const defaults: Omit<BenchOptions, 'stages'> = {
@@ -43,6 +47,8 @@ const defaults: Omit<BenchOptions, 'stages'> = {
   logBytes: 256 * 1024 * 1024,
   soakSeconds: 0,
   soakProcesses: 4,
+  usageSeconds: 15,
+  usageIntervalMs: 1000,
   daemonCpuProfDir: undefined,
 };
 
@@ -56,6 +62,8 @@ export const usage = `usage: node dist/bench/run.js [options]
   --log-mib <m>        MiB of captured output written in all, shared by the writers (default ${defaults.logBytes / 1024 / 1024})
   --soak [seconds]     also run a crash-loop soak sampling daemon RSS (default 600 when given)
   --soak-processes <k> processes crash-looping at once during the soak (default ${defaults.soakProcesses})
+  --usage-seconds <s>  usage stage: the largest --n sleeps watched s seconds sampled, then s not (default ${defaults.usageSeconds})
+  --usage-interval-ms <ms>  usage stage: the daemon's sampling interval (default ${defaults.usageIntervalMs}; the daemon's own is 5000)
   --only <list>        run only these stages, comma-separated: ${stageNames.join(', ')}
   --daemon-cpu-prof <dir>  write a V8 CPU profile of each daemon there (open in Chrome DevTools)
   --help`;
@@ -80,6 +88,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'log-mib': { type: 'string' },
       soak: { type: 'boolean' },
       'soak-processes': { type: 'string' },
+      'usage-seconds': { type: 'string' },
+      'usage-interval-ms': { type: 'string' },
       only: { type: 'string' },
       'daemon-cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
@@ -107,6 +117,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     logBytes: values['log-mib'] === undefined ? defaults.logBytes : positive('log-mib', values['log-mib']) * 1024 * 1024,
     soakSeconds,
     soakProcesses: values['soak-processes'] === undefined ? defaults.soakProcesses : positive('soak-processes', values['soak-processes']),
+    usageSeconds: values['usage-seconds'] === undefined ? defaults.usageSeconds : positive('usage-seconds', values['usage-seconds']),
+    usageIntervalMs:
+      values['usage-interval-ms'] === undefined ? defaults.usageIntervalMs : positive('usage-interval-ms', values['usage-interval-ms']),
     stages,
     daemonCpuProfDir: values['daemon-cpu-prof'] === undefined ? undefined : path.resolve(values['daemon-cpu-prof']),
   };

@@ -8,8 +8,8 @@
  * weighs on neither. The grpc-js echo server is a third process, shared by the stages.
  *
  * Stages, in order: fleet (per --n), restart-gap, log-throughput (captured output from many
- * writers: log-throughput.ts) and, with --soak, soak (crash loops, daemon RSS: soak.ts);
- * --only picks some of them.
+ * writers: log-throughput.ts), usage (what sampling the largest --n costs: usage-sampling.ts)
+ * and, with --soak, soak (crash loops, daemon RSS: soak.ts); --only picks some of them.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +23,7 @@ import { bareRestartGaps, daemonRestartGaps } from './restart-gap.js';
 import { listLatencies, unaryLatencies } from './rpc-latency.js';
 import { bytesIn, checkDiskRoom, daemonWriters, syncDisks, writerPlan } from './log-throughput.js';
 import { crashLoopSoak, sampleInterval, soakFigures } from './soak.js';
+import { usageWindows } from './usage-sampling.js';
 import { cleanUp, interrupt, newRun, started, withStage, type Run } from './stage.js';
 import { median, percentile, ratio } from './stats.js';
 
@@ -36,6 +37,8 @@ const targets = {
   listP50Ms: 10,
   logMbPerS: 200,
   logLagP99Ms: 20,
+  /** The same event-loop bar, held while the daemon samples every process's usage. */
+  usageLagP99Ms: 20,
   /** "Flat": what a 10-minute soak may add, 0.5 MB/min (5 MB over its second half), set here. */
   soakSlopeMbPerMin: 0.5,
 } as const;
@@ -264,6 +267,53 @@ async function benchLogThroughput(run: Run): Promise<void> {
   });
 }
 
+async function benchUsage(run: Run, n: number): Promise<void> {
+  const { concurrency, usageSeconds: seconds, usageIntervalMs: intervalMs } = run.options;
+  // A fresh daemon, told a short interval so that a window holds many cycles.
+  const daemonArgs = [String(intervalMs)];
+  await withStage(
+    run,
+    'usage',
+    async ({ daemon, client }) => {
+      progress(`usage: ${n} sleeps, then ${seconds} s sampled every ${intervalMs} ms and ${seconds} s not`);
+      const start = await startApiFleet(client, namesOf('usage', n), run.arg, concurrency);
+      const w = await usageWindows(daemon, seconds, intervalMs);
+      const lifetime = await client.getStatus();
+      const [on, off] = [w.sampling, w.control];
+      emit({
+        bench: 'usage_sampling',
+        n,
+        interval_ms: intervalMs,
+        window_ms: on.ms,
+        cycles: on.cycles,
+        cycle_processes: on.cycleProcesses,
+        cycle_p50_ms: median(on.cyclesMs),
+        cycle_max_ms: on.cyclesMs.length > 0 ? Math.max(...on.cyclesMs) : undefined,
+        lag_p50_ms: on.lag.p50Ms,
+        lag_p99_ms: on.lag.p99Ms,
+        lag_max_ms: on.lag.maxMs,
+        lag_samples: on.lag.samples,
+        control_lag_p50_ms: off.lag.p50Ms,
+        control_lag_p99_ms: off.lag.p99Ms,
+        control_lag_max_ms: off.lag.maxMs,
+        control_cycles: off.cycles,
+        daemon_cpu_ms: on.cpuMs,
+        control_daemon_cpu_ms: off.cpuMs,
+        cpu_ms_per_cycle: w.cpuMsPerCycle,
+        sampling_cpu_percent: w.cpuPercent,
+        // GetStatus: since the daemon started, the fleet's start included.
+        lifetime_lag_p99_ms: lifetime.eventLoopLagP99Ms,
+        lifetime_lag_max_ms: lifetime.eventLoopLagMaxMs,
+        fleet_start_ms: start.ms,
+        target_lag_p99_ms: targets.usageLagP99Ms,
+        // A sampler that never ran, or missed processes, meets nothing.
+        meets_target: on.cycles > 0 && on.cycleProcesses === n && on.lag.p99Ms <= targets.usageLagP99Ms,
+      });
+    },
+    daemonArgs,
+  );
+}
+
 async function benchSoak(run: Run): Promise<void> {
   const { soakSeconds: seconds, soakProcesses: processes } = run.options;
   // A fresh daemon, so that its start figure is an idle daemon's and nothing earlier weighs on the trend.
@@ -346,6 +396,10 @@ async function main(): Promise<number> {
     }
     if (options.stages.has('restart-gap')) await attempt('restart_gap', () => benchRestartGap(run));
     if (options.stages.has('log-throughput')) await attempt('log_throughput', () => benchLogThroughput(run));
+    if (options.stages.has('usage')) {
+      const n = Math.max(...options.ns);
+      await attempt('usage_sampling', () => benchUsage(run, n), n);
+    }
     if (options.stages.has('soak')) await attempt('soak_rss', () => benchSoak(run));
   } finally {
     echo?.close();

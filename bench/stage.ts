@@ -66,15 +66,23 @@ async function stopped(run: Run, entry: EntryProcess, what: string): Promise<voi
   if (how !== 'exit code 0' && !run.interrupted) progress(`${what} ended with ${how}`);
 }
 
-/** A fresh daemon, a client of it and a fresh baseline for `fn`; the daemon's leftovers checked after. */
-export async function withStage<T>(run: Run, label: string, fn: (stage: Stage) => Promise<T>): Promise<T> {
+/**
+ * A fresh daemon, a client of it and a fresh baseline for `fn`; the daemon's leftovers checked
+ * after. `daemonArgs` follow daemon-process.js's socket and state dir.
+ */
+export async function withStage<T>(
+  run: Run,
+  label: string,
+  fn: (stage: Stage) => Promise<T>,
+  daemonArgs: readonly string[] = [],
+): Promise<T> {
   if (run.interrupted) throw new Interrupted('interrupted');
   const dir = path.join(run.root, label);
   mkdirSync(dir);
   const socket = path.join(dir, 'daemon.sock');
   const profDir = run.options.daemonCpuProfDir;
   const profile = profDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=daemon-${label}.cpuprofile`];
-  const daemon = await started(run, 'daemon-process.js', [socket, path.join(dir, 'state')], profile);
+  const daemon = await started(run, 'daemon-process.js', [socket, path.join(dir, 'state'), ...daemonArgs], profile);
   const client = createClient({ socket });
   let baseline: EntryProcess | undefined;
   try {

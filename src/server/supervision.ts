@@ -117,7 +117,9 @@ export class Supervision {
       resyncIntervalMs: 0,
       processLabel: (id) => (this.table.has(id) ? this.table.get(id).spec.name : id),
     });
-    this.usage = new UsageMonitor({ targets: () => this.usageTargets() }, options.usageIntervalMs);
+    this.usage = new UsageMonitor({ targets: () => this.usageTargets() }, options.usageIntervalMs, (error) =>
+      options.logger.warn({ err: (error as Error).message }, 'usage sample failed'),
+    );
     this.usage.start();
     this.manager.actor.on('*', (fact) => {
       if (!('id' in fact)) return;

@@ -22,6 +22,8 @@ export interface UsageMonitorStats {
   /** Wall time of the last cycle and its process count: what sampling costs. */
   readonly lastCycleMs: number;
   readonly lastCycleProcesses: number;
+  /** Cycles that failed (out of descriptors, say): counted and logged, never fatal. */
+  readonly failures: number;
 }
 
 export class UsageMonitor {
@@ -29,16 +31,26 @@ export class UsageMonitor {
   #latest = new Map<string, UsageSample>();
   #timer: NodeJS.Timeout | undefined;
   #running = false;
-  #stats = { cycles: 0, lastCycleMs: 0, lastCycleProcesses: 0 };
+  #stats = { cycles: 0, lastCycleMs: 0, lastCycleProcesses: 0, failures: 0 };
 
   constructor(
     private readonly source: UsageSource,
     private readonly intervalMs = 5_000,
+    private readonly onError: (error: unknown) => void = () => {},
   ) {}
 
   start(): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => void this.cycle(), this.intervalMs);
+    // A failed cycle (EMFILE while reading /proc) must not become an unhandled rejection: that
+    // would end the daemon and orphan every process it supervises.
+    this.#timer = setInterval(
+      () =>
+        this.cycle().catch((error: unknown) => {
+          this.#stats.failures += 1;
+          this.onError(error);
+        }),
+      this.intervalMs,
+    );
     this.#timer.unref();
   }
 
@@ -65,6 +77,7 @@ export class UsageMonitor {
       const targets = this.source.targets();
       this.#latest = await this.#sampler.sample(targets);
       this.#stats = {
+        ...this.#stats,
         cycles: this.#stats.cycles + 1,
         lastCycleMs: performance.now() - started,
         lastCycleProcesses: targets.size,
