@@ -14,7 +14,7 @@
  * The baseline is the same writers spawned by a bare Node process with the same redirection.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync, statSync, statfsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DaemonStatus, ProcessEvent, ProcessSpecInput, StatevisorClient } from '../src/client/index.js';
@@ -227,19 +227,25 @@ export async function daemonWriters(
   }
   if (samplerError !== undefined) throw new Error(`DescribeProcess failed during the run: ${(samplerError as Error).message}`);
 
-  // After the writers ended, each file passes maxBytes at most once more: wait for that rotation,
-  // and for the daemon to have counted it (it counts once the rotation's files are closed).
+  // After the writers ended, each file passes maxBytes at most once more: wait for that rotation
+  // to finish. One rotation may write several copies (an overfull file is cut into pieces), so
+  // "finished" is: every live file under maxBytes, no copy still staged (`.tmp`), and the
+  // daemon's rotation count unchanged between two looks.
   const files = names.map((name) => path.join(logsDir, `${name}.stdout.log`));
   const copiesNow = (): string[] => files.flatMap((file) => keptFiles(file, plan.maxFiles)).filter((f) => !f.endsWith('.log'));
   let statusSettled = statusAfter;
+  let lastRotations = -1;
   await pollUntil(
     "rotation caught up with every writer's file",
     async () => {
       if (!files.every((f) => sizeOf(f) < plan.maxBytes)) return false;
+      if (readdirSync(logsDir).some((name) => name.endsWith('.tmp'))) return false;
       statusSettled = await client.getStatus();
-      return statusSettled.logRotations >= copiesNow().length;
+      const settled = statusSettled.logRotations === lastRotations;
+      lastRotations = statusSettled.logRotations;
+      return settled;
     },
-    { timeoutMs: 60_000, intervalMs: 50 },
+    { timeoutMs: 60_000, intervalMs: 100 },
   );
   const kept = files.flatMap((file) => keptFiles(file, plan.maxFiles));
   const copies = copiesNow();

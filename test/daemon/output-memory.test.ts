@@ -26,7 +26,7 @@ const writtenBytes = outputBytes + Math.ceil(outputBytes / 99);
 const maxBytes = 8 * 1024 * 1024;
 const maxFiles = 2;
 /** Rotation appends what arrived during its copy to the newest copy, up to this much. */
-const catchUpBytes = catchUpLimit;
+const catchUpBytes = catchUpLimit(maxBytes);
 
 function rssBytes(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
