@@ -509,3 +509,25 @@ test('describe reports health_check as enforced; a live update adds a check with
   const d = await h.client.describeProcess('plain');
   assert.equal(d.enforcement.find((e) => e.field === 'health_check')?.enforced, true);
 });
+
+test('exec: the probe runs as the process’s user, not as the daemon', bounded, async (t) => {
+  const h = await daemon(t);
+  const nobody = userInfo('nobody');
+  const asUser = (name: string, expectedUid: number) => ({
+    name,
+    command: 'sleep',
+    args: h.sleepArgs(),
+    user: 'nobody',
+    healthCheck: { type: 'exec' as const, command: 'sh', args: ['-c', `test "$(id -u)" = ${expectedUid}`], intervalMs: 100, timeoutMs: 5_000, failureThreshold: 1 },
+  });
+  await h.client.createProcess(asUser('as-nobody', nobody.uid), { start: true });
+  await h.client.createProcess(asUser('as-root', 0), { start: true });
+  assert.equal((await until(h, 'as-nobody', 'HEALTHY', (p) => p.health === 'HEALTHY')).state, 'RUNNING');
+  assert.match((await until(h, 'as-root', 'UNHEALTHY', (p) => p.health === 'UNHEALTHY')).healthMessage, /exit code 1/);
+});
+
+function userInfo(name: string): { uid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  assert.ok(line, `${name} is in /etc/passwd`);
+  return { uid: Number(line.split(':')[2]) };
+}

@@ -16,6 +16,7 @@ import { runProbe } from '../health/index.js';
 import { StatevisorError } from '../../errors.js';
 import type { Launch, WorkloadResources } from './workload-resources.js';
 import { findExecutable } from '../os/executable.js';
+import { resolveGroup, resolveUser } from '../os/identity.js';
 import type { ProcessSpec } from '../../spec/types.js';
 import type { ChildExit, WorkloadHandle } from './child-handle.js';
 import { AdoptedHandle } from './adopted-handle.js';
@@ -45,6 +46,13 @@ export interface RunIdentity {
   readonly startTime: number;
   readonly startedAt: number;
   readonly adopted: boolean;
+}
+
+/** The user and group an exec probe runs as: the process's own, when it names them. */
+function probeIdentity(spec: ProcessSpec): { uid?: number; gid?: number } {
+  const user = spec.user === undefined ? undefined : resolveUser(String(spec.user));
+  const gid = spec.group === undefined ? user?.gid : resolveGroup(String(spec.group)).gid;
+  return { ...(user !== undefined && { uid: user.uid }), ...(gid !== undefined && { gid }) };
 }
 
 export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
@@ -156,15 +164,25 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     for (const failure of report?.failed ?? []) this.options.onWarning?.(id, `cgroup ${failure.path} not removed: ${failure.reason}`);
   }
 
-  /** One probe of the process's health check; an exec probe runs with the process's env and cwd. */
+  /**
+   * One probe of the process's health check. An exec probe runs as the process would: its env,
+   * working dir, user and group — a check must not get the daemon's root rights.
+   */
   async checkHealth({ signal, timeoutMs }: HealthCheckContext, spec: ProcessSpec): Promise<HealthCheckResult> {
     // Never a verdict of healthy for a check that is not there.
     if (spec.healthCheck === undefined) return { healthy: false, message: 'the spec has no health check' };
+    let identity: { uid?: number; gid?: number };
+    try {
+      identity = probeIdentity(spec);
+    } catch (error) {
+      return { healthy: false, message: error instanceof Error ? error.message : String(error) };
+    }
     return runProbe(spec.healthCheck, {
       signal,
       timeoutMs,
       env: { ...this.options.baseEnv, ...spec.env },
       ...(spec.workingDir !== undefined && { cwd: spec.workingDir }),
+      ...identity,
     });
   }
 

@@ -23,6 +23,8 @@ export function probeExec(check: HealthCheckSpec, context: ProbeContext): Promis
       stdio: ['ignore', 'pipe', 'pipe'],
       env: context.env ?? process.env,
       cwd: context.cwd,
+      ...(context.uid !== undefined && { uid: context.uid }),
+      ...(context.gid !== undefined && { gid: context.gid }),
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];

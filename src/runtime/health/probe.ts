@@ -24,6 +24,9 @@ export interface ProbeContext {
   readonly env?: NodeJS.ProcessEnv;
   /** exec probes: the working directory. */
   readonly cwd?: string;
+  /** exec probes: run as this user and group (the process's own), not as the daemon. */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 export function runProbe(check: HealthCheckSpec, context: ProbeContext): Promise<ProbeResult> {
