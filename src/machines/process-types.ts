@@ -21,7 +21,9 @@ export type TerminationReason =
   /** The workload exited by itself. */
   | 'exited'
   /** Its health check failed restartAfter times in a row: stopped to be started again. */
-  | 'unhealthy';
+  | 'unhealthy'
+  /** Not healthy within its start timeout: a failed start. */
+  | 'start-timeout';
 
 export interface WorkloadExit {
   readonly exitCode: number | null;
@@ -59,6 +61,8 @@ export interface ProcessSettings {
   readonly resyncIntervalMs?: number;
   /** A new health check (or its new timings); null removes it. */
   readonly healthCheck?: HealthSettings | null;
+  /** A health-gated run not healthy this long after its workload started has failed to start; 0 waits forever. */
+  readonly startTimeoutMs?: number;
 }
 
 /** Commands (imperative) and facts (past tense) a process actor accepts. */
@@ -131,6 +135,7 @@ export interface ProcessInput {
   readonly defaultGracePeriodSecs?: number;
   readonly restart?: Partial<RestartPolicy>;
   readonly healthCheck?: HealthSettings;
+  readonly startTimeoutMs?: number;
   /** Seed of the jitter PRNG; any non-zero 32-bit integer. */
   readonly seed?: number;
 }
@@ -151,6 +156,8 @@ export interface ProcessContext {
   restart: RestartPolicy;
   /** Undefined: no health check, and the health region of syncing stays off. */
   healthCheck: HealthSettings | undefined;
+  /** 0: a health-gated start may take forever. */
+  startTimeoutMs: number;
   health: HealthStatus;
   /** Consecutive failed probes (not counting those in the start period) and successful ones. */
   healthFailures: number;

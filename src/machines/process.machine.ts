@@ -98,6 +98,7 @@ export function initialProcessContext(input: ProcessInput): ProcessContext {
     gracePeriodSecs: defaultGrace,
     restart: { ...defaultRestartPolicy, ...input.restart },
     healthCheck: input.healthCheck,
+    startTimeoutMs: input.startTimeoutMs ?? 0,
     health: input.healthCheck === undefined ? 'unknown' : 'starting',
     healthFailures: 0,
     healthSuccesses: 0,
@@ -164,6 +165,7 @@ export const processMachine = setup({
     healthInterval: ({ context }) => context.healthCheck?.intervalMs ?? 0,
     probeTimeout: ({ context }) => context.healthCheck?.timeoutMs ?? 0,
     healthStartPeriod: ({ context }) => context.healthCheck?.startPeriodMs ?? 0,
+    startTimeout: ({ context }) => context.startTimeoutMs,
   },
   guards: {
     isTerminal: ({ event }) => outputOf<SyncOutput>(event).terminal,
@@ -178,6 +180,8 @@ export const processMachine = setup({
     willRestart: ({ context }) => context.decision?.restart === true,
     restartIsImmediate: ({ context }) => context.decision?.restart === true && context.decision.delayMs === 0,
     noHealthCheck: ({ context }) => context.healthCheck === undefined,
+    noStartDeadline: ({ context }) => context.startTimeoutMs <= 0 || !context.healthGated || context.everHealthy,
+    everHealthy: ({ context }) => context.everHealthy,
     noStartPeriod: ({ context }) => (context.healthCheck?.startPeriodMs ?? 0) <= 0,
     changesHealthCheck: ({ event }) => event.type === 'reconfigure' && event.settings.healthCheck !== undefined,
     unhealthyRestartDue: ({ context }) =>
@@ -298,12 +302,13 @@ export const processMachine = setup({
     }),
     reconfigure: assign(({ context, event }) => {
       if (event.type !== 'reconfigure') return {};
-      const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck } = event.settings;
+      const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck, startTimeoutMs } = event.settings;
       const grace = defaultGracePeriodSecs === undefined ? undefined : clampGrace(defaultGracePeriodSecs, defaultGracePeriodSecs);
       return {
         restart: restart === undefined ? context.restart : { ...context.restart, ...restart },
         defaultGracePeriodSecs: grace ?? context.defaultGracePeriodSecs,
         resyncIntervalMs: resyncIntervalMs ?? context.resyncIntervalMs,
+        startTimeoutMs: startTimeoutMs ?? context.startTimeoutMs,
         ...(healthCheck !== undefined && reconfiguredHealth(context, healthCheck)),
       };
     }),
@@ -321,12 +326,17 @@ export const processMachine = setup({
     requestUnhealthyRestart: assign(({ context }) => ({
       termination: context.termination ?? ('unhealthy' as const),
     })),
+    requestStartTimeout: assign(({ context }) => ({
+      termination: context.termination ?? ('start-timeout' as const),
+    })),
     decide: assign(({ context, event }) => {
       const { at } = outputOf<HookOutput>(event);
       const seed = nextSeed(context.seed);
       const ending: RunEnding =
         context.termination === 'unhealthy' && !context.stopRequested
           ? { kind: 'unhealthy', failures: context.healthFailures }
+          : context.termination === 'start-timeout' && !context.stopRequested
+          ? { kind: 'start-timeout', timeoutMs: context.startTimeoutMs }
           : context.stopRequested || context.exit === undefined
           ? { kind: 'stopped' }
           : {
@@ -495,6 +505,18 @@ export const processMachine = setup({
                       after: { healthStartPeriod: 'over' },
                     },
                     over: { entry: 'endStartPeriod' },
+                  },
+                },
+                /** A health-gated run must be healthy within start_timeout, or it failed to start. */
+                startDeadline: {
+                  initial: 'deciding',
+                  states: {
+                    deciding: { always: [{ guard: 'noStartDeadline', target: 'met' }, { target: 'running' }] },
+                    running: {
+                      always: { guard: 'everHealthy', target: 'met' },
+                      after: { startTimeout: { target: '#process.terminating', actions: 'requestStartTimeout' } },
+                    },
+                    met: {},
                   },
                 },
                 probes: {

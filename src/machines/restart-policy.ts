@@ -53,7 +53,9 @@ export type RunEnding =
    * that restarts whatever the policy (restart_after asks for exactly that); the start limit and
    * the backoff still apply.
    */
-  | { readonly kind: 'unhealthy'; readonly failures: number };
+  | { readonly kind: 'unhealthy'; readonly failures: number }
+  /** Its health check did not pass within start_timeout: a failed start, restarted per policy. */
+  | { readonly kind: 'start-timeout'; readonly timeoutMs: number };
 
 export type RunOutcome = 'stopped' | 'exited' | 'failed';
 
@@ -82,7 +84,7 @@ export type RestartDecision =
 
 export function isSuccessfulEnding(ending: RunEnding, policy: RestartPolicy): boolean {
   if (ending.kind === 'stopped') return true;
-  if (ending.kind === 'unhealthy') return false;
+  if (ending.kind === 'unhealthy' || ending.kind === 'start-timeout') return false;
   if (ending.error !== undefined || ending.signal !== null) return false;
   if (ending.uptimeMs < policy.minUptimeMs) return false;
   return ending.exitCode === 0 || policy.successExitCodes.includes(ending.exitCode ?? -1);
@@ -91,6 +93,7 @@ export function isSuccessfulEnding(ending: RunEnding, policy: RestartPolicy): bo
 function describeEnding(ending: RunEnding, policy: RestartPolicy): string {
   if (ending.kind === 'stopped') return 'stopped on request';
   if (ending.kind === 'unhealthy') return `unhealthy: ${ending.failures} health checks failed in a row`;
+  if (ending.kind === 'start-timeout') return `not healthy within start_timeout (${ending.timeoutMs} ms)`;
   if (ending.error !== undefined) return `failed to start: ${ending.error}`;
   if (ending.signal !== null) return `killed by ${ending.signal}${ending.cause ? ` (${ending.cause})` : ''}`;
   if (ending.uptimeMs < policy.minUptimeMs) {

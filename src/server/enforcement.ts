@@ -40,7 +40,16 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources):
   }
   if (spec.healthCheck) list.push(done('health_check', healthDetail(spec.healthCheck)));
   list.push(...limitEnforcement(spec, resources));
-  if (spec.startTimeoutMs > 0) list.push(notYet('start_timeout', 'a start completes at spawn; start_timeout is not enforced yet'));
+  if (spec.startTimeoutMs > 0) {
+    list.push(
+      done(
+        'start_timeout',
+        spec.healthCheck
+          ? `healthy within ${spec.startTimeoutMs} ms of spawning, or the start has failed (stopped, then the restart policy)`
+          : 'without a health check a start completes at spawn: there is nothing to wait for',
+      ),
+    );
+  }
   for (const field of ['after', 'before', 'requires', 'wants', 'bindsTo', 'conflicts'] as const) {
     if (spec[field].length > 0) list.push(notYet(snake(field), 'dependencies between processes are not ordered yet'));
   }

@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ProcessSpec } from '../spec/types.js';
 
-const hotTopLevel = new Set(['name', 'description', 'labels', 'autoStart', 'restart', 'stop', 'healthCheck']);
+const hotTopLevel = new Set(['name', 'description', 'labels', 'autoStart', 'restart', 'stop', 'healthCheck', 'startTimeoutMs']);
 /** Sections compared field by field, so a reply names e.g. `restart.policy`, not `restart`. */
 const sections = new Set(['restart', 'stop', 'logs', 'healthCheck', 'resources', 'runtime']);
 

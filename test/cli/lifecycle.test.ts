@@ -1,4 +1,7 @@
 import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
 import { procState, waitUntil } from '../helpers/leaks.js';
@@ -7,7 +10,10 @@ import { cliOn, oneErrorLine } from './run.js';
 const alive = (pid: number) => procState(pid) !== undefined && procState(pid) !== 'Z';
 
 test('a whole lifecycle through the real binary: create, start, ls, describe, stop, start, restart, update, signal, delete', async (t) => {
-  const h = await startTestDaemon();
+  // No cgroups under this root: the CPU limit asked for below cannot be enforced, and describe must say so.
+  const cgroupRoot = mkdtempSync(path.join(os.tmpdir(), 'statevisor-no-cgroups-'));
+  t.after(() => rmSync(cgroupRoot, { recursive: true, force: true }));
+  const h = await startTestDaemon({ cgroupRoot });
   t.after(() => h.close());
   const cli = cliOn(h.socket);
   const state = async () => (await h.client.describeProcess('web')).process;
@@ -15,7 +21,7 @@ test('a whole lifecycle through the real binary: create, start, ls, describe, st
 
   const created = await cli(
     'create', 'web', '--restart', 'on-failure', '--restart-delay', '50ms', '--grace-period', '2s',
-    '--label', 'tier=web', '--env', 'PORT=8080', '--description', 'the web server', '--', 'sleep', sleepArg!,
+    '--label', 'tier=web', '--env', 'PORT=8080', '--description', 'the web server', '--cpu', '500', '--', 'sleep', sleepArg!,
   );
   assert.equal(created.code, 0, created.stderr);
   assert.match(created.stdout, /^created web \(id [0-9a-f-]{36}, CREATED\)\n$/);
@@ -47,7 +53,8 @@ test('a whole lifecycle through the real binary: create, start, ls, describe, st
   }
   assert.match(described.stdout, /state\s+RUNNING/);
   assert.match(described.stdout, new RegExp(`pid\\s+${first.pid}`));
-  assert.match(described.stdout, /NOT ENFORCED\s+start_timeout/, 'what is not enforced is marked');
+  assert.match(described.stdout, /NOT ENFORCED\s+resources\.cpu_millis/, 'what is not enforced is marked');
+  assert.match(described.stdout, /enforced\s+start_timeout/);
   assert.match(described.stdout, /enforced\s+logs\.max_bytes/, 'what is enforced is listed too');
   assert.match(described.stdout, /starting\s+→ syncing/);
 

@@ -531,3 +531,23 @@ function userInfo(name: string): { uid: number } {
   assert.ok(line, `${name} is in /etc/passwd`);
   return { uid: Number(line.split(':')[2]) };
 }
+
+test('start_timeout: never healthy in time is a failed start, stopped and judged by the restart policy', bounded, async (t) => {
+  const h = await daemon(t);
+  const server = await statusServer(t, 503);
+  await h.client.createProcess(
+    {
+      name: 'late',
+      command: 'sleep',
+      args: h.sleepArgs(),
+      startTimeoutMs: 1_000,
+      restart: { policy: 'no' },
+      healthCheck: { type: 'http', url: server.url, intervalMs: 100, timeoutMs: 5_000 },
+    },
+    { start: true },
+  );
+  const failed = await until(h, 'late', 'FAILED', (p) => p.state === 'FAILED');
+  assert.match(failed.lastError, /not healthy within start_timeout \(1000 ms\)/);
+  const d = await h.client.describeProcess('late');
+  assert.equal(d.enforcement.find((e) => e.field === 'start_timeout')?.enforced, true);
+});

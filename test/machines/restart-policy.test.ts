@@ -12,6 +12,7 @@ const crash: RunEnding = { kind: 'exited', exitCode: 3, signal: null, uptimeMs: 
 const killed: RunEnding = { kind: 'exited', exitCode: null, signal: 'SIGSEGV', uptimeMs: 60_000 };
 const stopped: RunEnding = { kind: 'stopped' };
 const unhealthy: RunEnding = { kind: 'unhealthy', failures: 3 };
+const startTimeout: RunEnding = { kind: 'start-timeout', timeoutMs: 90_000 };
 const counters = { failureStreak: 0, recentStarts: [0], now: 60_000 };
 
 const table: [RestartPolicy['policy'], RunEnding, boolean, string][] = [
@@ -33,11 +34,21 @@ const table: [RestartPolicy['policy'], RunEnding, boolean, string][] = [
   ['no', unhealthy, true, ''],
   ['on-success', unhealthy, true, ''],
   ['always', unhealthy, true, ''],
+  // start_timeout is a failed start: the policy decides.
+  ['no', startTimeout, false, 'failed'],
+  ['on-failure', startTimeout, true, ''],
+  ['on-success', startTimeout, false, 'failed'],
 ];
 
 for (const [policy, ending, restarts, outcome] of table) {
   const label =
-    ending.kind === 'stopped' ? 'a requested stop' : ending.kind === 'unhealthy' ? 'restart_after failed probes' : (ending.signal ?? `exit ${ending.exitCode}`);
+    ending.kind === 'stopped'
+      ? 'a requested stop'
+      : ending.kind === 'unhealthy'
+        ? 'restart_after failed probes'
+        : ending.kind === 'start-timeout'
+          ? 'a start timeout'
+          : (ending.signal ?? `exit ${ending.exitCode}`);
   test(`policy ${policy} after ${label}: ${restarts ? 'restart' : `no restart (${outcome})`}`, () => {
     const decision = decideRestart(ending, { ...defaultRestartPolicy, policy }, counters, 0);
     assert.equal(decision.restart, restarts);

@@ -210,3 +210,33 @@ test('probes stop with the run: none runs while terminating or after', async (t)
   await h.advance(20_000);
   assert.equal(h.syncer.of('a', 'probe').length, before);
 });
+
+test('start_timeout: a health-gated run not healthy in time fails its start and follows the policy', async (t) => {
+  const h = simulatedManager({ restart: { policy: 'on-failure', delayMs: 1_000, startLimitBurst: 0 } });
+  t.after(() => h.dispose());
+  verdicts(h, [false]);
+  h.manager.updateProcess({ id: 'a', type: 'create', settings: { healthCheck: check, startTimeoutMs: 5_000 } });
+  await h.advance(4_900, 100);
+  assert.equal(h.syncer.of('a', 'terminating').length, 0, 'still within start_timeout');
+  await h.advance(100, 100);
+  const terminating = h.syncer.of('a', 'terminating');
+  assert.equal(terminating.length, 1, 'stopped through the normal stop path');
+  assert.equal(terminating[0]?.at, 5_000);
+  await h.advance(0);
+  const status = h.manager.getProcessStatus('a');
+  assert.match(h.manager.getProcessSnapshot('a')?.context.lastDecision?.reason ?? '', /not healthy within start_timeout \(5000 ms\)/);
+  assert.equal(status?.phase, 'terminated', 'waiting to restart, as on-failure says');
+  assert.equal(h.manager.getProcessSnapshot('a')?.context.failureStreak, 1);
+});
+
+test('start_timeout does not fire once the run has been healthy, nor without a health check', async (t) => {
+  const h = simulatedManager({ restart: { policy: 'no' } });
+  t.after(() => h.dispose());
+  verdicts(h, [false, true, false]);
+  h.manager.updateProcess({ id: 'gated', type: 'create', settings: { healthCheck: check, startTimeoutMs: 5_000 } });
+  h.manager.updateProcess({ id: 'plain', type: 'create', settings: { startTimeoutMs: 5_000 } });
+  await h.advance(20_000, 100);
+  assert.equal(h.syncer.of('gated', 'terminating').length, 0, 'healthy at 1 s: the start was complete');
+  assert.equal(h.syncer.of('plain', 'terminating').length, 0, 'no check: complete at spawn');
+  assert.equal(h.manager.getProcessStatus('gated')?.health, 'unhealthy', 'later failures are health, not start, failures');
+});
