@@ -9,7 +9,10 @@
  *                `running` invokes the sync hook. Updates that arrive during a sync coalesce
  *                into one pending update (rule 1). `terminal: true` starts termination at once
  *                (rule 5); so does `workload.exited`, the fact a runtime sends when the
- *                workload ends by itself.
+ *                workload ends by itself. Syncing is parallel: beside the `sync` region, the
+ *                `health` region runs the health check's probe actor every interval, judges
+ *                its results (health-verdict.ts), and terminates the run when restart_after
+ *                failures or start_timeout without a healthy verdict say so.
  *   terminating  invokes the terminating hook with the grace period; after the grace period the
  *                hook is abandoned (its AbortSignal fires) and the chart moves on. A terminate
  *                with a shorter grace period re-enters the phase: the running hook is cancelled
@@ -30,14 +33,12 @@
 import { assign, enqueueActions, setup, fromPromise } from 'xstate';
 import { backoffDelay, defaultBackoff, nextSeed, sampleOf } from './backoff.js';
 import { decideRestart, defaultRestartPolicy, pruneStarts, type RunEnding } from './restart-policy.js';
+import { judgeProbe, probeRecordOf, reconfiguredHealth } from './health-verdict.js';
 import type {
-  HealthSettings,
-  HealthStatus,
   HookOutput,
   Phase,
   ProbeInput,
   ProbeOutput,
-  ProbeRecord,
   ProcessContext,
   ProcessEvent,
   ProcessFact,
@@ -696,63 +697,6 @@ function retryFact(context: ProcessContext, phase: Phase): ProcessFact {
     phase,
     error: context.lastError ?? 'cancelled',
   };
-}
-
-/**
- * What a probe found, from its actor's output, its error, or (any other event) the chart's
- * timeout. The time of an error or timeout is not known to the chart: it is estimated from the
- * previous probe, for display only.
- */
-function probeRecordOf(context: ProcessContext, event: unknown): ProbeRecord {
-  const type = (event as { type: string }).type;
-  if (type.startsWith('xstate.done.actor.')) {
-    const { healthy, message, at } = outputOf<ProbeOutput>(event);
-    return { healthy, message, at };
-  }
-  const at = (context.lastProbe?.at ?? context.startedAt ?? 0) + (context.healthCheck?.intervalMs ?? 0);
-  if (type.startsWith('xstate.error.actor.')) return { healthy: false, message: errorMessage(errorOf(event)), at };
-  return { healthy: false, message: `timed out after ${context.healthCheck?.timeoutMs ?? 0} ms`, at };
-}
-
-/**
- * Counts one probe result against the thresholds. Failures in the start period are not counted;
- * a success always is. A change of health or of the failure count is a fact worth reporting.
- */
-export function judgeProbe(
-  context: ProcessContext,
-  probe: ProbeRecord,
-): { changes: Partial<ProcessContext>; fact: ProcessFact | undefined } {
-  const check = context.healthCheck;
-  if (check === undefined) return { changes: {}, fact: undefined };
-  const counted = probe.healthy || !context.inStartPeriod;
-  const successes = probe.healthy ? context.healthSuccesses + 1 : 0;
-  const failures = probe.healthy ? 0 : counted ? context.healthFailures + 1 : context.healthFailures;
-  let health: HealthStatus = context.health;
-  if (probe.healthy && successes >= check.successThreshold) health = 'healthy';
-  else if (!probe.healthy && failures >= check.failureThreshold) health = 'unhealthy';
-  const changes: Partial<ProcessContext> = {
-    health,
-    healthSuccesses: successes,
-    healthFailures: failures,
-    everHealthy: context.everHealthy || health === 'healthy',
-    lastProbe: probe,
-  };
-  const changed = health !== context.health || failures !== context.healthFailures;
-  return {
-    changes,
-    fact: changed ? { type: 'health.changed', id: context.id, health, failures, message: probe.message } : undefined,
-  };
-}
-
-/** A new health check starts from no verdict; new timings of the same check keep the verdict. */
-function reconfiguredHealth(context: ProcessContext, next: HealthSettings | null): Partial<ProcessContext> {
-  if (next === null) {
-    return { healthCheck: undefined, health: 'unknown', healthFailures: 0, healthSuccesses: 0, lastProbe: undefined, healthGated: false };
-  }
-  if (context.healthCheck === undefined) {
-    return { healthCheck: next, health: 'starting', healthFailures: 0, healthSuccesses: 0, everHealthy: false };
-  }
-  return { healthCheck: next };
 }
 
 export type ProcessMachine = typeof processMachine;
