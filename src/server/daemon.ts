@@ -9,7 +9,7 @@ import { StatevisorError } from '../errors.js';
 import type { Logger } from '../manager/logger.js';
 import { Store } from '../store/store.js';
 import { recover } from './recovery.js';
-import { syncConfig, type ReloadResult } from './config-sync.js';
+import { syncConfig } from './config-sync.js';
 import { processManagerHandlers, type DaemonInfo } from './grpc/handlers.js';
 import { closeListener, listenTcp, listenUnix, type Listener } from './grpc/listeners.js';
 import { Supervision } from './supervision.js';

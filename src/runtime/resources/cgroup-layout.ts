@@ -16,9 +16,9 @@
  * "no internal processes" rule). So v2 counts only if the controller is already delegated, or
  * the daemon sits in the root group or an empty one where it may enable it itself.
  */
-import { access, constants, readFile, realpath, stat } from 'node:fs/promises';
+import { access, constants, readFile, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { readControl } from './control-files.js';
+import { exists, readControl } from './control-files.js';
 
 /** The controllers that enforce a limit. */
 export const limitControllers = ['cpu', 'memory', 'pids'] as const;
@@ -70,15 +70,6 @@ function parseMembership(text: string): Membership {
     else for (const name of field.split(',')) if (name !== '') v1.set(name, { field, path });
   }
   return v2 === undefined ? { v1 } : { v1, v2 };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function writable(path: string): Promise<boolean> {

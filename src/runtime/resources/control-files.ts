@@ -7,7 +7,7 @@
  * errors naming the file and the value; vanishing is an answer (undefined), not a failure.
  */
 import { close, open, read } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { StatevisorError, type ErrorCode } from '../../errors.js';
 
 /** The errno code of a failed fs call ('ENOENT', 'EBUSY'…), if it has one. */
@@ -101,4 +101,14 @@ export function parsePidList(text: string): number[] {
     if (line !== '') pids.push(Number(line));
   }
   return pids;
+}
+
+/** Whether a control file (or group directory) is there: controllers differ in what they offer. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -10,7 +10,7 @@
  * Removing kills nothing: the caller stops the process first, and remove() only waits, briefly,
  * for the kernel to see the group empty.
  */
-import { chown, rmdir, mkdir, readdir, stat } from 'node:fs/promises';
+import { chown, rmdir, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StatevisorError } from '../../errors.js';
@@ -18,6 +18,7 @@ import type { ResourcesSpec } from '../../spec/types.js';
 import { cgroupControllers, type CgroupController, type CgroupLayout, type LimitController } from './cgroup-layout.js';
 import {
   errnoCode,
+  exists,
   isVanished,
   parseKeyedValues,
   parsePidList,
@@ -57,15 +58,6 @@ export interface RemoveReport {
 function assertComponent(what: string, value: string): void {
   if (value === '' || value === '.' || value === '..' || /[/\0]/.test(value)) {
     throw new StatevisorError('E_INVALID_ARGUMENT', `${what} '${value}' is not a single path component`);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
