@@ -78,13 +78,19 @@ export class WorkloadResources {
     let cgroup: ProcessCgroup | undefined;
     if (this.canGroup) {
       cgroup = await this.open(id);
-      await cgroup.apply(spec.resources);
-      if (spec.user !== undefined || spec.group !== undefined) {
-        const user = spec.user === undefined ? undefined : resolveUser(String(spec.user));
-        const gid = spec.group === undefined ? (user?.gid ?? process.getgid!()) : resolveGroup(String(spec.group)).gid;
-        await cgroup.allowJoinBy(user?.uid ?? process.getuid!(), gid);
+      try {
+        await cgroup.apply(spec.resources);
+        if (spec.user !== undefined || spec.group !== undefined) {
+          const user = spec.user === undefined ? undefined : resolveUser(String(spec.user));
+          const gid = spec.group === undefined ? (user?.gid ?? process.getgid!()) : resolveGroup(String(spec.group)).gid;
+          await cgroup.allowJoinBy(user?.uid ?? process.getuid!(), gid);
+        }
+        this.#groups.set(id, { cgroup, oomBefore: (await cgroup.oomKills()) ?? 0 });
+      } catch (error) {
+        // A limit the kernel refuses fails the start; the empty group must not outlive it.
+        await cgroup.remove({ timeoutMs: 0 }).catch(() => undefined);
+        throw error;
       }
-      this.#groups.set(id, { cgroup, oomBefore: (await cgroup.oomKills()) ?? 0 });
     }
     const rlimits = wrapperRlimits(spec.resources, this.plan(spec.resources));
     const procs = cgroup?.procsFiles() ?? [];
