@@ -50,7 +50,9 @@ export function judgeProbe(
   const changed = health !== context.health || failures !== context.healthFailures;
   return {
     changes,
-    fact: changed ? { type: 'health.changed', id: context.id, health, failures, message: probe.message } : undefined,
+    fact: changed
+      ? { type: 'health.changed', id: context.id, health, previous: context.health, failures, message: probe.message }
+      : undefined,
   };
 }
 

@@ -123,7 +123,7 @@ export type ProcessFact =
   | { type: 'queue.retried'; id: string; delayMs: number; phase: Phase; error: string }
   | { type: 'process.restarting'; id: string; delayMs: number; reason: string }
   | { type: 'run.ended'; id: string; outcome: RunOutcome; reason: string }
-  | { type: 'health.changed'; id: string; health: HealthStatus; failures: number; message: string };
+  | { type: 'health.changed'; id: string; health: HealthStatus; previous: HealthStatus; failures: number; message: string };
 
 export interface ProcessInput {
   readonly id: string;

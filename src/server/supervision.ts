@@ -9,7 +9,7 @@ import { createProcessManager, type ProcessManager } from '../manager/process-ma
 import type { Logger } from '../manager/logger.js';
 import type { Clock } from '../manager/clock.js';
 import { systemClock } from '../manager/clock.js';
-import type { Phase } from '../machines/process-types.js';
+import type { Phase, ProcessFact } from '../machines/process-types.js';
 import { ExecSyncer } from '../runtime/exec/exec-syncer.js';
 import { signalGroup, signalProcess } from '../runtime/os/process-group.js';
 import { parseSignal } from '../spec/signal.js';
@@ -145,7 +145,7 @@ export class Supervision {
             : fact.type === 'health.changed'
               ? `health check: ${fact.message}`
               : '';
-      if (fact.type === 'health.changed') this.publishHealth(fact.id, fact.health, fact.failures, fact.message);
+      if (fact.type === 'health.changed') this.publishHealth(fact);
       this.publishTransition(fact.id, reason);
     });
   }
@@ -167,10 +167,10 @@ export class Supervision {
     this.events.publish(this.event('transition', entry, before, state, reason));
   }
 
-  private publishHealth(id: string, health: string, failures: number, message: string): void {
-    if (!this.table.has(id) || this.events.watcherCount === 0) return;
-    const reason = `${message}${failures > 0 ? ` (${failures} failed in a row)` : ''}`;
-    this.events.publish(this.event('health', this.table.get(id), '', health.toUpperCase(), reason));
+  private publishHealth(fact: ProcessFact & { type: 'health.changed' }): void {
+    if (!this.table.has(fact.id) || this.events.watcherCount === 0) return;
+    const reason = `${fact.message}${fact.failures > 0 ? ` (${fact.failures} failed in a row)` : ''}`;
+    this.events.publish(this.event('health', this.table.get(fact.id), fact.previous.toUpperCase(), fact.health.toUpperCase(), reason));
   }
 
   private publishExit(id: string, exit: ChildExit): void {

@@ -432,6 +432,7 @@ test('events: a health event to HEALTHY, then the transition STARTING→RUNNING'
   assert.ok(running >= 0, `a transition STARTING→RUNNING: ${summary}`);
   assert.ok(healthy < running, `HEALTHY comes before RUNNING: ${summary}`);
   assert.match(events[healthy]!.reason, /200/);
+  assert.equal(events[healthy]!.from, 'STARTING', 'a health event says what it changed from');
   // The first probe's 503 was reported too, as a failure while still STARTING.
   const failed = events.findIndex((e) => e.type === 'health' && e.to === 'STARTING' && /503/.test(e.reason));
   assert.ok(failed >= 0 && failed < healthy, `a health event for the 503 first: ${summary}`);

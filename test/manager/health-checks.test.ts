@@ -82,6 +82,7 @@ test('failure_threshold failures in a row make it unhealthy; one success makes i
     [['healthy', 0], ['healthy', 1], ['healthy', 2], ['unhealthy', 3], ['unhealthy', 4], ['healthy', 0]],
   );
   assert.equal(facts[3]?.message, 'HTTP 503');
+  assert.deepEqual([facts[3]?.previous, facts[5]?.previous], ['healthy', 'unhealthy']);
 });
 
 test('success_threshold asks for that many successes in a row before healthy', async (t) => {
