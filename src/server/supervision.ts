@@ -9,7 +9,6 @@ import { createProcessManager, type ProcessManager } from '../manager/process-ma
 import type { Logger } from '../manager/logger.js';
 import type { Clock } from '../manager/clock.js';
 import { systemClock } from '../manager/clock.js';
-import type { Phase, ProcessFact } from '../machines/process-types.js';
 import { ExecSyncer } from '../runtime/exec/exec-syncer.js';
 import { signalGroup, signalProcess } from '../runtime/os/process-group.js';
 import { parseSignal } from '../spec/signal.js';
@@ -22,9 +21,9 @@ import type { UsageSample, UsageTarget } from '../runtime/resources/index.js';
 import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import type { Desired, DesiredStateStore, Source } from './persistence.js';
 import { specToSnakeCase } from '../spec/snake-case.js';
-import { EventHub, type EventType, type ProcessEventRecord } from './events.js';
+import type { EventHub, ProcessEventRecord } from './events.js';
+import { ProcessEvents, type TransitionRecord } from './process-events.js';
 import { LogFiles, readableLogFile, type LogStream } from './log-files.js';
-import type { ChildExit } from '../runtime/exec/child-handle.js';
 import { ProcessTable, type ProcessEntry } from './process-table.js';
 import { stateOf, viewOf, type ProcessState, type ProcessView } from './process-view.js';
 import { chartSettings } from './settings.js';
@@ -44,13 +43,6 @@ export interface SupervisionOptions {
   readonly usageIntervalMs?: number;
 }
 
-export interface TransitionRecord {
-  readonly at: number;
-  readonly from: Phase | null;
-  readonly to: Phase;
-  readonly reason: string;
-}
-
 export interface Description {
   readonly process: ProcessView;
   readonly spec: ProcessSpec;
@@ -67,18 +59,12 @@ export interface UpdateResult {
   readonly process: ProcessView;
 }
 
-const transitionsKept = 20;
-
 export class Supervision {
   readonly manager: ProcessManager<ProcessSpec>;
   readonly exec: ExecSyncer;
   private readonly table = new ProcessTable();
   private readonly clock: Clock;
-  private readonly transitions = new Map<string, TransitionRecord[]>();
-  private readonly lastPhase = new Map<string, Phase>();
-  /** The last state each process was reported in, so that events carry from → to. */
-  private readonly lastState = new Map<string, ProcessState>();
-  readonly events = new EventHub();
+  private readonly history: ProcessEvents;
   readonly logs: LogFiles;
   /** Open log streams, ended when the daemon stops. */
   readonly logStreams = new Set<AbortController>();
@@ -87,6 +73,12 @@ export class Supervision {
 
   constructor(private readonly options: SupervisionOptions) {
     this.clock = options.clock ?? systemClock;
+    this.history = new ProcessEvents({
+      find: (id) => (this.table.has(id) ? this.table.get(id) : undefined),
+      view: (entry) => this.view(entry),
+      state: (entry) => this.state(entry),
+      now: () => this.clock.now(),
+    });
     this.logs = new LogFiles(options.logsDir);
     this.exec = new ExecSyncer({
       logsDir: options.logsDir,
@@ -104,7 +96,7 @@ export class Supervision {
       // No clearRun on exit: a stale run record is harmless (recovery checks pid + start time
       // before adopting), and a crash loop would otherwise pay a second fdatasync per restart.
       onExit: (id, exit) => {
-        this.publishExit(id, exit);
+        this.history.exited(id, exit);
         this.manager.reportWorkloadExit(id, exit);
       },
     });
@@ -123,13 +115,6 @@ export class Supervision {
     this.usage.start();
     this.manager.actor.on('*', (fact) => {
       if (!('id' in fact)) return;
-      if (fact.type === 'phase.changed') {
-        const list = this.transitions.get(fact.id) ?? [];
-        list.push({ at: this.clock.now(), from: this.lastPhase.get(fact.id) ?? null, to: fact.phase, reason: fact.reason });
-        if (list.length > transitionsKept) list.shift();
-        this.transitions.set(fact.id, list);
-        this.lastPhase.set(fact.id, fact.phase);
-      }
       if (fact.type === 'run.ended' && fact.outcome !== 'stopped' && this.table.has(fact.id)) {
         // A run that ended by itself and will not restart is over: a daemon restart must not
         // bring it back (a one-shot job runs once, a process that gave up stays FAILED).
@@ -137,56 +122,18 @@ export class Supervision {
         entry.desired = 'stopped';
         this.persist(options.store.setDesired(fact.id, 'stopped'), fact.id, 'record that the run ended');
       }
-      const reason =
-        fact.type === 'phase.changed' || fact.type === 'process.restarting' || fact.type === 'run.ended'
-          ? fact.reason
-          : fact.type === 'queue.retried'
-            ? fact.error
-            : fact.type === 'health.changed'
-              ? `health check: ${fact.message}`
-              : '';
-      if (fact.type === 'health.changed') this.publishHealth(fact);
-      this.publishTransition(fact.id, reason);
+      this.history.onFact(fact);
     });
   }
 
-  private event(type: EventType, entry: ProcessEntry, from: string, to: string, reason: string): ProcessEventRecord {
-    return { type, snapshot: false, at: this.clock.now(), process: this.view(entry), from, to, reason };
-  }
-
-  /** A fact changed the chart: report the state it is in now, if that differs from the last one reported. */
-  private publishTransition(id: string, reason: string): void {
-    if (!this.table.has(id)) return;
-    const entry = this.table.get(id);
-    const state = this.state(entry);
-    const before = this.lastState.get(id) ?? 'CREATED';
-    if (state === before) return;
-    this.lastState.set(id, state);
-    // Building an event means building a view: skip it when nobody watches.
-    if (this.events.watcherCount === 0) return;
-    this.events.publish(this.event('transition', entry, before, state, reason));
-  }
-
-  private publishHealth(fact: ProcessFact & { type: 'health.changed' }): void {
-    if (!this.table.has(fact.id) || this.events.watcherCount === 0) return;
-    const reason = `${fact.message}${fact.failures > 0 ? ` (${fact.failures} failed in a row)` : ''}`;
-    this.events.publish(this.event('health', this.table.get(fact.id), fact.previous.toUpperCase(), fact.health.toUpperCase(), reason));
-  }
-
-  private publishExit(id: string, exit: ChildExit): void {
-    if (!this.table.has(id) || this.events.watcherCount === 0) return;
-    const status = exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
-    const how = exit.cause === undefined ? status : `${status} (${exit.cause})`;
-    this.events.publish(this.event('exited', this.table.get(id), '', '', how));
+  /** WatchEvents' stream of every process's events. */
+  get events(): EventHub {
+    return this.history.hub;
   }
 
   /** The current state of every process (or one), as the first events a watcher receives. */
   snapshotEvents(processId?: string): ProcessEventRecord[] {
-    const entries = processId === undefined ? this.table.all() : [this.table.get(processId)];
-    return entries.map((entry) => {
-      const process = this.view(entry);
-      return { type: 'snapshot', snapshot: true, at: this.clock.now(), process, from: '', to: process.state, reason: '' };
-    });
+    return this.history.snapshot(processId === undefined ? this.table.all() : [this.table.get(processId)]);
   }
 
   view(entry: ProcessEntry): ProcessView {
@@ -253,7 +200,7 @@ export class Supervision {
   /** Add a definition restored from the store (no write: it is already durable). */
   restore(entry: ProcessEntry): void {
     this.table.add(entry);
-    this.lastState.set(entry.id, 'CREATED');
+    this.history.added(entry);
     this.logs.watch(entry.id, entry.spec);
   }
 
@@ -294,10 +241,9 @@ export class Supervision {
       this.table.remove(entry.id);
       throw error;
     }
-    this.lastState.set(entry.id, 'CREATED');
     this.logs.watch(entry.id, spec);
     this.options.logger.info({ process: spec.name, id: entry.id }, 'created');
-    this.events.publish(this.event('created', entry, '', 'CREATED', `created${unenforcedNote(spec, this.options.resources)}`));
+    this.history.added(entry, `created${unenforcedNote(spec, this.options.resources)}`);
     if (start) this.beginRun(entry);
     return this.view(entry);
   }
@@ -375,15 +321,12 @@ export class Supervision {
     }
     await this.options.store.deleteProcess(entry.id);
     if (!idle) await this.halt(entry);
-    const gone = this.event('deleted', entry, this.state(entry), '', 'deleted');
+    const gone = this.history.deleting(entry);
     this.manager.purgeProcess(entry.id);
     this.table.remove(entry.id);
-    this.transitions.delete(entry.id);
-    this.lastPhase.delete(entry.id);
-    this.lastState.delete(entry.id);
     this.logs.unwatch(entry.id);
     this.options.logger.info({ process: entry.spec.name, id: entry.id }, 'deleted');
-    this.events.publish(gone);
+    this.history.deleted(entry.id, gone);
   }
 
   list(labelSelector = ''): ProcessView[] {
@@ -400,7 +343,7 @@ export class Supervision {
       process: this.view(entry),
       spec: entry.spec,
       enforcement: enforcementOf(entry.spec, this.options.resources),
-      transitions: this.transitions.get(entry.id) ?? [],
+      transitions: this.history.transitionsOf(entry.id),
       recovery: this.recoveries.get(entry.id) ?? '',
     };
   }
@@ -435,7 +378,7 @@ export class Supervision {
       throw error;
     }
     this.logs.watch(entry.id, next);
-    this.events.publish(this.event('spec_changed', entry, '', '', `updated ${updated.join(', ')}${unenforcedNote(next, this.options.resources)}`));
+    this.history.specChanged(entry, `updated ${updated.join(', ')}${unenforcedNote(next, this.options.resources)}`);
     const live = this.manager.getProcessSnapshot(entry.id) !== undefined;
     if (live) {
       // Hot fields reach the hooks (stop signal, kill mode, the probe) and the chart (restart

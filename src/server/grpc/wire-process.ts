@@ -2,7 +2,7 @@
 import type { Process } from '../../proto/generated/statevisor/v1/Process.js';
 import type { Timestamp } from '../../proto/generated/google/protobuf/Timestamp.js';
 import type { ProcessView } from '../process-view.js';
-import type { TransitionRecord } from '../supervision.js';
+import type { TransitionRecord } from '../process-events.js';
 import type { ProcessEventRecord } from '../events.js';
 
 export function timestamp(ms: number | undefined): Timestamp | null {

@@ -1,0 +1,133 @@
+/**
+ * What happened to each process, for people: the recent phase transitions Describe shows, and
+ * the WatchEvents stream (creates, state transitions, health verdicts, exits, spec changes,
+ * deletes). Fed by the charts' facts and by the supervision layer; knows nothing of how a
+ * process is run. An event carries a whole view of its process, so none is built while nobody
+ * watches.
+ */
+import type { Phase, ProcessFact } from '../machines/process-types.js';
+import type { ChildExit } from '../runtime/exec/child-handle.js';
+import { EventHub, type EventType, type ProcessEventRecord } from './events.js';
+import type { ProcessEntry } from './process-table.js';
+import type { ProcessState, ProcessView } from './process-view.js';
+
+export interface TransitionRecord {
+  readonly at: number;
+  readonly from: Phase | null;
+  readonly to: Phase;
+  readonly reason: string;
+}
+
+/** The supervision layer's answers about one process. */
+export interface ProcessLookup {
+  find(id: string): ProcessEntry | undefined;
+  view(entry: ProcessEntry): ProcessView;
+  state(entry: ProcessEntry): ProcessState;
+  now(): number;
+}
+
+const transitionsKept = 20;
+
+export class ProcessEvents {
+  readonly hub = new EventHub();
+  readonly #transitions = new Map<string, TransitionRecord[]>();
+  readonly #lastPhase = new Map<string, Phase>();
+  /** The last state each process was reported in, so that events carry from → to. */
+  readonly #lastState = new Map<string, ProcessState>();
+
+  constructor(private readonly lookup: ProcessLookup) {}
+
+  /** A fact from a chart: history for Describe, and the events it means. */
+  onFact(fact: ProcessFact): void {
+    if (fact.type === 'phase.changed') {
+      const list = this.#transitions.get(fact.id) ?? [];
+      list.push({ at: this.lookup.now(), from: this.#lastPhase.get(fact.id) ?? null, to: fact.phase, reason: fact.reason });
+      if (list.length > transitionsKept) list.shift();
+      this.#transitions.set(fact.id, list);
+      this.#lastPhase.set(fact.id, fact.phase);
+    }
+    if (fact.type === 'health.changed') this.#health(fact);
+    this.#transition(fact.id, reasonOf(fact));
+  }
+
+  /** A process known from now on, in state CREATED; `reason` given, a 'created' event too. */
+  added(entry: ProcessEntry, reason?: string): void {
+    this.#lastState.set(entry.id, 'CREATED');
+    if (reason !== undefined) this.hub.publish(this.#event('created', entry, '', 'CREATED', reason));
+  }
+
+  exited(id: string, exit: ChildExit): void {
+    const entry = this.lookup.find(id);
+    if (entry === undefined || this.hub.watcherCount === 0) return;
+    const status = exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+    this.hub.publish(this.#event('exited', entry, '', '', exit.cause === undefined ? status : `${status} (${exit.cause})`));
+  }
+
+  specChanged(entry: ProcessEntry, reason: string): void {
+    this.hub.publish(this.#event('spec_changed', entry, '', '', reason));
+  }
+
+  /** Builds the 'deleted' event while the process can still be viewed; `publish` it once it is gone. */
+  deleting(entry: ProcessEntry): ProcessEventRecord {
+    return this.#event('deleted', entry, this.lookup.state(entry), '', 'deleted');
+  }
+
+  /** Forgets a deleted process and tells the watchers. */
+  deleted(id: string, gone: ProcessEventRecord): void {
+    this.#transitions.delete(id);
+    this.#lastPhase.delete(id);
+    this.#lastState.delete(id);
+    this.hub.publish(gone);
+  }
+
+  transitionsOf(id: string): readonly TransitionRecord[] {
+    return this.#transitions.get(id) ?? [];
+  }
+
+  /** The current state of every process (or one), as the first events a watcher receives. */
+  snapshot(entries: readonly ProcessEntry[]): ProcessEventRecord[] {
+    return entries.map((entry) => {
+      const process = this.lookup.view(entry);
+      return { type: 'snapshot', snapshot: true, at: this.lookup.now(), process, from: '', to: process.state, reason: '' };
+    });
+  }
+
+  #event(type: EventType, entry: ProcessEntry, from: string, to: string, reason: string): ProcessEventRecord {
+    return { type, snapshot: false, at: this.lookup.now(), process: this.lookup.view(entry), from, to, reason };
+  }
+
+  /** A fact changed the chart: report the state it is in now, if that differs from the last one reported. */
+  #transition(id: string, reason: string): void {
+    const entry = this.lookup.find(id);
+    if (entry === undefined) return;
+    const state = this.lookup.state(entry);
+    const before = this.#lastState.get(id) ?? 'CREATED';
+    if (state === before) return;
+    this.#lastState.set(id, state);
+    // Building an event means building a view: skip it when nobody watches.
+    if (this.hub.watcherCount === 0) return;
+    this.hub.publish(this.#event('transition', entry, before, state, reason));
+  }
+
+  #health(fact: ProcessFact & { type: 'health.changed' }): void {
+    const entry = this.lookup.find(fact.id);
+    if (entry === undefined || this.hub.watcherCount === 0) return;
+    const reason = `${fact.message}${fact.failures > 0 ? ` (${fact.failures} failed in a row)` : ''}`;
+    this.hub.publish(this.#event('health', entry, fact.previous.toUpperCase(), fact.health.toUpperCase(), reason));
+  }
+}
+
+function reasonOf(fact: ProcessFact): string {
+  switch (fact.type) {
+    case 'phase.changed':
+    case 'process.restarting':
+    case 'run.ended':
+      return fact.reason;
+    case 'queue.retried':
+      return fact.error;
+    case 'health.changed':
+      return `health check: ${fact.message}`;
+    case 'queue.added':
+      return '';
+  }
+}
