@@ -359,7 +359,7 @@ export class Supervision {
     const next = validateSpecPatch(input, entry.spec, [...mask]);
     // Limits are rewritten in a live cgroup; a process without one (rlimits, or none) needs a restart.
     const liveGroup = this.options.resources?.cgroupOf(entry.id) !== undefined;
-    const { updated, restartRequired } = classifyUpdate(entry.spec, next, { resourcesHot: liveGroup });
+    const { updated, restartRequired } = classifyUpdate(entry.spec, next, { liveGroup });
     if (options.dryRun || updated.length === 0) {
       return { updatedFields: updated, restartRequiredFields: restartRequired, processRestarted: false, process: this.view(entry) };
     }

@@ -40,13 +40,15 @@ function changedPaths(before: ProcessSpec, after: ProcessSpec): string[] {
 export function classifyUpdate(
   before: ProcessSpec,
   after: ProcessSpec,
-  options: { resourcesHot?: boolean } = {},
+  options: { liveGroup?: boolean } = {},
 ): { updated: string[]; restartRequired: string[] } {
   const updated = changedPaths(before, after);
   const restartRequired = updated.filter((path) => {
     const top = path.split('.')[0]!.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    // Limits are hot only where the runtime can rewrite them in a live cgroup.
-    if (top === 'resources') return options.resourcesHot !== true;
+    // Limits are hot only where the runtime can rewrite them in a live cgroup, and a stop can
+    // signal a whole cgroup only if the run was started in one.
+    if (top === 'resources') return options.liveGroup !== true;
+    if (path === 'stop.kill_mode' && after.stop.killMode === 'control-group') return options.liveGroup !== true;
     return !hotTopLevel.has(top);
   });
   return { updated, restartRequired };
