@@ -124,6 +124,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         shuttingDown = true;
         // Watchers would otherwise hold the listeners open until their force-close.
         supervision.events.closeAll();
+        supervision.inspector.closeAll();
         const deadlineMs = shutdownDeadlineMs(supervision);
         logger.info({ deadlineMs }, 'stopping every process');
         try {

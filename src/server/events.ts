@@ -1,9 +1,10 @@
 /**
- * The daemon's event stream: every create, delete, spec change, state transition and exit, in
- * the order they happened, to any number of watchers. A watcher first gets the current state of
- * each process (flagged as a snapshot), then live events. Each watcher has a bounded queue: one
- * that cannot keep up is dropped with an error rather than making the daemon buffer without
- * limit.
+ * The daemon's event streams: WatchEvents' process events (every create, delete, spec change,
+ * state transition, health verdict and exit, in order) and Inspect's XState inspection events.
+ * A hub delivers each event to any number of watchers, optionally filtered to one process; a
+ * WatchEvents watcher first gets the current state of each process (flagged as a snapshot).
+ * Each watcher has a bounded queue: one that cannot keep up is dropped with an error rather than
+ * making the daemon buffer without limit.
  */
 import type { ProcessView } from './process-view.js';
 
@@ -19,37 +20,41 @@ export interface ProcessEventRecord {
   readonly reason: string;
 }
 
-export interface Watcher {
+export interface Watcher<E = ProcessEventRecord> {
   /** Only events of this process id (undefined: all). */
   readonly processId: string | undefined;
   /** Deliver one event; false means the watcher's transport is full (backpressure). */
-  deliver(event: ProcessEventRecord): boolean;
+  deliver(event: E): boolean;
   /** Called once when the hub drops the watcher for being too slow. */
   overflow(): void;
   /** Called once when the daemon stops: end the stream cleanly. */
   end(): void;
 }
 
-interface Subscription {
-  readonly watcher: Watcher;
+interface Subscription<E> {
+  readonly watcher: Watcher<E>;
   /** Events waiting while the transport is full. */
-  readonly backlog: ProcessEventRecord[];
+  readonly backlog: E[];
   blocked: boolean;
 }
 
 export const defaultBacklogLimit = 10_000;
 
-export class EventHub {
-  private readonly subscriptions = new Set<Subscription>();
+export class EventHub<E = ProcessEventRecord> {
+  private readonly subscriptions = new Set<Subscription<E>>();
 
-  constructor(private readonly backlogLimit = defaultBacklogLimit) {}
+  constructor(
+    /** The process an event is about, for watchers of one process. */
+    private readonly processIdOf: (event: E) => string = (event) => (event as ProcessEventRecord).process.id,
+    private readonly backlogLimit = defaultBacklogLimit,
+  ) {}
 
   /**
    * Subscribe, sending `initial` (the snapshot) first. Returns the subscription's controls:
    * `drained()` after the transport's drain event, `close()` when the call ends.
    */
-  subscribe(watcher: Watcher, initial: readonly ProcessEventRecord[]): { drained(): void; close(): void } {
-    const subscription: Subscription = { watcher, backlog: [], blocked: false };
+  subscribe(watcher: Watcher<E>, initial: readonly E[] = []): { drained(): void; close(): void } {
+    const subscription: Subscription<E> = { watcher, backlog: [], blocked: false };
     this.subscriptions.add(subscription);
     for (const event of initial) this.push(subscription, event);
     return {
@@ -61,9 +66,9 @@ export class EventHub {
     };
   }
 
-  publish(event: ProcessEventRecord): void {
+  publish(event: E): void {
     for (const subscription of this.subscriptions) {
-      if (subscription.watcher.processId === undefined || subscription.watcher.processId === event.process.id) {
+      if (subscription.watcher.processId === undefined || subscription.watcher.processId === this.processIdOf(event)) {
         this.push(subscription, event);
       }
     }
@@ -79,7 +84,7 @@ export class EventHub {
     return this.subscriptions.size;
   }
 
-  private push(subscription: Subscription, event: ProcessEventRecord): void {
+  private push(subscription: Subscription<E>, event: E): void {
     if (subscription.blocked) {
       if (subscription.backlog.length >= this.backlogLimit) {
         this.subscriptions.delete(subscription);
@@ -93,7 +98,7 @@ export class EventHub {
     subscription.blocked = !subscription.watcher.deliver(event);
   }
 
-  private drain(subscription: Subscription): void {
+  private drain(subscription: Subscription<E>): void {
     subscription.blocked = false;
     while (subscription.backlog.length > 0 && !subscription.blocked) {
       subscription.blocked = !subscription.watcher.deliver(subscription.backlog.shift()!);

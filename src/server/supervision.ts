@@ -23,6 +23,7 @@ import type { Desired, DesiredStateStore, Source } from './persistence.js';
 import { specToSnakeCase } from '../spec/snake-case.js';
 import type { EventHub, ProcessEventRecord } from './events.js';
 import { ProcessEvents, type TransitionRecord } from './process-events.js';
+import { Inspector } from './inspector.js';
 import { LogFiles, readableLogFile, type LogStream } from './log-files.js';
 import { ProcessTable, type ProcessEntry } from './process-table.js';
 import { stateOf, viewOf, type ProcessState, type ProcessView } from './process-view.js';
@@ -65,6 +66,8 @@ export class Supervision {
   private readonly table = new ProcessTable();
   private readonly clock: Clock;
   private readonly history: ProcessEvents;
+  /** Inspect's stream of the actor system's XState inspection events. */
+  readonly inspector: Inspector;
   readonly logs: LogFiles;
   /** Open log streams, ended when the daemon stops. */
   readonly logStreams = new Set<AbortController>();
@@ -109,6 +112,7 @@ export class Supervision {
       resyncIntervalMs: 0,
       processLabel: (id) => (this.table.has(id) ? this.table.get(id).spec.name : id),
     });
+    this.inspector = new Inspector(this.manager.actor.system);
     this.usage = new UsageMonitor({ targets: () => this.usageTargets() }, options.usageIntervalMs, (error) =>
       options.logger.warn({ err: (error as Error).message }, 'usage sample failed'),
     );

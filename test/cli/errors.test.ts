@@ -48,19 +48,18 @@ test("a NOT_FOUND exits 1 with the daemon's message verbatim", async (t) => {
   }
 });
 
-test("RPCs the daemon does not implement yet fail with the daemon's message, not with made-up output", async (t) => {
+test("an RPC that refuses fails with the daemon's message, not with made-up output", async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
   await h.client.createProcess({ name: 'web', command: 'sleep', args: h.sleepArgs() });
   const cli = cliOn(h.socket);
-  const inspect = await cli('inspect', 'web', '--follow');
-  assert.equal(inspect.code, 1);
-  assert.equal(oneErrorLine(inspect), 'statevisor: Inspect is not implemented by this daemon yet');
-  assert.equal(inspect.stdout, '');
-  // And an RPC that is implemented but refuses: the daemon's reason, verbatim.
   const usage = await cli('usage', 'web');
   assert.equal(usage.code, 1);
   assert.equal(oneErrorLine(usage), "statevisor: process 'web' is CREATED: no running process to measure");
+  assert.equal(usage.stdout, '');
+  const inspect = await cli('inspect', 'nobody', '--follow');
+  assert.equal(inspect.code, 1);
+  assert.equal(oneErrorLine(inspect), "statevisor: no process named or with id 'nobody'");
 });
 
 test('with no daemon on the socket, the error names the socket and suggests statevisor daemon', async (t) => {

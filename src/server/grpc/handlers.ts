@@ -33,7 +33,7 @@ export interface DaemonInfo {
 }
 
 /** RPCs this daemon does not implement yet; GetStatus lists them. */
-export const unimplementedRpcs = ['Inspect'];
+export const unimplementedRpcs: string[] = [];
 
 type Request = Record<string, any>;
 
@@ -55,15 +55,6 @@ export function processManagerHandlers(
           (response) => callback(null, response),
           (error: unknown) => callback(toServiceError(error, logger, rpc)),
         );
-    };
-  }
-
-  function unimplementedStream(rpc: string) {
-    return (call: ServerWritableStream<Request, unknown>): void => {
-      call.emit('error', {
-        code: status.UNIMPLEMENTED,
-        details: `${rpc} is not implemented by this daemon yet`,
-      });
     };
   }
 
@@ -246,6 +237,23 @@ export function processManagerHandlers(
           throw new StatevisorError('E_INVALID_ARGUMENT', `kind: got "${r.kind}", expected one of process, supervisor`);
       }
     }),
-    Inspect: unimplementedStream('Inspect'),
+    Inspect: stream('Inspect', (call) => {
+      const filter = typeof call.request.name_or_id === 'string' && call.request.name_or_id !== '' ? call.request.name_or_id : undefined;
+      const processId = filter === undefined ? undefined : supervision.entry(filter).id;
+      const subscription = supervision.inspector.subscribe({
+        processId,
+        deliver: (record) => call.write({ event_json: record.json }),
+        overflow: () =>
+          call.emit('error', {
+            code: status.RESOURCE_EXHAUSTED,
+            details: 'this inspector fell too far behind the actor system and was dropped',
+          }),
+        end: () => call.end(),
+      });
+      call.on('drain', subscription.drained);
+      call.on('cancelled', subscription.close);
+      call.on('close', subscription.close);
+      call.on('error', subscription.close);
+    }),
   };
 }
