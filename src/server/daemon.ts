@@ -14,6 +14,9 @@ import { processManagerHandlers, type DaemonInfo } from './grpc/handlers.js';
 import { closeListener, listenTcp, listenUnix, type Listener } from './grpc/listeners.js';
 import { Supervision } from './supervision.js';
 import { WorkloadResources } from '../runtime/exec/workload-resources.js';
+import { createPrometheusMetrics } from '../manager/prometheus-metrics.js';
+import { listenHttp, type HttpEndpoint } from './http/http-endpoint.js';
+import { httpRoutes } from './http/routes.js';
 import type { CgroupLayout } from '../runtime/resources/index.js';
 
 /** "memory: v1, pids: v1, cpu: none (why)" for the start-up log. */
@@ -35,6 +38,8 @@ export interface DaemonOptions {
   readonly cgroupRoot?: string;
   /** Time between usage samples of every running process (default 5 s). */
   readonly usageIntervalMs?: number;
+  /** HOST:PORT of the read-only HTTP endpoint: status page, /metrics, /healthz. */
+  readonly http?: string;
 }
 
 export interface Daemon {
@@ -67,6 +72,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const store = await Store.open(path.join(options.stateDir, 'store'));
   const resources = await WorkloadResources.detect(options.stateDir, options.cgroupRoot);
   logger.info({ cgroups: describeLayout(resources.layout), subtree: resources.subtree }, 'resource limits');
+  // Metrics cost a little per transition: collected only when something can scrape them.
+  const metrics = options.http === undefined ? undefined : createPrometheusMetrics();
   const supervision = new Supervision({
     logger,
     logsDir: path.join(options.stateDir, 'logs'),
@@ -74,9 +81,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     store,
     resources,
     ...(options.usageIntervalMs !== undefined && { usageIntervalMs: options.usageIntervalMs }),
+    ...(metrics !== undefined && { metrics }),
   });
   recover(supervision, store.state(), options.stateDir, logger);
   const listeners: Listener[] = [];
+  let httpEndpoint: HttpEndpoint | undefined;
   let shuttingDown = false;
   // How late timers fire: the figure that says whether the daemon keeps up.
   const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -86,7 +95,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     startedAt: Date.now(),
     stateDir: options.stateDir,
     configPath: options.configPath ?? '',
-    listeners: () => listeners.map((l) => ({ kind: l.kind, address: l.address })),
+    listeners: () => [
+      ...listeners.map((l) => ({ kind: l.kind, address: l.address })),
+      ...(httpEndpoint === undefined ? [] : [{ kind: 'http', address: httpEndpoint.address }]),
+    ],
     shuttingDown: () => shuttingDown,
     loopLag: () => ({
       event_loop_lag_p50_ms: lag.percentile(50) / 1e6,
@@ -104,15 +116,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   try {
     listeners.push(await listenUnix(options.socket, handlers));
     if (options.tcp !== undefined) listeners.push(await listenTcp(options.tcp, options.token!, handlers));
+    if (options.http !== undefined) httpEndpoint = await listenHttp(options.http, httpRoutes(supervision, metrics!, () => shuttingDown));
   } catch (error) {
     await Promise.all(listeners.map(closeListener));
+    await httpEndpoint?.close();
     // Leave the recovered workloads running for whichever daemon owns the socket.
     supervision.usage.stop();
     supervision.manager.actor.stop();
     await store.close();
     throw error;
   }
-  for (const l of listeners) logger.info({ kind: l.kind, address: l.address }, 'listening');
+  for (const l of info.listeners()) logger.info({ kind: l.kind, address: l.address }, 'listening');
   if (options.configPath) await reload();
 
   let stopping: Promise<void> | undefined;
@@ -133,6 +147,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           logger.error({ reason: (error as Error).message }, 'shutdown incomplete');
         }
         await Promise.all(listeners.map(closeListener));
+        await httpEndpoint?.close();
         await store.close();
         lag.disable();
         try {

@@ -24,7 +24,7 @@ export function daemonCommand(): Command {
     .option('--state-dir <dir>', 'where state and captured logs live', defaultStateDir())
     .option('--config <path>', 'a YAML/JSON file of processes, or a directory of them, loaded at start')
     .option('--cgroup-root <dir>', 'where cgroup hierarchies are mounted', '/sys/fs/cgroup')
-    .option('--http <host:port>', 'serve the web page, /metrics and /healthz (not available yet)')
+    .option('--http <host:port>', 'serve a read-only status page, /metrics and /healthz (no token: keep it on loopback)', hostPort)
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .action(async (options: {
       socket: string;
@@ -37,9 +37,6 @@ export function daemonCommand(): Command {
       logLevel: LogLevel;
     }) => {
       const logger = createDaemonLogger(options.logLevel);
-      if (options.http !== undefined) {
-        logger.warn({ http: options.http }, '--http is not implemented yet: no web page, /metrics or /healthz is served');
-      }
       const token = options.tokenFile === undefined ? undefined : readFileSync(options.tokenFile, 'utf8').trim();
       const daemon = await startDaemon({
         socket: path.resolve(options.socket),
@@ -47,6 +44,7 @@ export function daemonCommand(): Command {
         logger,
         cgroupRoot: path.resolve(options.cgroupRoot),
         ...(options.tcp !== undefined && { tcp: options.tcp }),
+        ...(options.http !== undefined && { http: options.http }),
         ...(token !== undefined && { token }),
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
       });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { StatevisorError } from '../errors.js';
 import { createProcessManager, type ProcessManager } from '../manager/process-manager.js';
 import type { Logger } from '../manager/logger.js';
+import type { MetricsCollector } from '../manager/metrics.js';
 import type { Clock } from '../manager/clock.js';
 import { systemClock } from '../manager/clock.js';
 import { ExecSyncer } from '../runtime/exec/exec-syncer.js';
@@ -42,6 +43,8 @@ export interface SupervisionOptions {
   readonly resources?: WorkloadResources;
   /** Time between usage samples of every running process. */
   readonly usageIntervalMs?: number;
+  /** The process manager's metrics (Prometheus, with --http); none by default. */
+  readonly metrics?: MetricsCollector;
 }
 
 export interface Description {
@@ -110,6 +113,7 @@ export class Supervision {
       // A running OS process needs no periodic sync: exits arrive as events, so no resync timer
       // per process (1,000 idle timers made every actor stop scan them all).
       resyncIntervalMs: 0,
+      ...(options.metrics !== undefined && { metrics: options.metrics }),
       processLabel: (id) => (this.table.has(id) ? this.table.get(id).spec.name : id),
     });
     this.inspector = new Inspector(this.manager.actor.system);

@@ -1,0 +1,49 @@
+/** `--http`: the read-only status page, /healthz and /metrics, over a real loopback socket. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestDaemon } from '../helpers/daemon-harness.js';
+import { waitUntil } from '../helpers/leaks.js';
+
+async function get(base: string, path: string, method = 'GET'): Promise<{ status: number; type: string; body: string }> {
+  const response = await fetch(`${base}${path}`, { method });
+  return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
+}
+
+test('--http serves /healthz, Prometheus /metrics and a status page, read-only', async (t) => {
+  const h = await startTestDaemon({ http: '127.0.0.1:0' });
+  t.after(() => h.close());
+  const listener = (await h.client.getStatus()).listeners.find((l) => l.kind === 'http');
+  assert.ok(listener, 'GetStatus lists the http listener');
+  assert.match(listener.address, /^127\.0\.0\.1:\d+$/);
+  const base = `http://${listener.address}`;
+
+  await h.client.createProcess({ name: 'web', command: 'sleep', args: h.sleepArgs() }, { start: true });
+  await waitUntil('web runs', async () => (await h.client.describeProcess('web')).process.state === 'RUNNING');
+
+  const health = await get(base, '/healthz');
+  assert.equal(health.status, 200);
+  assert.deepEqual(JSON.parse(health.body), { status: 'serving', processes: 1, states: { RUNNING: 1 } });
+
+  const metrics = await get(base, '/metrics');
+  assert.equal(metrics.status, 200);
+  assert.match(metrics.type, /^text\/plain/);
+  assert.match(metrics.body, /^statevisor_processes\{state="RUNNING"\} 1$/m);
+  assert.match(metrics.body, /^statevisor_processes\{state="FAILED"\} 0$/m);
+  assert.match(metrics.body, /^statevisor_process_state_transitions_total\{.*to_state="Syncing".*\} 1$/m, 'the manager’s own metrics');
+  assert.match(metrics.body, /^statevisor_daemon_process_resident_memory_bytes \d+/m, 'the daemon’s process metrics');
+
+  const page = await get(base, '/');
+  assert.equal(page.status, 200);
+  assert.match(page.type, /^text\/html/);
+  assert.match(page.body, /<td>web<\/td><td>RUNNING<\/td>/);
+
+  assert.equal((await get(base, '/nope')).status, 404);
+  assert.equal((await get(base, '/healthz', 'POST')).status, 405, 'nothing here changes state');
+});
+
+test('without --http nothing listens on HTTP and no metrics are collected', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const status = await h.client.getStatus();
+  assert.deepEqual(status.listeners.map((l) => l.kind), ['unix']);
+});
