@@ -477,3 +477,16 @@ test('a limited process’s cgroup is removed after its run, and the daemon’s 
   for (const dir of subtrees) assert.equal(existsSync(dir), false, `${dir} is removed on daemon stop`);
   assert.deepEqual(living(h.marker), []);
 });
+
+test('a limited process is RUNNING only once the wrapper has exec’d it inside its group', async (t) => {
+  const { h, client } = await daemonFor(t);
+  for (let i = 0; i < 5; i += 1) {
+    const name = `quick-${i}`;
+    // Through the API directly: no polling in between the start and the first look.
+    const started = await client.createProcess({ name, command: 'sleep', args: h.sleepArgs(), resources: { pids: 20 } }, { start: true });
+    let p = started;
+    while (p.state !== 'RUNNING') p = (await client.describeProcess(name)).process;
+    assert.equal(isWrapper(p.pid), false, `${name}: RUNNING while pid ${p.pid} was still the wrapper`);
+    assert.equal(groupDirOf(p.pid, 'pids'), path.join(subtreeDir(h.stateDir, 'pids'), p.id), 'and it runs in its group');
+  }
+});

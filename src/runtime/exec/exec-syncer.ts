@@ -14,7 +14,7 @@ import type {
 } from '../../manager/syncer.js';
 import { runProbe } from '../health/index.js';
 import { StatevisorError } from '../../errors.js';
-import type { Launch, WorkloadResources } from './workload-resources.js';
+import { untilExeced, type Launch, type WorkloadResources } from './workload-resources.js';
 import { findExecutable } from '../os/executable.js';
 import { resolveGroup, resolveUser } from '../os/identity.js';
 import type { ProcessSpec } from '../../spec/types.js';
@@ -87,6 +87,8 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     const marked = { ...this.options.baseEnv, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
     const launch = await this.prepareResources(id, spec);
     const handle = await spawnChild(spec, { ...this.options, baseEnv: marked }, launch);
+    // Started means the program runs, in its group: not just the wrapper that puts it there.
+    if (launch !== undefined) await untilExeced(handle.pid, launch, handle.exited);
     if (signal.aborted) {
       // A stop or delete overtook the spawn: the chart has moved on and will never manage this
       // child, so it must not outlive the call.

@@ -9,6 +9,8 @@
  * which, and Describe repeats it.
  */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import type { ProcessSpec, ResourcesSpec } from '../../spec/types.js';
 import {
   ProcessCgroup,
@@ -32,6 +34,29 @@ interface Group {
   readonly cgroup: ProcessCgroup;
   /** OOM kills counted in the group before this run: only more than these are this run's. */
   readonly oomBefore: number;
+}
+
+/**
+ * Resolves once the wrapper of `pid` has exec'd the program (its command line is no longer the
+ * wrapper's) or has exited: only then is the program running in its group, which is what a
+ * start means. Bounded: a wrapper that neither execs nor exits within `limitMs` is left to the
+ * exit event.
+ */
+export async function untilExeced(pid: number, launch: Launch, exited: Promise<unknown>, limitMs = 5_000): Promise<void> {
+  const wrapper = [launch.command, ...launch.args.slice(0, 2)].join('\0');
+  let done = false;
+  void exited.then(() => (done = true));
+  const deadline = performance.now() + limitMs;
+  while (!done && performance.now() < deadline) {
+    let cmdline: string;
+    try {
+      cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return; // gone: the exit event tells the rest
+    }
+    if (!cmdline.startsWith(wrapper)) return;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }
 
 export function hasLimits(resources: ResourcesSpec): boolean {
