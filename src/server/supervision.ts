@@ -93,6 +93,7 @@ export class Supervision {
         const runCount = this.manager.getProcessSnapshot(id)?.context.runCount ?? 0;
         const record = { pid: run.pid, pgid: run.pgid, startTime: run.startTime, startedAt: run.startedAt, runCount };
         this.persist(options.store.recordRun(id, record), id, 'record the run');
+        this.usage.soon();
       },
       now: () => this.clock.now(),
       baseEnv: options.baseEnv ?? process.env,

@@ -30,6 +30,7 @@ export class UsageMonitor {
   readonly #sampler = new UsageSampler<string>();
   #latest = new Map<string, UsageSample>();
   #timer: NodeJS.Timeout | undefined;
+  #soon: NodeJS.Timeout | undefined;
   #running = false;
   #stats = { cycles: 0, lastCycleMs: 0, lastCycleProcesses: 0, failures: 0 };
 
@@ -41,22 +42,37 @@ export class UsageMonitor {
 
   start(): void {
     if (this.#timer !== undefined) return;
-    // A failed cycle (EMFILE while reading /proc) must not become an unhandled rejection: that
-    // would end the daemon and orphan every process it supervises.
-    this.#timer = setInterval(
-      () =>
-        this.cycle().catch((error: unknown) => {
-          this.#stats.failures += 1;
-          this.onError(error);
-        }),
-      this.intervalMs,
-    );
+    this.#timer = setInterval(() => this.#tick(), this.intervalMs);
     this.#timer.unref();
+  }
+
+  /**
+   * A process just started: sample about a second from now rather than up to a whole interval
+   * later, so that `ls` shows its figures at once. Starts that come together share one cycle.
+   */
+  soon(delayMs = 1_000): void {
+    if (this.#timer === undefined || this.#soon !== undefined || delayMs >= this.intervalMs) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = undefined;
+      this.#tick();
+    }, delayMs);
+    this.#soon.unref();
   }
 
   stop(): void {
     clearInterval(this.#timer);
+    clearTimeout(this.#soon);
     this.#timer = undefined;
+    this.#soon = undefined;
+  }
+
+  #tick(): void {
+    // A failed cycle (EMFILE while reading /proc) must not become an unhandled rejection: that
+    // would end the daemon and orphan every process it supervises.
+    this.cycle().catch((error: unknown) => {
+      this.#stats.failures += 1;
+      this.onError(error);
+    });
   }
 
   /** The last cycle's sample of a process (undefined if it was not running then). */

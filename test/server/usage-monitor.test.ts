@@ -33,3 +33,17 @@ test('a cycle samples every running target; a target that vanished is no error',
   assert.equal(monitor.stats.lastCycleProcesses, 2);
   assert.ok((monitor.latest('self')?.rssBytes ?? 0) > 0, 'this process has a resident set');
 });
+
+test('soon() samples well before the next interval, once for starts that come together', async (t) => {
+  let cycles = 0;
+  const monitor = new UsageMonitor({ targets: () => (cycles++, new Map()) }, 60_000);
+  t.after(() => monitor.stop());
+  monitor.soon(10);
+  assert.equal(cycles, 0, 'not started: nothing is scheduled');
+  monitor.start();
+  monitor.soon(10);
+  monitor.soon(10);
+  await waitUntil('a cycle ran', () => monitor.stats.cycles === 1);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(monitor.stats.cycles, 1, 'three requests, one cycle');
+});
