@@ -35,7 +35,7 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources):
   const written = [spec.logs.stdout, spec.logs.stderr].some((t) => t !== 'null' && t !== 'inherit');
   if (written && spec.logs.maxBytes > 0) {
     list.push(
-      done('logs.max_bytes', `copy-and-truncate at ${spec.logs.maxBytes} bytes, keeping ${spec.logs.maxFiles}; sizes are checked every second`),
+      done('logs.max_bytes', `copy-and-truncate at ${spec.logs.maxBytes} bytes, keeping ${spec.logs.maxFiles}; sizes are checked every second, and every 10 ms while a file keeps filling; no copy exceeds 3 × max_bytes`),
     );
   }
   if (spec.healthCheck) list.push(done('health_check', healthDetail(spec.healthCheck)));
