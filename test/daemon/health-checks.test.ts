@@ -519,6 +519,8 @@ test('exec: the probe runs as the process’s user, not as the daemon', bounded,
     command: 'sleep',
     args: h.sleepArgs(),
     user: 'nobody',
+    // A directory nobody may enter, wherever CI cloned the project.
+    workingDir: '/tmp',
     healthCheck: { type: 'exec' as const, command: 'sh', args: ['-c', `test "$(id -u)" = ${expectedUid}`], intervalMs: 100, timeoutMs: 5_000, failureThreshold: 1 },
   });
   await h.client.createProcess(asUser('as-nobody', nobody.uid), { start: true });
