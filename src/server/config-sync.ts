@@ -21,6 +21,8 @@ export interface ReloadResult {
   readonly errors: string[];
 }
 
+const idleStates = new Set(['CREATED', 'STOPPED', 'EXITED', 'FAILED']);
+
 export async function syncConfig(supervision: Supervision, configPath: string, logger: Logger): Promise<ReloadResult> {
   const result: ReloadResult = { added: [], removed: [], modified: [], unchanged: [], errors: [] };
   const { specs, errors } = await loadSpecs(configPath);
@@ -44,7 +46,12 @@ export async function syncConfig(supervision: Supervision, configPath: string, l
       } else if (isDeepStrictEqual(existing.spec, spec)) {
         result.unchanged.push(spec.name);
       } else {
+        const wasAutoStart = existing.spec.autoStart;
         await supervision.update(existing.id, specToSnakeCase(spec), ['*'], { restartProcess: true });
+        // Turning auto_start on asks for it to run, as supervisord's update does: start it if idle.
+        if (spec.autoStart && !wasAutoStart && idleStates.has(supervision.view(existing).state)) {
+          await supervision.start(existing.id);
+        }
         result.modified.push(spec.name);
       }
     } catch (error) {

@@ -68,6 +68,25 @@ test('reload adds, modifies (restarting only for restart-required fields), keeps
   assert.ok(!(await h.client.listProcesses()).some((p) => p.name === 'gone'));
 });
 
+test('reload that turns auto_start on starts the idle process; turning it off leaves a running one alone', async (t) => {
+  const marker = newMarker();
+  const c = configDir(t, marker);
+  const manual = (autoStart: boolean) => c.sleeper().replace('auto_start: true', `auto_start: ${autoStart}`);
+  c.write('later.yaml', manual(false));
+  c.write('steady.yaml', c.sleeper());
+  const h = await startTestDaemon({ configPath: c.config, marker });
+  t.after(() => h.close());
+  await waitUntil('steady runs', async () => (await h.client.describeProcess('steady')).process.state === 'RUNNING');
+  assert.equal((await h.client.describeProcess('later')).process.state, 'CREATED');
+
+  c.write('later.yaml', manual(true));
+  c.write('steady.yaml', manual(false));
+  const result = await h.client.reloadConfig();
+  assert.deepEqual(result.modified.sort(), ['later', 'steady']);
+  await waitUntil('later runs', async () => (await h.client.describeProcess('later')).process.state === 'RUNNING');
+  assert.equal((await h.client.describeProcess('steady')).process.state, 'RUNNING', 'auto_start off stops nothing');
+});
+
 test('reload without --config is refused', async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
