@@ -14,6 +14,7 @@ import type { Logger } from '../../manager/logger.js';
 import { processMachine } from '../../machines/process.machine.js';
 import { supervisorMachine } from '../../machines/supervisor.machine.js';
 import type { Supervision } from '../supervision.js';
+import type { Watcher } from '../events.js';
 import type { ReloadResult } from '../config-sync.js';
 import { streamLog } from './log-stream.js';
 import { toServiceError } from './service-errors.js';
@@ -68,6 +69,35 @@ export function processManagerHandlers(
         call.emit('error', toServiceError(error, logger, rpc));
       }
     };
+  }
+
+  /** The process a stream is limited to: none when name_or_id is empty. */
+  const filteredProcessId = (request: Request): string | undefined => {
+    const filter = typeof request.name_or_id === 'string' && request.name_or_id !== '' ? request.name_or_id : undefined;
+    return filter === undefined ? undefined : supervision.entry(filter).id;
+  };
+
+  /** A hub watcher that writes to `call`, is dropped with RESOURCE_EXHAUSTED when too slow, and ends with the daemon. */
+  function watcherOn<E>(
+    call: ServerWritableStream<Request, unknown>,
+    processId: string | undefined,
+    toWire: (event: E) => unknown,
+    tooSlow: string,
+  ): Watcher<E> {
+    return {
+      processId,
+      deliver: (event) => call.write(toWire(event)),
+      overflow: () => call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: `${tooSlow} and was dropped` }),
+      end: () => call.end(),
+    };
+  }
+
+  /** Backpressure and cleanup: the subscription drains with the call and goes when the call does. */
+  function endWithCall(call: ServerWritableStream<Request, unknown>, subscription: { drained(): void; close(): void }): void {
+    call.on('drain', subscription.drained);
+    call.on('cancelled', subscription.close);
+    call.on('close', subscription.close);
+    call.on('error', subscription.close);
   }
 
   const nameOrId = (request: Request): string => {
@@ -177,25 +207,12 @@ export function processManagerHandlers(
     }),
     ReloadConfig: unary('ReloadConfig', () => reloadConfig()),
     WatchEvents: stream('WatchEvents', (call) => {
-      const filter = typeof call.request.name_or_id === 'string' && call.request.name_or_id !== '' ? call.request.name_or_id : undefined;
-      const processId = filter === undefined ? undefined : supervision.entry(filter).id;
+      const processId = filteredProcessId(call.request);
       const subscription = supervision.events.subscribe(
-        {
-          processId,
-          deliver: (event) => call.write({ event: eventToWire(event) }),
-          overflow: () =>
-            call.emit('error', {
-              code: status.RESOURCE_EXHAUSTED,
-              details: 'this watcher fell too far behind the daemon events and was dropped',
-            }),
-          end: () => call.end(),
-        },
+        watcherOn(call, processId, (event) => ({ event: eventToWire(event) }), 'this watcher fell too far behind the daemon events'),
         supervision.snapshotEvents(processId),
       );
-      call.on('drain', subscription.drained);
-      call.on('cancelled', subscription.close);
-      call.on('close', subscription.close);
-      call.on('error', subscription.close);
+      endWithCall(call, subscription);
     }),
     StreamLogs: stream('StreamLogs', (call) => {
       const r = call.request;
@@ -238,22 +255,11 @@ export function processManagerHandlers(
       }
     }),
     Inspect: stream('Inspect', (call) => {
-      const filter = typeof call.request.name_or_id === 'string' && call.request.name_or_id !== '' ? call.request.name_or_id : undefined;
-      const processId = filter === undefined ? undefined : supervision.entry(filter).id;
-      const subscription = supervision.inspector.subscribe({
-        processId,
-        deliver: (record) => call.write({ event_json: record.json }),
-        overflow: () =>
-          call.emit('error', {
-            code: status.RESOURCE_EXHAUSTED,
-            details: 'this inspector fell too far behind the actor system and was dropped',
-          }),
-        end: () => call.end(),
-      });
-      call.on('drain', subscription.drained);
-      call.on('cancelled', subscription.close);
-      call.on('close', subscription.close);
-      call.on('error', subscription.close);
+      const processId = filteredProcessId(call.request);
+      const subscription = supervision.inspector.subscribe(
+        watcherOn(call, processId, (record) => ({ event_json: record.json }), 'this inspector fell too far behind the actor system'),
+      );
+      endWithCall(call, subscription);
     }),
   };
 }
