@@ -217,8 +217,7 @@ async function benchLogThroughput(run: Run): Promise<void> {
       rotations_total: d.statusSettled.logRotations,
       bytes_kept: d.bytesKept,
       bytes_missing: plan.totalBytes - d.bytesKept,
-      // Of those: lost between a rotation's catch-up and its truncation, and dropped as older
-      // than the newest rotate_keep_files pieces of a file that grew past several max_bytes.
+      // Of those: lost to failed writes, and dropped as older than the newest rotate_keep_files copies.
       bytes_lost_while_rotating: d.statusSettled.logBytesLost - d.statusBefore.logBytesLost,
       bytes_dropped_by_policy: d.statusSettled.logBytesDropped - d.statusBefore.logBytesDropped,
       rotated_copies: d.copies,

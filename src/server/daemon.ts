@@ -77,6 +77,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const supervision = new Supervision({
     logger,
     logsDir: path.join(options.stateDir, 'logs'),
+    pipesDir: path.join(options.stateDir, 'pipes'),
     stateDir: options.stateDir,
     store,
     resources,
@@ -123,6 +124,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     // Leave the recovered workloads running for whichever daemon owns the socket.
     supervision.usage.stop();
     supervision.manager.actor.stop();
+    await supervision.logs.close();
     await store.close();
     throw error;
   }

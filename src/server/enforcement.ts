@@ -33,9 +33,10 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources):
     );
   }
   const written = [spec.logs.stdout, spec.logs.stderr].some((t) => t !== 'null' && t !== 'inherit');
+  const pathTargets = (s: ProcessSpec) => [s.logs.stdout, s.logs.stderr].some((t) => t.startsWith('/'));
   if (written && spec.logs.maxBytes > 0) {
     list.push(
-      done('logs.max_bytes', `copy-and-truncate at ${spec.logs.maxBytes} bytes, keeping ${spec.logs.maxFiles}; sizes are checked every second, and every 10 ms while a file keeps filling; no copy exceeds 3 × max_bytes`),
+      done('logs.max_bytes', `rotated by rename before a file passes ${spec.logs.maxBytes} bytes, keeping ${spec.logs.maxFiles}; the daemon writes every byte itself (through a pipe), so disk use stays within ${spec.logs.maxFiles + 1} × max_bytes at any rate${pathTargets(spec) ? '; a path target is rotated only if statevisor created the file' : ''}`),
     );
   }
   if (spec.healthCheck) list.push(done('health_check', healthDetail(spec.healthCheck)));

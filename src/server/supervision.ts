@@ -25,7 +25,7 @@ import { specToSnakeCase } from '../spec/snake-case.js';
 import type { EventHub, ProcessEventRecord } from './events.js';
 import { ProcessEvents, type TransitionRecord } from './process-events.js';
 import { Inspector } from './inspector.js';
-import { LogFiles, readableLogFile, type LogStream } from './log-files.js';
+import { checkLogPaths, LogFiles, readableLogFile, type LogStream } from './log-files.js';
 import { ProcessTable, type ProcessEntry } from './process-table.js';
 import { stateOf, viewOf, type ProcessState, type ProcessView } from './process-view.js';
 import { chartSettings } from './settings.js';
@@ -34,6 +34,8 @@ import { classifyUpdate } from './update-fields.js';
 export interface SupervisionOptions {
   readonly logger: Logger;
   readonly logsDir: string;
+  /** Where the pipes that carry children's output live. */
+  readonly pipesDir: string;
   /** Marks children so that a later daemon finds the survivors of this one. */
   readonly stateDir: string;
   readonly store: DesiredStateStore;
@@ -85,9 +87,15 @@ export class Supervision {
       state: (entry) => this.state(entry),
       now: () => this.clock.now(),
     });
-    this.logs = new LogFiles(options.logsDir);
-    this.exec = new ExecSyncer({
+    this.logs = new LogFiles({
       logsDir: options.logsDir,
+      pipesDir: options.pipesDir,
+      stateDir: options.stateDir,
+      onWarning: (id, message) =>
+        options.logger.warn({ process: this.table.has(id) ? this.table.get(id).spec.name : id }, message),
+    });
+    this.exec = new ExecSyncer({
+      output: this.logs,
       stateDir: options.stateDir,
       onRun: (id, run) => {
         const runCount = this.manager.getProcessSnapshot(id)?.context.runCount ?? 0;
@@ -210,7 +218,7 @@ export class Supervision {
   restore(entry: ProcessEntry): void {
     this.table.add(entry);
     this.history.added(entry);
-    this.logs.watch(entry.id, entry.spec);
+    this.persist(this.logs.restore(entry.id, entry.spec), entry.id, 'reattach its log pipes');
   }
 
   /** The file holding one output stream of a process (E_INVALID_STATE when it has none). */
@@ -235,6 +243,7 @@ export class Supervision {
     options: { start?: boolean; source?: Source; file?: string } = {},
   ): Promise<ProcessView> {
     const spec = validateSpec(input, options.file === undefined ? {} : { source: options.file });
+    checkLogPaths(spec, this.options.stateDir);
     const start = options.start === true || spec.autoStart;
     const entry: ProcessEntry = {
       id: randomUUID(),
@@ -250,7 +259,6 @@ export class Supervision {
       this.table.remove(entry.id);
       throw error;
     }
-    this.logs.watch(entry.id, spec);
     this.options.logger.info({ process: spec.name, id: entry.id }, 'created');
     this.history.added(entry, `created${unenforcedNote(spec, this.options.resources)}`);
     if (start) this.beginRun(entry);
@@ -333,7 +341,7 @@ export class Supervision {
     const gone = this.history.deleting(entry);
     this.manager.purgeProcess(entry.id);
     this.table.remove(entry.id);
-    this.logs.unwatch(entry.id);
+    await this.logs.remove(entry.id);
     this.options.logger.info({ process: entry.spec.name, id: entry.id }, 'deleted');
     this.history.deleted(entry.id, gone);
   }
@@ -366,6 +374,7 @@ export class Supervision {
     const entry = this.table.get(nameOrId);
     // An empty mask means "the fields present in the input" (AIP-134).
     const next = validateSpecPatch(input, entry.spec, [...mask]);
+    checkLogPaths(next, this.options.stateDir);
     // Limits are rewritten in a live cgroup; a process without one (rlimits, or none) needs a restart.
     const liveGroup = this.options.resources?.cgroupOf(entry.id) !== undefined;
     const { updated, restartRequired } = classifyUpdate(entry.spec, next, { liveGroup });
@@ -386,7 +395,7 @@ export class Supervision {
       if (limitsChanged) await this.options.resources!.update(entry.id, previous.resources).catch(() => undefined);
       throw error;
     }
-    this.logs.watch(entry.id, next);
+    await this.logs.update(entry.id, next);
     this.history.specChanged(entry, `updated ${updated.join(', ')}${unenforcedNote(next, this.options.resources)}`);
     const live = this.manager.getProcessSnapshot(entry.id) !== undefined;
     if (live) {

@@ -8,6 +8,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ProcessSpec } from '../spec/types.js';
 
 const hotTopLevel = new Set(['name', 'description', 'labels', 'autoStart', 'restart', 'stop', 'healthCheck', 'startTimeoutMs']);
+/** The log pump applies a new rotation policy to the files it is writing; new targets wait for a run. */
+const hotPaths = new Set(['logs.max_bytes', 'logs.max_files']);
 /** Sections compared field by field, so a reply names e.g. `restart.policy`, not `restart`. */
 const sections = new Set(['restart', 'stop', 'logs', 'healthCheck', 'resources', 'runtime']);
 
@@ -49,7 +51,7 @@ export function classifyUpdate(
     // signal a whole cgroup only if the run was started in one.
     if (top === 'resources') return options.liveGroup !== true;
     if (path === 'stop.kill_mode' && after.stop.killMode === 'control-group') return options.liveGroup !== true;
-    return !hotTopLevel.has(top);
+    return !hotTopLevel.has(top) && !hotPaths.has(path);
   });
   return { updated, restartRequired };
 }

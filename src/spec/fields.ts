@@ -147,10 +147,24 @@ export const relativePath = textWhere(
   (raw) => !raw.startsWith('/') && raw.split('/').every((segment) => segment !== '..' && segment !== '.' && segment !== ''),
 );
 
+/**
+ * A log path is written by the daemon, as root if it runs as root: never into the kernel's or
+ * the devices' files (`null` discards output), and spelled plainly (no `.`/`..` segments), so
+ * that a prefix check cannot be walked around. The daemon also refuses its own state dir and
+ * resolves symlinks at each start (server/log-files.ts): the spec alone cannot know those.
+ */
 export const logTarget = textWhere(
-  'capture, null, inherit or an absolute path',
+  'capture, null, inherit or an absolute path outside /proc, /sys and /dev, without "." or ".." segments',
   pathMax,
-  (raw) => raw === 'capture' || raw === 'null' || raw === 'inherit' || raw.startsWith('/'),
+  (raw) =>
+    raw === 'capture' ||
+    raw === 'null' ||
+    raw === 'inherit' ||
+    (raw.startsWith('/') &&
+      raw.length > 1 &&
+      !raw.endsWith('/') &&
+      raw.split('/').slice(1).every((segment) => segment !== '..' && segment !== '.' && segment !== '') &&
+      !/^\/(proc|sys|dev)(\/|$)/.test(raw)),
 );
 
 export const httpUrl = textWhere(

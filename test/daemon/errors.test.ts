@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
+import { waitUntil } from '../helpers/leaks.js';
 import {
   hasCode,
   isAlreadyExists,
@@ -88,11 +89,16 @@ test('update applies hot fields at once and reports restart-required ones; dry r
   assert.equal(hot.processRestarted, false);
   assert.equal((await client.describeProcess('svc')).spec?.restart?.policy, 'always');
 
-  const before = (await client.describeProcess('svc')).process.pid;
+  const running = async () => {
+    let described = await client.describeProcess('svc');
+    await waitUntil('svc runs', async () => (described = await client.describeProcess('svc')).process.state === 'RUNNING');
+    return described;
+  };
+  const before = (await running()).process.pid;
   const cold = await client.updateProcess('svc', { args: [`3601.${h.marker}`] }, { updateMask: ['args'], restartProcess: true });
   assert.deepEqual(cold.restartRequiredFields, ['args']);
   assert.equal(cold.processRestarted, true);
-  const after = await client.describeProcess('svc');
+  const after = await running();
   assert.deepEqual(after.process.args, [`3601.${h.marker}`]);
   assert.notEqual(after.process.pid, before);
 });

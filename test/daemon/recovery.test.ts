@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
@@ -148,4 +148,36 @@ test('kill -9 at random moments of a create/update/delete workload loses no ackn
   assert.ok(checked > 10, `only ${checked} acknowledged operations: the workload did not run`);
   daemon.child.kill('SIGTERM');
   assert.deepEqual(await daemon.exited, { code: 0, signal: null }, daemon.output());
+});
+
+test('an adopted workload\'s output keeps reaching its log across a kill -9 of the daemon, with no line lost', { timeout: 90_000 }, async (t) => {
+  const r = rig(t);
+  const first = await r.start();
+  // A numbered line every 10 ms: a gap in the numbers would be a line lost while no daemon ran.
+  await first.client.createProcess(
+    {
+      name: 'ticker',
+      command: 'sh',
+      args: ['-c', 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.01; done', `3600.${r.marker}t`],
+      restart: { policy: 'always' },
+    },
+    { start: true },
+  );
+  const file = path.join(r.dir, 'state', 'logs', 'ticker.stdout.log');
+  const ticks = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+  await waitUntil('ticks reach the log', () => ticks().length >= 20);
+  first.client.close();
+  await kill9(first.daemon);
+  // While no daemon runs the child keeps writing into its pipe (it holds a reader itself, so no
+  // SIGPIPE); the next daemon drains it.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const second = await r.start();
+  t.after(() => second.client.close());
+  const seen = ticks().length;
+  await waitUntil('ticks continue after the restart', () => ticks().length >= seen + 50);
+  const numbers = ticks().map((line) => Number(/^tick (\d+)$/.exec(line)?.[1]));
+  numbers.forEach((n, i) => assert.equal(n, i + 1, `line ${i + 1} is "tick ${i + 1}", not "tick ${n}"`));
+  assert.equal(r.living(`3600.${r.marker}t`).length, 1, 'the same ticker, adopted, not a second one');
+  second.daemon.child.kill('SIGTERM');
+  assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
 });

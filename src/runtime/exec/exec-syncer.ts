@@ -23,10 +23,20 @@ import { AdoptedHandle } from './adopted-handle.js';
 import { processIdEnv, stateDirEnv, type Survivor } from './survivors.js';
 import { processStartTime } from '../os/proc-stat.js';
 import { spawnChild, type SpawnContext } from './spawn-child.js';
+import type { RunPipes } from './log-targets.js';
 import { killRemains, stopWorkload } from './stop-workload.js';
 import { signalGroup } from '../os/process-group.js';
 
+/** Where children's output goes: pipes read into log files (server/log-files.ts). */
+export interface OutputSink {
+  /** Readies the pipes of a run about to spawn; a target that cannot be written fails the start. */
+  prepare(id: string, spec: ProcessSpec): Promise<RunPipes>;
+  /** What the run wrote is in its files: called before its exit is reported (bounded wait). */
+  flush(id: string): Promise<void>;
+}
+
 export interface ExecRuntimeOptions extends SpawnContext {
+  readonly output: OutputSink;
   /** Marks every child, so that a later daemon can find the survivors of this one. */
   readonly stateDir: string;
   /** Told of every exit of a current child, with the process id it belongs to. */
@@ -57,6 +67,8 @@ function probeIdentity(spec: ProcessSpec): { uid?: number; gid?: number } {
 
 export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
   private readonly children = new Map<string, WorkloadHandle>();
+  /** Settles once a run's exit has been reported to the chart (after its output was flushed). */
+  private readonly reported = new Map<string, Promise<void>>();
   /** Survivors of a previous daemon, taken over by the next `create` sync of their process. */
   private readonly adoptions = new Map<string, Survivor & { startedAt: number }>();
 
@@ -85,8 +97,14 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal.aborted) throw signal.reason;
     const marked = { ...this.options.baseEnv, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
+    let pipes: RunPipes;
+    try {
+      pipes = await this.options.output.prepare(id, spec);
+    } catch (error) {
+      throw this.startFailure(spec, error instanceof Error ? error.message : String(error), error);
+    }
     const launch = await this.prepareResources(id, spec);
-    const handle = await spawnChild(spec, { ...this.options, baseEnv: marked }, launch);
+    const handle = await spawnChild(spec, { ...this.options, baseEnv: marked }, pipes, launch);
     // Started means the program runs, in its group: not just the wrapper that puts it there.
     if (launch !== undefined) await untilExeced(handle.pid, launch, handle.exited);
     if (signal.aborted) {
@@ -142,11 +160,16 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
       startedAt: handle.startedAt,
       adopted,
     });
-    void handle.exited.then(async (exit) => {
-      const cause = await this.options.resources?.exitCause(id, spec).catch(() => undefined);
+    const reported = handle.exited.then(async (exit) => {
+      const [cause] = await Promise.all([
+        this.options.resources?.exitCause(id, spec).catch(() => undefined),
+        // The run's last words belong in its log before anyone is told it ended.
+        this.options.output.flush(id).catch(() => undefined),
+      ]);
       // A stale exit (the process was restarted or forgotten since) must not reach the new run.
       if (this.children.get(id) === handle) this.options.onExit(id, cause === undefined ? exit : { ...exit, cause });
     });
+    this.reported.set(id, reported);
   }
 
 
@@ -161,6 +184,9 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     const handle = this.children.get(id);
     if (!handle) return;
     await killRemains(handle, spec.stop.killMode, signal, this.options.resources?.cgroupOf(id));
+    // The run ends with its exit known to the chart (code, signal), as a stop's reply shows it.
+    await this.reported.get(id);
+    this.reported.delete(id);
     this.children.delete(id);
     const report = await this.options.resources?.release(id);
     for (const failure of report?.failed ?? []) this.options.onWarning?.(id, `cgroup ${failure.path} not removed: ${failure.reason}`);

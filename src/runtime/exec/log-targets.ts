@@ -1,16 +1,19 @@
 /**
- * Where a child's stdout and stderr go. A file target is opened here and its descriptor handed to
- * the child: the kernel writes, the daemon holds no stream and spends no event-loop time per
- * byte, and the child keeps writing if the daemon restarts.
+ * Where a child's stdout and stderr go. A stream written to a file goes through a pipe (a FIFO
+ * that the log pump reads, see runtime/logs/log-pump.ts): the child gets the pipe's descriptor,
+ * the daemon's event loop never sees a byte, and the pump writes and rotates the file, so disk
+ * use is bounded whatever the child's rate. The FIFO is opened O_RDWR, so the child always holds
+ * a reader too: if the daemon dies, the child's writes wait once the pipe is full (64 KiB)
+ * instead of killing it with SIGPIPE, and the next daemon drains them.
  */
-import { closeSync, mkdirSync, openSync, constants } from 'node:fs';
-import path from 'node:path';
+import { closeSync, constants, openSync } from 'node:fs';
 import type { StdioOptions } from 'node:child_process';
 import type { LogTarget } from '../../spec/types.js';
 
-export interface LogTargetOptions {
-  /** Directory of captured logs; one file per process and stream. */
-  readonly logsDir: string;
+/** The FIFO of each stream written to a file; absent for `null` and `inherit`. */
+export interface RunPipes {
+  readonly stdout?: string;
+  readonly stderr?: string;
 }
 
 export interface OpenedStdio {
@@ -19,50 +22,20 @@ export interface OpenedStdio {
   readonly opened: number[];
 }
 
-/** The file a captured stream is written to. Names are validated, so they cannot leave logsDir. */
-export function capturePath(logsDir: string, name: string, stream: 'stdout' | 'stderr'): string {
-  return path.join(logsDir, `${name}.${stream}.log`);
+function target(value: LogTarget, pipe: string | undefined, opened: number[]): 'ignore' | 'inherit' | number {
+  if (value === 'null') return 'ignore';
+  if (value === 'inherit') return 'inherit';
+  if (pipe === undefined) throw new Error(`no pipe was prepared for a stream written to ${value}`);
+  const fd = openSync(pipe, constants.O_RDWR | constants.O_NOFOLLOW);
+  opened.push(fd);
+  return fd;
 }
 
-function openAppend(file: string): number {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o750 });
-  return openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o640);
-}
-
-function target(
-  value: LogTarget,
-  name: string,
-  stream: 'stdout' | 'stderr',
-  options: LogTargetOptions,
-  opened: number[],
-): 'ignore' | 'inherit' | number {
-  switch (value) {
-    case 'null':
-      return 'ignore';
-    case 'inherit':
-      return 'inherit';
-    case 'capture': {
-      const fd = openAppend(capturePath(options.logsDir, name, stream));
-      opened.push(fd);
-      return fd;
-    }
-    default: {
-      const fd = openAppend(value);
-      opened.push(fd);
-      return fd;
-    }
-  }
-}
-
-export function openStdio(
-  name: string,
-  logs: { stdout: LogTarget; stderr: LogTarget },
-  options: LogTargetOptions,
-): OpenedStdio {
+export function openStdio(logs: { stdout: LogTarget; stderr: LogTarget }, pipes: RunPipes): OpenedStdio {
   const opened: number[] = [];
   try {
-    const out = target(logs.stdout, name, 'stdout', options, opened);
-    const err = target(logs.stderr, name, 'stderr', options, opened);
+    const out = target(logs.stdout, pipes.stdout, opened);
+    const err = target(logs.stderr, pipes.stderr, opened);
     return { stdio: ['ignore', out, err], opened };
   } catch (error) {
     closeAll(opened);

@@ -9,10 +9,10 @@ import type { ProcessSpec } from '../../spec/types.js';
 import { readEnvFiles } from '../os/env-file.js';
 import { resolveGroup, resolveUser } from '../os/identity.js';
 import { ChildHandle } from './child-handle.js';
-import { closeAll, openStdio, type LogTargetOptions } from './log-targets.js';
+import { closeAll, openStdio, type RunPipes } from './log-targets.js';
 import type { Launch } from './workload-resources.js';
 
-export interface SpawnContext extends LogTargetOptions {
+export interface SpawnContext {
   readonly now: () => number;
   /** The environment every child starts from (the daemon's own, PM2-style). */
   readonly baseEnv: NodeJS.ProcessEnv;
@@ -56,13 +56,16 @@ function withUmask<T>(umask: number | undefined, fn: () => T): T {
   }
 }
 
-/** `launch` replaces the command line (the resource wrapper that joins the cgroup first). */
-export async function spawnChild(spec: ProcessSpec, context: SpawnContext, launch?: Launch): Promise<ChildHandle> {
+/**
+ * `pipes`: where the streams written to files go (log-targets.ts). `launch` replaces the command
+ * line (the resource wrapper that joins the cgroup first).
+ */
+export async function spawnChild(spec: ProcessSpec, context: SpawnContext, pipes: RunPipes, launch?: Launch): Promise<ChildHandle> {
   let options: SpawnOptions;
   let stdio: ReturnType<typeof openStdio>;
   try {
     options = await spawnOptions(spec, context);
-    stdio = openStdio(spec.name, spec.logs, context);
+    stdio = openStdio(spec.logs, pipes);
   } catch (error) {
     throw startFailure(spec, error, context.now());
   }

@@ -8,11 +8,11 @@
  * pieces. fs.watch only raises a flag; a poll covers file systems where inotify is absent or out
  * of watches, and notices a replaced file (a watch follows the inode, not the name).
  *
- * Rotation: copy-and-truncate shows as a file shorter than our offset, and we restart at 0. That is
- * missed only if the writer refills the file past our old offset between two looks (as with
- * `tail -F`); a look follows every inotify event, so that takes a writer filling maxBytes at once.
- * A file replaced under the same name (rename, or delete and create) is read to its end, then
- * the new one is opened and read from its start.
+ * Rotation renames the file away and the log pump starts a new one under the name: a file
+ * replaced under the same name (rename, or delete and create) is read to its end, then the new
+ * one is opened and read from its start. A file truncated in place (`> file` by hand) shows as a
+ * file shorter than our offset, and we restart at 0; that is missed only if it is refilled past
+ * our old offset between two looks (as with `tail -F`).
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
@@ -44,7 +44,7 @@ export interface FollowProbe {
   heldBytes: number;
   peakHeldBytes: number;
   bytesRead: number;
-  /** Times the file was found shorter than the offset (copy-and-truncate) and read from 0. */
+  /** Times the file was found shorter than the offset (truncated in place) and read from 0. */
   truncations: number;
   /** Times the name was found to point at another file, which was then opened. */
   reopens: number;

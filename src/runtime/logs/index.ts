@@ -1,8 +1,10 @@
-/** Captured log files: rotation while the child holds the descriptor, the last lines, following. */
-export { catchUpLimit, checkPolicy, cutIntoPieces, rotateFile, rotateIfNeeded, rotatedPath } from './rotation.js';
-export type { Piece, RotationPolicy, RotationResult } from './rotation.js';
-export { LogRotator } from './log-rotator.js';
-export type { LogRotatorOptions, LogRotatorStats, WatchedLogs } from './log-rotator.js';
+/** Captured output: the log pump that writes and rotates files, the last lines, following. */
+export { LogPump } from './log-pump.js';
+export type { LogPumpOptions, LogPumpStats } from './log-pump.js';
+export { RotatingFile, rotatedPath, ownsEverything } from './rotating-file.js';
+export type { Ownership, RotationPolicy, WriteResult } from './rotating-file.js';
+export { OwnedFiles } from './owned-files.js';
+export { ensureFifo } from './fifo.js';
 export { readLastLines, readTail } from './tail.js';
 export type { Tail, TailOptions } from './tail.js';
 export { followLines, newFollowProbe } from './follow.js';

@@ -49,7 +49,7 @@ export async function readTail(file: string, n: number, options: TailOptions = {
   }
   try {
     if (n === 0) return { lines: [], end: (await handle.stat()).size };
-    // A copy-and-truncate rotation between stat and read shortens the file under us: start over.
+    // A file truncated in place between stat and read is shorter under us: start over.
     for (let attempt = 0; ; attempt += 1) {
       const tail = await lastLines(handle, n, chunkBytes, maxBytes);
       if (tail !== undefined) return tail;
