@@ -2,7 +2,7 @@
  * The daemon's composition root: logger, state directory, supervision (charts + exec runtime),
  * the config loaded at start, the gRPC listeners, and an orderly stop on SIGTERM/SIGINT.
  */
-import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { StatevisorError } from '../errors.js';
@@ -13,6 +13,7 @@ import { syncConfig } from './config-sync.js';
 import { processManagerHandlers, type DaemonInfo } from './grpc/handlers.js';
 import { closeListener, listenTcp, listenUnix, type Listener } from './grpc/listeners.js';
 import { Supervision } from './supervision.js';
+import { checkSocketDir, prepareStateDir } from './state-dir.js';
 import { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { createPrometheusMetrics } from '../manager/prometheus-metrics.js';
 import { listenHttp, type HttpEndpoint } from './http/http-endpoint.js';
@@ -67,7 +68,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   if (options.tcp !== undefined && !options.token) {
     throw new StatevisorError('E_INVALID_ARGUMENT', '--tcp needs --token-file: the TCP listener never runs without credentials');
   }
-  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  // Before anything is opened in them: a directory others can write is refused, not used.
+  prepareStateDir(options.stateDir);
+  checkSocketDir(options.socket);
   // The store's lock comes first: a second daemon on the same state dir stops here.
   const store = await Store.open(path.join(options.stateDir, 'store'));
   const resources = await WorkloadResources.detect(options.stateDir, options.cgroupRoot);

@@ -15,7 +15,7 @@ import { replaceFile } from './atomic-file.js';
 import type { JournalEntry } from './entries.js';
 import { parseEntry } from './entries.js';
 import type { StoreFile, StoreFs } from './fs-adapter.js';
-import { errorCode, writeAll } from './fs-adapter.js';
+import { errorCode, fileError, writeAll } from './fs-adapter.js';
 
 export const journalFile = 'journal.jsonl';
 const newline = 0x0a;
@@ -39,7 +39,7 @@ export async function readJournal(fs: StoreFs, dir: string, afterSeq: number): P
     bytes = await fs.readFile(path);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return { entries: [], tornBytes: 0 };
-    throw new StatevisorError('E_INTERNAL', `cannot read ${path}: ${String(error)}`, { cause: error });
+    throw fileError('read', path, error);
   }
   const endsCleanly = bytes.at(-1) === newline;
   const lines = bytes.toString('utf8').split('\n');
