@@ -15,6 +15,7 @@ import { closeListener, listenTcp, listenUnix, type Listener } from './grpc/list
 import { Supervision } from './supervision.js';
 import { checkSocketDir, prepareStateDir } from './state-dir.js';
 import { WorkloadResources } from '../runtime/exec/workload-resources.js';
+import { baseEnvOf } from '../runtime/exec/child-env.js';
 import { createPrometheusMetrics } from '../manager/prometheus-metrics.js';
 import { listenHttp, type HttpEndpoint } from './http/http-endpoint.js';
 import { httpRoutes } from './http/routes.js';
@@ -33,6 +34,8 @@ export interface DaemonOptions {
   /** HOST:PORT; requires a token. */
   readonly tcp?: string;
   readonly token?: string;
+  /** Where the token was read from: a variable holding this path is not passed to children. */
+  readonly tokenFile?: string;
   readonly configPath?: string;
   readonly logger: Logger;
   /** Where cgroup hierarchies are mounted (default /sys/fs/cgroup); tests point it elsewhere. */
@@ -81,6 +84,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     logger,
     logsDir: path.join(options.stateDir, 'logs'),
     stateDir: options.stateDir,
+    // Once, at start: children get the daemon's environment without the daemon's own settings.
+    baseEnv: baseEnvOf(process.env, {
+      ...(options.tokenFile !== undefined && { tokenFile: options.tokenFile }),
+      ...(options.token !== undefined && { token: options.token }),
+    }),
     store,
     resources,
     ...(options.usageIntervalMs !== undefined && { usageIntervalMs: options.usageIntervalMs }),

@@ -45,7 +45,7 @@ export function daemonCommand(): Command {
         cgroupRoot: path.resolve(options.cgroupRoot),
         ...(options.tcp !== undefined && { tcp: options.tcp }),
         ...(options.http !== undefined && { http: options.http }),
-        ...(token !== undefined && { token }),
+        ...(token !== undefined && { token, tokenFile: options.tokenFile! }),
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
       });
       const stop = (signal: string) => {

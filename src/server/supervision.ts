@@ -11,6 +11,7 @@ import type { MetricsCollector } from '../manager/metrics.js';
 import type { Clock } from '../manager/clock.js';
 import { systemClock } from '../manager/clock.js';
 import { ExecSyncer } from '../runtime/exec/exec-syncer.js';
+import { baseEnvOf } from '../runtime/exec/child-env.js';
 import { signalGroup, signalProcess } from '../runtime/os/process-group.js';
 import { parseSignal } from '../spec/signal.js';
 import type { ProcessSpec } from '../spec/types.js';
@@ -38,6 +39,7 @@ export interface SupervisionOptions {
   readonly stateDir: string;
   readonly store: DesiredStateStore;
   readonly clock?: Clock;
+  /** What every child's environment starts from (default: baseEnvOf(process.env)). */
   readonly baseEnv?: NodeJS.ProcessEnv;
   /** cgroups and rlimits of this machine; without it, limits are reported as not enforced. */
   readonly resources?: WorkloadResources;
@@ -96,7 +98,7 @@ export class Supervision {
         this.usage.soon();
       },
       now: () => this.clock.now(),
-      baseEnv: options.baseEnv ?? process.env,
+      baseEnv: options.baseEnv ?? baseEnvOf(process.env),
       ...(options.resources !== undefined && { resources: options.resources }),
       onWarning: (id, message) =>
         options.logger.warn({ process: this.table.has(id) ? this.table.get(id).spec.name : id }, message),

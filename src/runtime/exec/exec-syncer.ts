@@ -84,9 +84,9 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     // callback straight into the next spawn: two such crash loops starved every RPC (measured).
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal.aborted) throw signal.reason;
-    const marked = { ...this.options.baseEnv, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
+    const markers = { [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
     const launch = await this.prepareResources(id, spec);
-    const handle = await spawnChild(spec, { ...this.options, baseEnv: marked }, launch);
+    const handle = await spawnChild(spec, { ...this.options, markers }, launch);
     // Started means the program runs, in its group: not just the wrapper that puts it there.
     if (launch !== undefined) await untilExeced(handle.pid, launch, handle.exited);
     if (signal.aborted) {
