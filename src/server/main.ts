@@ -2,10 +2,11 @@
  * `statevisor daemon`: parse the daemon's flags, start it, and stop it cleanly on SIGTERM or
  * SIGINT (every process stopped within its grace period, then exit 0).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultSocketPath, defaultStateDir } from '../paths.js';
+import { StatevisorError } from '../errors.js';
+import { readTokenFile } from '../token-file.js';
 import { startDaemon } from './daemon.js';
 import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';
 
@@ -15,12 +16,20 @@ function hostPort(value: string): string {
   return `${match[1] || '127.0.0.1'}:${match[2]}`;
 }
 
+function readToken(file: string): string {
+  try {
+    return readTokenFile(file).trim();
+  } catch (error) {
+    throw new StatevisorError('E_INVALID_ARGUMENT', `--token-file: ${(error as Error).message}`);
+  }
+}
+
 export function daemonCommand(): Command {
   return new Command('statevisor daemon')
     .description('run the supervisor daemon in the foreground')
     .option('--socket <path>', 'Unix socket to listen on', defaultSocketPath())
     .option('--tcp <host:port>', 'also listen on TCP (requires --token-file)', hostPort)
-    .option('--token-file <path>', 'bearer token required on the TCP listener')
+    .option('--token-file <path>', 'bearer token required on the TCP listener (a file only you can read: chmod 600)')
     .option('--state-dir <dir>', 'where state and captured logs live', defaultStateDir())
     .option('--config <path>', 'a YAML/JSON file of processes, or a directory of them, loaded at start')
     .option('--cgroup-root <dir>', 'where cgroup hierarchies are mounted', '/sys/fs/cgroup')
@@ -37,7 +46,7 @@ export function daemonCommand(): Command {
       logLevel: LogLevel;
     }) => {
       const logger = createDaemonLogger(options.logLevel);
-      const token = options.tokenFile === undefined ? undefined : readFileSync(options.tokenFile, 'utf8').trim();
+      const token = options.tokenFile === undefined ? undefined : readToken(options.tokenFile);
       const daemon = await startDaemon({
         socket: path.resolve(options.socket),
         stateDir: path.resolve(options.stateDir),
