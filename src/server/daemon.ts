@@ -16,6 +16,7 @@ import { Supervision } from './supervision.js';
 import { checkSocketDir, prepareStateDir } from './state-dir.js';
 import { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { baseEnvOf } from '../runtime/exec/child-env.js';
+import { findSetpriv } from '../runtime/os/setpriv.js';
 import { createPrometheusMetrics } from '../manager/prometheus-metrics.js';
 import { listenHttp, type HttpEndpoint } from './http/http-endpoint.js';
 import { httpRoutes } from './http/routes.js';
@@ -78,6 +79,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const store = await Store.open(path.join(options.stateDir, 'store'));
   const resources = await WorkloadResources.detect(options.stateDir, options.cgroupRoot);
   logger.info({ cgroups: describeLayout(resources.layout), subtree: resources.subtree }, 'resource limits');
+  const setpriv = findSetpriv();
+  if (setpriv === undefined) logger.warn({}, 'setpriv (util-linux) not found: a process run as `user:` gets no supplementary groups');
   // Metrics cost a little per transition: collected only when something can scrape them.
   const metrics = options.http === undefined ? undefined : createPrometheusMetrics();
   const supervision = new Supervision({
@@ -91,6 +94,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     }),
     store,
     resources,
+    ...(setpriv !== undefined && { setpriv }),
     ...(options.usageIntervalMs !== undefined && { usageIntervalMs: options.usageIntervalMs }),
     ...(metrics !== undefined && { metrics }),
   });

@@ -43,6 +43,8 @@ export interface SupervisionOptions {
   readonly baseEnv?: NodeJS.ProcessEnv;
   /** cgroups and rlimits of this machine; without it, limits are reported as not enforced. */
   readonly resources?: WorkloadResources;
+  /** setpriv(1), found at start; without it a `user:` child gets no supplementary groups. */
+  readonly setpriv?: string;
   /** Time between usage samples of every running process. */
   readonly usageIntervalMs?: number;
   /** The process manager's metrics (Prometheus, with --http); none by default. */
@@ -100,6 +102,7 @@ export class Supervision {
       now: () => this.clock.now(),
       baseEnv: options.baseEnv ?? baseEnvOf(process.env),
       ...(options.resources !== undefined && { resources: options.resources }),
+      ...(options.setpriv !== undefined && { setpriv: options.setpriv }),
       onWarning: (id, message) =>
         options.logger.warn({ process: this.table.has(id) ? this.table.get(id).spec.name : id }, message),
       // No clearRun on exit: a stale run record is harmless (recovery checks pid + start time
@@ -353,7 +356,7 @@ export class Supervision {
     return {
       process: this.view(entry),
       spec: entry.spec,
-      enforcement: enforcementOf(entry.spec, this.options.resources),
+      enforcement: enforcementOf(entry.spec, this.options.resources, this.options.setpriv),
       transitions: this.history.transitionsOf(entry.id),
       recovery: this.recoveries.get(entry.id) ?? '',
     };

@@ -18,6 +18,8 @@ export interface SpawnContext extends LogTargetOptions {
   readonly baseEnv: NodeJS.ProcessEnv;
   /** Set last, over env_files and env: the daemon's marks on its children (survivors.ts). */
   readonly markers?: Readonly<Record<string, string>>;
+  /** The launch command takes the user and groups itself (setpriv): spawn must not switch. */
+  readonly switchesUser?: boolean;
 }
 
 function startFailure(spec: ProcessSpec, error: unknown, at: number): StatevisorError {
@@ -37,6 +39,7 @@ async function spawnOptions(spec: ProcessSpec, context: SpawnContext): Promise<S
     env: { ...context.baseEnv, ...account, ...fromFiles, ...spec.env, ...context.markers },
     cwd: spec.workingDir ?? process.cwd(),
   };
+  if (context.switchesUser) return options;
   if (user !== undefined) {
     options.uid = user.uid;
     options.gid = user.gid;
