@@ -7,7 +7,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { StatevisorError } from '../errors.js';
 import type { Logger } from '../manager/logger.js';
-import { Store } from '../store/store.js';
+import { CorruptJournalError, Store, type JournalRepair } from '../store/index.js';
+import { describeJournalRepair } from './journal-repair.js';
 import { recover } from './recovery.js';
 import { syncConfig } from './config-sync.js';
 import { processManagerHandlers, type DaemonInfo } from './grpc/handlers.js';
@@ -45,11 +46,15 @@ export interface DaemonOptions {
   readonly usageIntervalMs?: number;
   /** HOST:PORT of the read-only HTTP endpoint: status page, /metrics, /healthz. */
   readonly http?: string;
+  /** Start even with a journal damaged in the middle, keeping what is readable (--repair-journal). */
+  readonly repairJournal?: boolean;
 }
 
 export interface Daemon {
   readonly supervision: Supervision;
   readonly listeners: readonly Listener[];
+  /** What --repair-journal dropped, when the journal needed it. */
+  readonly journalRepair: JournalRepair | undefined;
   /** Stop every process within its grace period, close the listeners, remove the socket. */
   stop(): Promise<void>;
 }
@@ -76,7 +81,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   prepareStateDir(options.stateDir);
   checkSocketDir(options.socket);
   // The store's lock comes first: a second daemon on the same state dir stops here.
-  const store = await Store.open(path.join(options.stateDir, 'store'));
+  const store = await Store.open(path.join(options.stateDir, 'store'), { repairJournal: options.repairJournal === true }).catch(
+    (error: unknown) => {
+      if (!(error instanceof CorruptJournalError)) throw error;
+      throw new StatevisorError(
+        error.code,
+        `${error.message}; to start anyway, keeping every readable entry and the damaged file aside: statevisor daemon --repair-journal`,
+        { cause: error },
+      );
+    },
+  );
+  if (store.repair !== undefined) {
+    const { damaged, missing, keptAs, kept } = store.repair;
+    logger.warn({ damaged, missing, keptAs, kept }, describeJournalRepair(store.repair).join('\n'));
+  }
   const resources = await WorkloadResources.detect(options.stateDir, options.cgroupRoot);
   logger.info({ cgroups: describeLayout(resources.layout), subtree: resources.subtree }, 'resource limits');
   const setpriv = findSetpriv();
@@ -148,6 +166,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   return {
     supervision,
     listeners,
+    journalRepair: store.repair,
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;

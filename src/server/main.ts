@@ -8,6 +8,7 @@ import { defaultSocketPath, defaultStateDir } from '../paths.js';
 import { StatevisorError } from '../errors.js';
 import { readTokenFile } from '../token-file.js';
 import { startDaemon } from './daemon.js';
+import { describeJournalRepair } from './journal-repair.js';
 import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';
 
 function hostPort(value: string): string {
@@ -34,6 +35,10 @@ export function daemonCommand(): Command {
     .option('--config <path>', 'a YAML/JSON file of processes, or a directory of them, loaded at start')
     .option('--cgroup-root <dir>', 'where cgroup hierarchies are mounted', '/sys/fs/cgroup')
     .option('--http <host:port>', 'serve a read-only status page, /metrics and /healthz (no token: keep it on loopback)', hostPort)
+    .option(
+      '--repair-journal',
+      'start even if the journal is damaged in the middle: keep every readable entry, keep the damaged file as store/journal.jsonl.damaged-<time>, and print what was lost',
+    )
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .action(async (options: {
       socket: string;
@@ -43,6 +48,7 @@ export function daemonCommand(): Command {
       config?: string;
       http?: string;
       cgroupRoot: string;
+      repairJournal?: boolean;
       logLevel: LogLevel;
     }) => {
       const logger = createDaemonLogger(options.logLevel);
@@ -56,7 +62,12 @@ export function daemonCommand(): Command {
         ...(options.http !== undefined && { http: options.http }),
         ...(token !== undefined && { token, tokenFile: options.tokenFile! }),
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
+        ...(options.repairJournal === true && { repairJournal: true }),
       });
+      // Said plainly on stderr as well as in the log: what was lost is for a person to read.
+      for (const line of daemon.journalRepair === undefined ? [] : describeJournalRepair(daemon.journalRepair)) {
+        process.stderr.write(`statevisor: ${line}\n`);
+      }
       const stop = (signal: string) => {
         logger.info({ signal }, 'stop requested');
         daemon.stop().then(
