@@ -4,10 +4,10 @@
  * cannot reach any daemon is reported with the address tried, since a wrong socket is the usual
  * cause; a daemon's own UNAVAILABLE (it is shutting down) keeps the daemon's message.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createClient, isUnavailable, RpcError, StatevisorError, type StatevisorClient } from '../client/index.js';
 import { UsageError } from './errors.js';
+import { readTokenFile } from '../token-file.js';
 
 /**
  * Deadline of the calls that wait for a stop (restart, delete --force, update --restart-process):
@@ -29,9 +29,9 @@ export function globalOptions(command: Command): GlobalOptions {
 
 function readToken(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readTokenFile(file);
   } catch (error) {
-    throw new UsageError(`--token-file: cannot read ${file}: ${(error as Error).message}`);
+    throw new UsageError(`--token-file: ${(error as Error).message}`);
   }
 }
 

@@ -58,7 +58,7 @@ export function buildProgram(): Command {
     .version(version, '-V, --version', 'print the version')
     .option('--socket <path>', "the daemon's Unix socket")
     .option('--addr <host:port>', "a TCP address instead (with --token-file)")
-    .option('--token-file <path>', 'a file holding the bearer token for --addr')
+    .option('--token-file <path>', 'a file holding the bearer token for --addr (yours, chmod 600)')
     .option('--json', 'print JSON (streams: one object per line)')
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')

@@ -2,18 +2,22 @@
  * The daemon's composition root: logger, state directory, supervision (charts + exec runtime),
  * the config loaded at start, the gRPC listeners, and an orderly stop on SIGTERM/SIGINT.
  */
-import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { StatevisorError } from '../errors.js';
 import type { Logger } from '../manager/logger.js';
-import { Store } from '../store/store.js';
+import { CorruptJournalError, Store, type JournalRepair } from '../store/index.js';
+import { describeJournalRepair } from './journal-repair.js';
 import { recover } from './recovery.js';
 import { syncConfig } from './config-sync.js';
 import { processManagerHandlers, type DaemonInfo } from './grpc/handlers.js';
 import { closeListener, listenTcp, listenUnix, type Listener } from './grpc/listeners.js';
 import { Supervision } from './supervision.js';
+import { checkSocketDir, prepareStateDir } from './state-dir.js';
 import { WorkloadResources } from '../runtime/exec/workload-resources.js';
+import { baseEnvOf } from '../runtime/exec/child-env.js';
+import { findSetpriv } from '../runtime/os/setpriv.js';
 import { createPrometheusMetrics } from '../manager/prometheus-metrics.js';
 import { listenHttp, type HttpEndpoint } from './http/http-endpoint.js';
 import { httpRoutes } from './http/routes.js';
@@ -32,6 +36,8 @@ export interface DaemonOptions {
   /** HOST:PORT; requires a token. */
   readonly tcp?: string;
   readonly token?: string;
+  /** Where the token was read from: a variable holding this path is not passed to children. */
+  readonly tokenFile?: string;
   readonly configPath?: string;
   readonly logger: Logger;
   /** Where cgroup hierarchies are mounted (default /sys/fs/cgroup); tests point it elsewhere. */
@@ -40,11 +46,15 @@ export interface DaemonOptions {
   readonly usageIntervalMs?: number;
   /** HOST:PORT of the read-only HTTP endpoint: status page, /metrics, /healthz. */
   readonly http?: string;
+  /** Start even with a journal damaged in the middle, keeping what is readable (--repair-journal). */
+  readonly repairJournal?: boolean;
 }
 
 export interface Daemon {
   readonly supervision: Supervision;
   readonly listeners: readonly Listener[];
+  /** What --repair-journal dropped, when the journal needed it. */
+  readonly journalRepair: JournalRepair | undefined;
   /** Stop every process within its grace period, close the listeners, remove the socket. */
   stop(): Promise<void>;
 }
@@ -67,11 +77,28 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   if (options.tcp !== undefined && !options.token) {
     throw new StatevisorError('E_INVALID_ARGUMENT', '--tcp needs --token-file: the TCP listener never runs without credentials');
   }
-  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  // Before anything is opened in them: a directory others can write is refused, not used.
+  prepareStateDir(options.stateDir);
+  checkSocketDir(options.socket);
   // The store's lock comes first: a second daemon on the same state dir stops here.
-  const store = await Store.open(path.join(options.stateDir, 'store'));
+  const store = await Store.open(path.join(options.stateDir, 'store'), { repairJournal: options.repairJournal === true }).catch(
+    (error: unknown) => {
+      if (!(error instanceof CorruptJournalError)) throw error;
+      throw new StatevisorError(
+        error.code,
+        `${error.message}; to start anyway, keeping every readable entry and the damaged file aside: statevisor daemon --repair-journal`,
+        { cause: error },
+      );
+    },
+  );
+  if (store.repair !== undefined) {
+    const { damaged, missing, keptAs, kept } = store.repair;
+    logger.warn({ damaged, missing, keptAs, kept }, describeJournalRepair(store.repair).join('\n'));
+  }
   const resources = await WorkloadResources.detect(options.stateDir, options.cgroupRoot);
   logger.info({ cgroups: describeLayout(resources.layout), subtree: resources.subtree }, 'resource limits');
+  const setpriv = findSetpriv();
+  if (setpriv === undefined) logger.warn({}, 'setpriv (util-linux) not found: a process run as `user:` gets no supplementary groups');
   // Metrics cost a little per transition: collected only when something can scrape them.
   const metrics = options.http === undefined ? undefined : createPrometheusMetrics();
   const supervision = new Supervision({
@@ -79,8 +106,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     logsDir: path.join(options.stateDir, 'logs'),
     pipesDir: path.join(options.stateDir, 'pipes'),
     stateDir: options.stateDir,
+    // Once, at start: children get the daemon's environment without the daemon's own settings.
+    baseEnv: baseEnvOf(process.env, {
+      ...(options.tokenFile !== undefined && { tokenFile: options.tokenFile }),
+      ...(options.token !== undefined && { token: options.token }),
+    }),
     store,
     resources,
+    ...(setpriv !== undefined && { setpriv }),
     ...(options.usageIntervalMs !== undefined && { usageIntervalMs: options.usageIntervalMs }),
     ...(metrics !== undefined && { metrics }),
   });
@@ -135,6 +168,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   return {
     supervision,
     listeners,
+    journalRepair: store.repair,
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;

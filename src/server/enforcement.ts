@@ -20,11 +20,19 @@ const limitFields: Record<keyof ResourcesSpec, string> = {
   pids: 'resources.pids',
 };
 
-export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources): Enforcement[] {
+/** `setpriv`: the daemon's setpriv(1), through which a `user:` child takes the user's groups. */
+export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, setpriv?: string): Enforcement[] {
   const list: Enforcement[] = [
     done('restart', `policy ${spec.restart.policy}, backoff ${spec.restart.delayMs}..${spec.restart.maxDelayMs} ms, start limit ${spec.restart.startLimitBurst} in ${spec.restart.startLimitIntervalMs} ms`),
     done('stop', `${spec.stop.signal}, then SIGKILL after ${spec.stop.gracePeriodMs} ms (at least 1 s)`),
   ];
+  if (spec.user !== undefined) {
+    list.push(
+      setpriv === undefined
+        ? notYet('user', `runs as ${spec.user} without supplementary groups: setpriv (util-linux) was not found, and Node's spawn drops them all`)
+        : done('user', `runs as ${spec.user} with the user's supplementary groups (initgroups through ${setpriv}), exec probes too`),
+    );
+  }
   if (spec.stop.killMode === 'control-group') {
     list.push(
       resources?.canGroup

@@ -2,11 +2,13 @@
  * `statevisor daemon`: parse the daemon's flags, start it, and stop it cleanly on SIGTERM or
  * SIGINT (every process stopped within its grace period, then exit 0).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultSocketPath, defaultStateDir } from '../paths.js';
+import { StatevisorError } from '../errors.js';
+import { readTokenFile } from '../token-file.js';
 import { startDaemon } from './daemon.js';
+import { describeJournalRepair } from './journal-repair.js';
 import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';
 
 function hostPort(value: string): string {
@@ -15,16 +17,28 @@ function hostPort(value: string): string {
   return `${match[1] || '127.0.0.1'}:${match[2]}`;
 }
 
+function readToken(file: string): string {
+  try {
+    return readTokenFile(file).trim();
+  } catch (error) {
+    throw new StatevisorError('E_INVALID_ARGUMENT', `--token-file: ${(error as Error).message}`);
+  }
+}
+
 export function daemonCommand(): Command {
   return new Command('statevisor daemon')
     .description('run the supervisor daemon in the foreground')
     .option('--socket <path>', 'Unix socket to listen on', defaultSocketPath())
     .option('--tcp <host:port>', 'also listen on TCP (requires --token-file)', hostPort)
-    .option('--token-file <path>', 'bearer token required on the TCP listener')
+    .option('--token-file <path>', 'bearer token required on the TCP listener (a file only you can read: chmod 600)')
     .option('--state-dir <dir>', 'where state and captured logs live', defaultStateDir())
     .option('--config <path>', 'a YAML/JSON file of processes, or a directory of them, loaded at start')
     .option('--cgroup-root <dir>', 'where cgroup hierarchies are mounted', '/sys/fs/cgroup')
     .option('--http <host:port>', 'serve a read-only status page, /metrics and /healthz (no token: keep it on loopback)', hostPort)
+    .option(
+      '--repair-journal',
+      'start even if the journal is damaged in the middle: keep every readable entry, keep the damaged file as store/journal.jsonl.damaged-<time>, and print what was lost',
+    )
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .action(async (options: {
       socket: string;
@@ -34,10 +48,11 @@ export function daemonCommand(): Command {
       config?: string;
       http?: string;
       cgroupRoot: string;
+      repairJournal?: boolean;
       logLevel: LogLevel;
     }) => {
       const logger = createDaemonLogger(options.logLevel);
-      const token = options.tokenFile === undefined ? undefined : readFileSync(options.tokenFile, 'utf8').trim();
+      const token = options.tokenFile === undefined ? undefined : readToken(options.tokenFile);
       const daemon = await startDaemon({
         socket: path.resolve(options.socket),
         stateDir: path.resolve(options.stateDir),
@@ -45,9 +60,14 @@ export function daemonCommand(): Command {
         cgroupRoot: path.resolve(options.cgroupRoot),
         ...(options.tcp !== undefined && { tcp: options.tcp }),
         ...(options.http !== undefined && { http: options.http }),
-        ...(token !== undefined && { token }),
+        ...(token !== undefined && { token, tokenFile: options.tokenFile! }),
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
+        ...(options.repairJournal === true && { repairJournal: true }),
       });
+      // Said plainly on stderr as well as in the log: what was lost is for a person to read.
+      for (const line of daemon.journalRepair === undefined ? [] : describeJournalRepair(daemon.journalRepair)) {
+        process.stderr.write(`statevisor: ${line}\n`);
+      }
       const stop = (signal: string) => {
         logger.info({ signal }, 'stop requested');
         daemon.stop().then(

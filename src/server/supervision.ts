@@ -11,6 +11,7 @@ import type { MetricsCollector } from '../manager/metrics.js';
 import type { Clock } from '../manager/clock.js';
 import { systemClock } from '../manager/clock.js';
 import { ExecSyncer } from '../runtime/exec/exec-syncer.js';
+import { baseEnvOf } from '../runtime/exec/child-env.js';
 import { signalGroup, signalProcess } from '../runtime/os/process-group.js';
 import { parseSignal } from '../spec/signal.js';
 import type { ProcessSpec } from '../spec/types.js';
@@ -40,9 +41,12 @@ export interface SupervisionOptions {
   readonly stateDir: string;
   readonly store: DesiredStateStore;
   readonly clock?: Clock;
+  /** What every child's environment starts from (default: baseEnvOf(process.env)). */
   readonly baseEnv?: NodeJS.ProcessEnv;
   /** cgroups and rlimits of this machine; without it, limits are reported as not enforced. */
   readonly resources?: WorkloadResources;
+  /** setpriv(1), found at start; without it a `user:` child gets no supplementary groups. */
+  readonly setpriv?: string;
   /** Time between usage samples of every running process. */
   readonly usageIntervalMs?: number;
   /** The process manager's metrics (Prometheus, with --http); none by default. */
@@ -104,8 +108,9 @@ export class Supervision {
         this.usage.soon();
       },
       now: () => this.clock.now(),
-      baseEnv: options.baseEnv ?? process.env,
+      baseEnv: options.baseEnv ?? baseEnvOf(process.env),
       ...(options.resources !== undefined && { resources: options.resources }),
+      ...(options.setpriv !== undefined && { setpriv: options.setpriv }),
       onWarning: (id, message) =>
         options.logger.warn({ process: this.table.has(id) ? this.table.get(id).spec.name : id }, message),
       // No clearRun on exit: a stale run record is harmless (recovery checks pid + start time
@@ -359,7 +364,7 @@ export class Supervision {
     return {
       process: this.view(entry),
       spec: entry.spec,
-      enforcement: enforcementOf(entry.spec, this.options.resources),
+      enforcement: enforcementOf(entry.spec, this.options.resources, this.options.setpriv),
       transitions: this.history.transitionsOf(entry.id),
       recovery: this.recoveries.get(entry.id) ?? '',
     };

@@ -235,6 +235,8 @@ export interface MapOptions {
   key: RegExp;
   keyMax: number;
   like: string;
+  /** Keys a spec may not set, with why (the daemon's own environment markers). */
+  reserved?: { readonly keys: readonly string[]; readonly why: (key: string) => string };
 }
 
 export function map<T>(item: Field<T>, options: MapOptions): Field<Record<string, T>> {
@@ -251,6 +253,11 @@ export function map<T>(item: Field<T>, options: MapOptions): Field<Record<string
         const path = childPath(at, key);
         if (key.length > options.keyMax || !options.key.test(key)) {
           found.add(path, key, `a key that is ${options.like} of at most ${options.keyMax} characters`);
+          valid = false;
+          continue;
+        }
+        if (options.reserved?.keys.includes(key)) {
+          found.add(path, raw, options.reserved.why(key));
           valid = false;
           continue;
         }

@@ -23,6 +23,7 @@ import {
   umask,
   type Shape,
 } from './fields.js';
+import { markerEnv } from './markers.js';
 import { section } from './section.js';
 import {
   healthCheckTypes,
@@ -121,6 +122,10 @@ export const specShape: Shape<SpecInput> = {
     key: /^[A-Za-z_][A-Za-z0-9_]*$/,
     keyMax: 256,
     like: 'an environment variable name ([A-Za-z_][A-Za-z0-9_]*)',
+    reserved: {
+      keys: markerEnv,
+      why: (key) => `no ${key} here: the daemon sets it on every child to recognise it after a restart, and a spec cannot override it`,
+    },
   }),
   envFiles: list(absolutePath({ prefix: '-' }), { max: 64, single: true }),
   workingDir: absolutePath(),

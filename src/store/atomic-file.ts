@@ -11,7 +11,7 @@
 import { constants } from 'node:fs';
 import { join } from 'node:path';
 import type { StoreFile, StoreFs } from './fs-adapter.js';
-import { writeAll } from './fs-adapter.js';
+import { fileError, noFollow, writeAll } from './fs-adapter.js';
 
 const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_RDONLY, O_DIRECTORY } = constants;
 
@@ -30,7 +30,9 @@ export async function replaceFile(
   // A fixed temp name is safe: the lock admits one store per directory, and the store runs one
   // replacement per file at a time. O_TRUNC discards what a crashed predecessor left there.
   const temp = `${target}.tmp`;
-  const file = await fs.open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600);
+  const file = await fs.open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | noFollow, 0o600).catch((error: unknown) => {
+    throw fileError('create', temp, error);
+  });
   try {
     await writeAll(file, data);
     await file.sync();
@@ -47,7 +49,7 @@ export async function replaceFile(
 
 /** fsync(2) on a directory makes its entries (creations, renames, unlinks) durable. */
 export async function syncDirectory(fs: StoreFs, dir: string): Promise<void> {
-  const handle = await fs.open(dir, O_RDONLY | O_DIRECTORY);
+  const handle = await fs.open(dir, O_RDONLY | O_DIRECTORY | noFollow);
   try {
     await handle.sync();
   } finally {

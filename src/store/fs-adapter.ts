@@ -1,8 +1,15 @@
 /**
  * The file-system calls the store makes, gathered behind one interface so that tests can count
  * syncs or make a call fail or wait. `FileHandle` from node:fs/promises already has this shape.
+ *
+ * Every file the store opens is opened with O_NOFOLLOW (`noFollow`): the state dir is the
+ * daemon's alone, so a symbolic link in it was planted, and writing through it as root would
+ * write wherever it points. A link then fails with ELOOP, reported as such by `fileError`.
  */
-import { promises as fsp } from 'node:fs';
+import { constants, promises as fsp } from 'node:fs';
+import { StatevisorError } from '../errors.js';
+
+export const noFollow = constants.O_NOFOLLOW;
 
 export interface StoreFile {
   write(data: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
@@ -28,7 +35,7 @@ export const nodeFs: StoreFs = {
   rename: (from, to) => fsp.rename(from, to),
   link: (existing, created) => fsp.link(existing, created),
   unlink: (path) => fsp.unlink(path),
-  readFile: (path) => fsp.readFile(path),
+  readFile: (path) => fsp.readFile(path, { flag: constants.O_RDONLY | noFollow }),
   mkdir: (path) => fsp.mkdir(path, { recursive: true, mode: 0o700 }),
 };
 
@@ -44,4 +51,16 @@ export async function writeAll(file: StoreFile, data: Uint8Array): Promise<void>
 
 export function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** The error for a store file that cannot be read or created, saying plainly when it is a planted link. */
+export function fileError(action: 'read' | 'create', path: string, error: unknown): StatevisorError {
+  if (errorCode(error) === 'ELOOP') {
+    return new StatevisorError(
+      'E_INVALID_ARGUMENT',
+      `${path} is a symbolic link, which the daemon never follows in its state dir; someone planted it: remove it`,
+      { cause: error },
+    );
+  }
+  return new StatevisorError('E_INTERNAL', `cannot ${action} ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }

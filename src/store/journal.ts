@@ -15,7 +15,7 @@ import { replaceFile } from './atomic-file.js';
 import type { JournalEntry } from './entries.js';
 import { parseEntry } from './entries.js';
 import type { StoreFile, StoreFs } from './fs-adapter.js';
-import { errorCode, writeAll } from './fs-adapter.js';
+import { errorCode, fileError, writeAll } from './fs-adapter.js';
 
 export const journalFile = 'journal.jsonl';
 const newline = 0x0a;
@@ -25,46 +25,100 @@ export interface JournalContents {
   entries: JournalEntry[];
   /** The bytes of a torn last line that were dropped (0 when the journal ended cleanly). */
   tornBytes: number;
+  /** With `repair`: the lines dropped because they could not be read, in file order. */
+  damaged: DamagedLine[];
+  /** With `repair`: sequence numbers absent from the journal (a gap), inclusive ranges. */
+  missing: Array<{ from: number; to: number }>;
+}
+
+/** A journal line that `repair` dropped: its number (from 1), its size with its newline, and why. */
+export interface DamagedLine {
+  line: number;
+  bytes: number;
+  reason: string;
+}
+
+/** The journal is damaged where a crash cannot have damaged it; repair (--repair-journal) can start anyway. */
+export class CorruptJournalError extends StatevisorError {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    reason: string,
+  ) {
+    super('E_INTERNAL', `corrupt journal ${path} line ${line}: ${reason}`);
+    this.name = 'CorruptJournalError';
+  }
 }
 
 /**
  * Reads the journal, keeping entries after `afterSeq` (earlier ones are already in the
  * snapshot: a crash between writing the snapshot and replacing the journal leaves them behind).
  * Sequence numbers must run without gaps from at most `afterSeq + 1`: a gap means lost entries.
+ *
+ * With `repair`, damage in the middle is not an error: every line that reads as an entry in
+ * sequence order is kept (a gap is accepted: the entries in it are the damaged lines), and each
+ * line dropped is listed in `damaged`, a torn last line included.
  */
-export async function readJournal(fs: StoreFs, dir: string, afterSeq: number): Promise<JournalContents> {
+export async function readJournal(fs: StoreFs, dir: string, afterSeq: number, { repair = false } = {}): Promise<JournalContents> {
   const path = join(dir, journalFile);
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(path);
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return { entries: [], tornBytes: 0 };
-    throw new StatevisorError('E_INTERNAL', `cannot read ${path}: ${String(error)}`, { cause: error });
+    if (errorCode(error) === 'ENOENT') return { entries: [], tornBytes: 0, damaged: [], missing: [] };
+    throw fileError('read', path, error);
   }
-  const endsCleanly = bytes.at(-1) === newline;
-  const lines = bytes.toString('utf8').split('\n');
-  // A journal that ends with '\n' leaves one empty string after the split.
-  if (endsCleanly || bytes.length === 0) lines.pop();
+  const lines = splitLines(bytes);
   const entries: JournalEntry[] = [];
+  const damaged: DamagedLine[] = [];
+  const missing: Array<{ from: number; to: number }> = [];
   let previous: number | undefined;
   for (const [index, line] of lines.entries()) {
-    const entry = parseLine(line);
+    const entry = parseLine(line.toString('utf8'));
     const isLast = index === lines.length - 1;
+    // The line's own bytes (not its decoded length: damage is rarely valid UTF-8) and its newline.
+    const size = line.length + (isLast && bytes.at(-1) !== newline ? 0 : 1);
+    const drop = (reason: string) => {
+      if (!repair) throw new CorruptJournalError(path, index + 1, reason);
+      damaged.push({ line: index + 1, bytes: size, reason });
+    };
     if (typeof entry === 'string') {
       if (isLast) {
-        const start = bytes.lastIndexOf(newline, endsCleanly ? -2 : -1) + 1;
-        return { entries, tornBytes: bytes.length - start };
+        if (repair && (damaged.length > 0 || missing.length > 0)) {
+          damaged.push({ line: index + 1, bytes: size, reason: `torn last line (never acknowledged): ${entry}` });
+        }
+        return { entries, tornBytes: size, damaged, missing };
       }
-      throw corrupt(path, index + 1, entry);
+      drop(entry);
+      continue;
     }
     const expected = previous === undefined ? afterSeq + 1 : previous + 1;
-    if (previous === undefined ? entry.seq > expected : entry.seq !== expected) {
-      throw corrupt(path, index + 1, `seq ${entry.seq} where ${expected} was expected (entries are missing)`);
+    const inOrder = previous === undefined ? entry.seq <= expected : entry.seq === expected;
+    if (!inOrder && !(repair && entry.seq > expected)) {
+      drop(
+        previous !== undefined && entry.seq < expected
+          ? `seq ${entry.seq} after seq ${previous} (out of order)`
+          : `seq ${entry.seq} where ${expected} was expected (entries are missing)`,
+      );
+      continue;
     }
+    if (!inOrder) missing.push({ from: expected, to: entry.seq - 1 });
     previous = entry.seq;
     if (entry.seq > afterSeq) entries.push(entry);
   }
-  return { entries, tornBytes: 0 };
+  return { entries, tornBytes: 0, damaged, missing };
+}
+
+/** The lines of `bytes`, without their newlines; a newline ends a line rather than starting an empty one. */
+function splitLines(bytes: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let end = bytes.indexOf(newline); end !== -1; end = bytes.indexOf(newline, start)) {
+    lines.push(bytes.subarray(start, end));
+    start = end + 1;
+  }
+  if (start < bytes.length) lines.push(bytes.subarray(start));
+  return lines;
 }
 
 function parseLine(line: string): JournalEntry | string {
@@ -75,10 +129,6 @@ function parseLine(line: string): JournalEntry | string {
     return `not JSON: ${JSON.stringify(line.slice(0, 60))}`;
   }
   return parseEntry(value);
-}
-
-function corrupt(path: string, line: number, reason: string): StatevisorError {
-  return new StatevisorError('E_INTERNAL', `corrupt journal ${path} line ${line}: ${reason}`);
 }
 
 /** The open journal: appends go to its end, each made durable before the promise resolves. */

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { StatevisorError } from '../errors.js';
 import { hasExited, readProcStat } from '../runtime/os/proc-stat.js';
 import type { StoreFs } from './fs-adapter.js';
-import { errorCode, writeAll } from './fs-adapter.js';
+import { errorCode, fileError, noFollow, writeAll } from './fs-adapter.js';
 
 export const lockFile = 'lock';
 const attempts = 5;
@@ -37,7 +37,7 @@ export class DirLock {
     const path = join(dir, lockFile);
     const content = `${JSON.stringify(currentOwner())}\n`;
     const temp = join(dir, `${lockFile}.${process.pid}.${randomUUID()}.tmp`);
-    const file = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    const file = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | noFollow, 0o600);
     try {
       await writeAll(file, Buffer.from(content));
     } finally {
@@ -128,6 +128,6 @@ async function readText(fs: StoreFs, path: string): Promise<string | undefined> 
     return (await fs.readFile(path)).toString('utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
-    throw error;
+    throw fileError('read', path, error);
   }
 }

@@ -7,7 +7,7 @@ import { StatevisorError } from '../errors.js';
 import { replaceFile } from './atomic-file.js';
 import { isProcessRecord, isRunRecord } from './entries.js';
 import type { StoreFs } from './fs-adapter.js';
-import { errorCode } from './fs-adapter.js';
+import { errorCode, fileError } from './fs-adapter.js';
 import type { StoredState } from './records.js';
 import { deepFreeze, emptyState } from './records.js';
 
@@ -37,7 +37,7 @@ export async function readSnapshot(fs: StoreFs, dir: string): Promise<Snapshot> 
     text = (await fs.readFile(path)).toString('utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return { seq: 0, state: emptyState() };
-    throw new StatevisorError('E_INTERNAL', `cannot read ${path}: ${describe(error)}`, { cause: error });
+    throw fileError('read', path, error);
   }
   let parsed: unknown;
   try {

@@ -17,15 +17,15 @@
  * continue, then, with flushes briefly held, swaps in a journal holding only the entries after
  * the cut. A crash at any step leaves a snapshot plus a journal that replays to the same state.
  */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StatevisorError } from '../errors.js';
 import { syncDirectory } from './atomic-file.js';
 import type { Change, JournalEntry } from './entries.js';
 import { applyEntry, parseEntry } from './entries.js';
 import type { StoreFs } from './fs-adapter.js';
-import { nodeFs } from './fs-adapter.js';
+import { errorCode, nodeFs } from './fs-adapter.js';
 import { GroupCommit } from './group-commit.js';
-import { JournalWriter, readJournal } from './journal.js';
+import { JournalWriter, journalFile, readJournal, type DamagedLine } from './journal.js';
 import { DirLock } from './lock.js';
 import type { DesiredState, ProcessRecord, RunRecord, StoredState, StoredStateView } from './records.js';
 import { encodeSnapshot, readSnapshot, writeSnapshot } from './snapshot.js';
@@ -35,6 +35,26 @@ export interface StoreOptions {
   compactAfter?: number;
   /** The file-system calls to make; tests inject ones that count syncs or fail. */
   fs?: StoreFs;
+  /**
+   * Open even when the journal is damaged in the middle (the daemon's --repair-journal): keep
+   * every readable entry, keep the damaged file beside it under a dated name, and say in
+   * `store.repair` what was lost. Without it such a journal is refused (CorruptJournalError).
+   */
+  repairJournal?: boolean;
+  /** The time in the damaged file's name (tests fix it). */
+  now?: () => Date;
+}
+
+/** What --repair-journal dropped, and where the damaged journal was kept. */
+export interface JournalRepair {
+  readonly journal: string;
+  /** The damaged journal, kept as it was: `journal.jsonl.damaged-<UTC time>`. */
+  readonly keptAs: string;
+  /** Entries replayed from it. */
+  readonly kept: number;
+  readonly damaged: readonly DamagedLine[];
+  /** Sequence numbers absent from it, inclusive ranges. */
+  readonly missing: ReadonlyArray<{ from: number; to: number }>;
 }
 
 const defaults = { compactAfter: 1_000 };
@@ -61,6 +81,8 @@ export class Store {
     private seq: number,
     private snapshotSeq: number,
     private readonly compactAfter: number,
+    /** Set when the store was opened with repairJournal and the journal needed it. */
+    readonly repair: JournalRepair | undefined,
   ) {}
 
   static async open(dir: string, options: StoreOptions = {}): Promise<Store> {
@@ -80,15 +102,22 @@ export class Store {
     });
     try {
       const snapshot = await readSnapshot(fs, dir);
-      const { entries } = await readJournal(fs, dir, snapshot.seq);
+      const { entries, damaged, missing } = await readJournal(fs, dir, snapshot.seq, { repair: options.repairJournal === true });
       for (const entry of entries) applyEntry(snapshot.state, entry);
       const seq = entries.at(-1)?.seq ?? snapshot.seq;
       // Fold what was replayed into a new snapshot and start an empty journal. Replacing the
       // journal (rather than appending to it) is also what cuts away a torn last line before
       // anything is written after it. The snapshot is durable before the journal is replaced.
       await writeSnapshot(fs, dir, encodeSnapshot(seq, snapshot.state));
+      let repair: JournalRepair | undefined;
+      if (damaged.length > 0 || missing.length > 0) {
+        // A second name for the damaged file, made before the replacement takes the first one
+        // and made durable by the same directory fsync.
+        const keptAs = await keepAside(fs, join(dir, journalFile), (options.now ?? (() => new Date()))());
+        repair = { journal: join(dir, journalFile), keptAs, kept: entries.length, damaged, missing };
+      }
       const journal = await JournalWriter.create(fs, dir, Buffer.alloc(0));
-      return new Store(fs, dir, lock, journal, snapshot.state, seq, seq, compactAfter);
+      return new Store(fs, dir, lock, journal, snapshot.state, seq, seq, compactAfter, repair);
     } catch (error) {
       await lock.release().catch(() => undefined);
       throw error instanceof StatevisorError ? error : internal(`cannot open state dir ${dir}`, error);
@@ -239,6 +268,20 @@ export class Store {
     const failed = this.commits.failed;
     if (failed === undefined) return undefined;
     return failed instanceof StatevisorError ? failed : internal(`the store in ${this.dir} failed`, failed);
+  }
+}
+
+/** Links `file` to `<file>.damaged-<UTC time>` (a counter added if taken); returns that name. */
+async function keepAside(fs: StoreFs, file: string, at: Date): Promise<string> {
+  const stamp = at.toISOString().replace(/:/g, '-');
+  for (let n = 0; ; n += 1) {
+    const aside = `${file}.damaged-${stamp}${n === 0 ? '' : `.${n}`}`;
+    try {
+      await fs.link(file, aside);
+      return aside;
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST' || n >= 100) throw error;
+    }
   }
 }
 

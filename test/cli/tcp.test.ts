@@ -11,9 +11,9 @@ test('--addr with --token-file reaches the TCP listener; a wrong token gets the 
   const address = h.daemon.listeners.find((l) => l.kind === 'tcp')!.address;
   const good = path.join(h.dir, 'token');
   // Token files usually end with a newline; it is not part of the token.
-  writeFileSync(good, 'the-token\n');
+  writeFileSync(good, 'the-token\n', { mode: 0o600 });
   const bad = path.join(h.dir, 'wrong-token');
-  writeFileSync(bad, 'not-the-token');
+  writeFileSync(bad, 'not-the-token', { mode: 0o600 });
 
   const status = await runCli(['status', '--json', '--addr', address, '--token-file', good]);
   assert.equal(status.code, 0, status.stderr);

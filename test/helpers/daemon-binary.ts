@@ -22,8 +22,10 @@ export function testEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function startDaemonBinary(args: string[]): SpawnedDaemon {
-  const child = spawn(process.execPath, [binary, 'daemon', ...args], { env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+/** `extraEnv`: variables the daemon itself is started with (to prove what children do not get). */
+export function startDaemonBinary(args: string[], extraEnv: NodeJS.ProcessEnv = {}): SpawnedDaemon {
+  const env = { ...testEnv(), ...extraEnv };
+  const child = spawn(process.execPath, [binary, 'daemon', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

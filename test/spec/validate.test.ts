@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RestartPolicy } from '../../src/machines/restart-policy.js';
 import { specDefaults, specToSnakeCase, validateSpec, type ProcessSpec } from '../../src/spec/index.js';
-import { minimal, violationOf } from './support.js';
+import { minimal, violationOf, violationsOf } from './support.js';
 
 describe('validateSpec: defaults and normal form', () => {
   test('a minimal spec gets every default', () => {
@@ -248,6 +248,20 @@ describe('validateSpec: snake_case, camelCase and durations', () => {
 
   test('null means not given', () => {
     assert.deepEqual(validateSpec({ ...minimal, args: null, restart: { policy: null } }), validateSpec(minimal));
+  });
+
+  test('env may not set the daemon’s markers: the violation names env.STATEVISOR_PROCESS_ID', () => {
+    const violations = violationsOf(() =>
+      validateSpec({ ...minimal, env: { STATEVISOR_PROCESS_ID: 'forged', STATEVISOR_STATE_DIR: '/x', STATEVISOR_OTHER: 'fine' } }),
+    );
+    assert.deepEqual(
+      violations.map((v) => [v.field, v.value]),
+      [
+        ['env.STATEVISOR_PROCESS_ID', 'forged'],
+        ['env.STATEVISOR_STATE_DIR', '/x'],
+      ],
+    );
+    assert.match(violations[0]!.expected, /^no STATEVISOR_PROCESS_ID here: the daemon sets it on every child/);
   });
 
   test('a "__proto__" env key is kept as data and does not touch the prototype', () => {

@@ -17,6 +17,7 @@ import { StatevisorError } from '../../errors.js';
 import { untilExeced, type Launch, type WorkloadResources } from './workload-resources.js';
 import { findExecutable } from '../os/executable.js';
 import { resolveGroup, resolveUser } from '../os/identity.js';
+import { asUser } from '../os/setpriv.js';
 import type { ProcessSpec } from '../../spec/types.js';
 import type { ChildExit, WorkloadHandle } from './child-handle.js';
 import { AdoptedHandle } from './adopted-handle.js';
@@ -43,6 +44,8 @@ export interface ExecRuntimeOptions extends SpawnContext {
   readonly onExit: (id: string, exit: ChildExit) => void;
   /** Told of every workload that starts (spawned or adopted), to record the run. */
   readonly onRun?: (id: string, run: RunIdentity) => void;
+  /** setpriv(1), found at start: children of a `user:` take that user's groups through it. */
+  readonly setpriv?: string;
   /** cgroups and rlimits; without it no limit is applied (the embedding decides). */
   readonly resources?: WorkloadResources;
   /** Something went wrong that is no one call's failure (a cgroup left behind). */
@@ -96,17 +99,19 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     // callback straight into the next spawn: two such crash loops starved every RPC (measured).
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal.aborted) throw signal.reason;
-    const marked = { ...this.options.baseEnv, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
+    const markers = { [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
     let pipes: RunPipes;
     try {
       pipes = await this.options.output.prepare(id, spec);
     } catch (error) {
       throw this.startFailure(spec, error instanceof Error ? error.message : String(error), error);
     }
-    const launch = await this.prepareResources(id, spec);
-    const handle = await spawnChild(spec, { ...this.options, baseEnv: marked }, pipes, launch);
-    // Started means the program runs, in its group: not just the wrapper that puts it there.
-    if (launch !== undefined) await untilExeced(handle.pid, launch, handle.exited);
+    const program = this.asUser(spec, spec.command, spec.args);
+    const launch = await this.prepareLaunch(id, spec, program);
+    const handle = await spawnChild(spec, { ...this.options, markers, switchesUser: program !== undefined }, pipes, launch);
+    // Started means the program runs, in its group and as its user: not the wrapper or setpriv
+    // before it (wrapper → setpriv → program, one pid, each exec'ing the next).
+    for (const stage of new Set([launch, program])) if (stage !== undefined) await untilExeced(handle.pid, stage, handle.exited);
     if (signal.aborted) {
       // A stop or delete overtook the spawn: the chart has moved on and will never manage this
       // child, so it must not outlive the call.
@@ -117,20 +122,39 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     return { terminal: false };
   }
 
-  /** The cgroup and wrapper of a run; a failure to set them up is a failed start, not a silent skip. */
-  private async prepareResources(id: string, spec: ProcessSpec): Promise<Launch | undefined> {
+  /**
+   * `command args` run as the spec's user with the user's groups, through setpriv; undefined when
+   * spawn() itself switches (no user, or no setpriv here).
+   */
+  private asUser(spec: ProcessSpec, command: string, args: readonly string[]): ReturnType<typeof asUser> | undefined {
+    const setpriv = this.options.setpriv;
+    if (spec.user === undefined || setpriv === undefined) return undefined;
+    try {
+      const user = resolveUser(String(spec.user));
+      const gid = spec.group === undefined ? user.gid : resolveGroup(String(spec.group)).gid;
+      return asUser(setpriv, user, gid, command, args);
+    } catch (error) {
+      throw this.startFailure(spec, error instanceof Error ? error.message : String(error), error);
+    }
+  }
+
+  /**
+   * The command line of a run: the cgroup wrapper around `program` (setpriv → the program, or the
+   * program itself). A failure to set up the group is a failed start, not a silent skip.
+   */
+  private async prepareLaunch(id: string, spec: ProcessSpec, program: ReturnType<typeof asUser> | undefined): Promise<Launch | undefined> {
     const resources = this.options.resources;
-    if (resources === undefined) return undefined;
     let launch: Launch | undefined;
     try {
-      launch = await resources.prepare(id, spec);
+      launch = await resources?.prepare(id, program === undefined ? spec : { ...spec, ...program });
     } catch (error) {
       throw this.startFailure(spec, `resources: ${error instanceof Error ? error.message : String(error)}`, error);
     }
-    // The wrapper shell would report a missing binary as its exit 127: name it as spawn would.
+    launch ??= program;
+    // The wrapper shell or setpriv would report a missing binary as exit 127: name it as spawn would.
     const env = { ...this.options.baseEnv, ...spec.env };
     if (launch !== undefined && (await findExecutable(spec.command, env, spec.workingDir ?? process.cwd())) === undefined) {
-      await resources.release(id);
+      await resources?.release(id);
       throw this.startFailure(spec, `spawn ${spec.command} ENOENT`);
     }
     return launch;
@@ -200,12 +224,16 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     // Never a verdict of healthy for a check that is not there.
     if (spec.healthCheck === undefined) return { healthy: false, message: 'the spec has no health check' };
     let identity: { uid?: number; gid?: number };
+    let check = spec.healthCheck;
     try {
-      identity = probeIdentity(spec);
+      // An exec probe takes the user's groups as the program does; other probes run nothing.
+      const program = check.type === 'exec' ? this.asUser(spec, check.command ?? '', check.args ?? []) : undefined;
+      identity = program === undefined ? probeIdentity(spec) : {};
+      if (program !== undefined) check = { ...check, ...program };
     } catch (error) {
       return { healthy: false, message: error instanceof Error ? error.message : String(error) };
     }
-    return runProbe(spec.healthCheck, {
+    return runProbe(check, {
       signal,
       timeoutMs,
       env: { ...this.options.baseEnv, ...spec.env },

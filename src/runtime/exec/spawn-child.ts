@@ -14,8 +14,12 @@ import type { Launch } from './workload-resources.js';
 
 export interface SpawnContext {
   readonly now: () => number;
-  /** The environment every child starts from (the daemon's own, PM2-style). */
+  /** The environment every child starts from (child-env.ts: the daemon's, less its own settings). */
   readonly baseEnv: NodeJS.ProcessEnv;
+  /** Set last, over env_files and env: the daemon's marks on its children (survivors.ts). */
+  readonly markers?: Readonly<Record<string, string>>;
+  /** The launch command takes the user and groups itself (setpriv): spawn must not switch. */
+  readonly switchesUser?: boolean;
 }
 
 function startFailure(spec: ProcessSpec, error: unknown, at: number): StatevisorError {
@@ -26,17 +30,19 @@ function startFailure(spec: ProcessSpec, error: unknown, at: number): Statevisor
 
 async function spawnOptions(spec: ProcessSpec, context: SpawnContext): Promise<SpawnOptions> {
   const fromFiles = await readEnvFiles(spec.envFiles);
+  const user = spec.user === undefined ? undefined : resolveUser(String(spec.user));
+  const account = user === undefined ? {} : { HOME: user.home, USER: user.name, LOGNAME: user.name };
   const options: SpawnOptions = {
     // setsid(): the child leads a new session and process group, so a stop reaches its group.
     detached: true,
-    env: { ...context.baseEnv, ...fromFiles, ...spec.env },
+    // The order child-env.ts documents: later wins, and the markers win over everything.
+    env: { ...context.baseEnv, ...account, ...fromFiles, ...spec.env, ...context.markers },
     cwd: spec.workingDir ?? process.cwd(),
   };
-  if (spec.user !== undefined) {
-    const user = resolveUser(String(spec.user));
+  if (context.switchesUser) return options;
+  if (user !== undefined) {
     options.uid = user.uid;
     options.gid = user.gid;
-    options.env = { HOME: user.home, USER: user.name, LOGNAME: user.name, ...options.env };
   }
   if (spec.group !== undefined) options.gid = resolveGroup(String(spec.group)).gid;
   return options;

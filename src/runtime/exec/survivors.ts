@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { listProcesses, readProcStat } from '../os/proc-stat.js';
 
-export const processIdEnv = 'STATEVISOR_PROCESS_ID';
-export const stateDirEnv = 'STATEVISOR_STATE_DIR';
+import { processIdEnv, stateDirEnv } from '../../spec/markers.js';
+
+export { processIdEnv, stateDirEnv };
 
 export interface Survivor {
   readonly processId: string;

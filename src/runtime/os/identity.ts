@@ -44,6 +44,14 @@ export function resolveUser(nameOrUid: string, passwdPath = '/etc/passwd'): User
   throw new StatevisorError('E_START_FAILED', `user '${nameOrUid}' not found in ${passwdPath}`);
 }
 
+/**
+ * Whether `user` is an account in the passwd file, rather than a bare numeric uid that
+ * resolveUser accepted without one (its name is the number itself, which no account's can be).
+ */
+export function hasAccount(user: UserIdentity): boolean {
+  return !(user.name === String(user.uid) && user.home === '/' && user.shell === noLoginShell);
+}
+
 /** The group of `nameOrGid` (a group name or a numeric gid) in `groupPath`. */
 export function resolveGroup(nameOrGid: string, groupPath = '/etc/group'): GroupIdentity {
   const id = parseId(nameOrGid, 'group');
