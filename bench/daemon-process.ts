@@ -1,7 +1,7 @@
 /**
  * The daemon under test, in its own process: `node dist/bench/daemon-process.js <socket>
- * <stateDir> [usageIntervalMs]` (startDaemon's usage-sampling interval, which the daemon's CLI
- * does not take; its default when absent). Silent logger; one ready line on stdout once
+ * <stateDir> [usageIntervalMs|-] [restartRate]` (startDaemon's usage-sampling interval, which the
+ * daemon's CLI does not take, '-' or absent for its default; and its restart rate). Silent logger; one ready line on stdout once
  * listening; stops every process and exits on SIGTERM, SIGINT, or when stdin closes (the
  * benchmark is gone).
  *
@@ -20,14 +20,26 @@ import { createInterface } from 'node:readline';
 import { startDaemon } from '../src/server/daemon.js';
 import { silentLogger } from '../src/manager/logger.js';
 
-const [socket, stateDir, interval] = process.argv.slice(2);
-const usageIntervalMs = interval === undefined ? undefined : Number(interval);
-if (socket === undefined || stateDir === undefined || (usageIntervalMs !== undefined && !(usageIntervalMs > 0))) {
-  process.stderr.write('usage: node dist/bench/daemon-process.js <socket> <stateDir> [usageIntervalMs]\n');
+const [socket, stateDir, interval, rate] = process.argv.slice(2);
+const usageIntervalMs = interval === undefined || interval === '-' ? undefined : Number(interval);
+const restartRate = rate === undefined ? undefined : Number(rate);
+if (
+  socket === undefined ||
+  stateDir === undefined ||
+  (usageIntervalMs !== undefined && !(usageIntervalMs > 0)) ||
+  (restartRate !== undefined && !(restartRate >= 0))
+) {
+  process.stderr.write('usage: node dist/bench/daemon-process.js <socket> <stateDir> [usageIntervalMs|-] [restartRate]\n');
   process.exit(2);
 }
 
-const daemon = await startDaemon({ socket, stateDir, logger: silentLogger, ...(usageIntervalMs !== undefined && { usageIntervalMs }) });
+const daemon = await startDaemon({
+  socket,
+  stateDir,
+  logger: silentLogger,
+  ...(usageIntervalMs !== undefined && { usageIntervalMs }),
+  ...(restartRate !== undefined && { restartRate }),
+});
 
 let stopping = false;
 function stop(): void {

@@ -28,13 +28,19 @@ export interface BenchOptions {
   readonly usageSeconds: number;
   /** The usage stage's daemon samples this often: shorter than its 5 s default, for more cycles. */
   readonly usageIntervalMs: number;
+  /** crash-load: processes crash-looping, clients calling the API, and for how long. */
+  readonly crashProcesses: number;
+  readonly crashClients: number;
+  readonly crashSeconds: number;
+  /** crash-load: the daemon's --restart-rate; undefined: its default. */
+  readonly restartRate: number | undefined;
   /** Stages to run (see `stageNames`); all but the soak unless --only says otherwise. */
   readonly stages: ReadonlySet<StageName>;
   /** Where each daemon writes a V8 CPU profile (node --cpu-prof) when it stops; none when absent. */
   readonly daemonCpuProfDir: string | undefined;
 }
 
-export const stageNames = ['fleet', 'restart-gap', 'log-throughput', 'usage', 'soak'] as const;
+export const stageNames = ['fleet', 'restart-gap', 'log-throughput', 'usage', 'crash-load', 'soak'] as const;
 export type StageName = (typeof stageNames)[number];
 
 const defaults: Omit<BenchOptions, 'stages'> = {
@@ -49,6 +55,10 @@ const defaults: Omit<BenchOptions, 'stages'> = {
   soakProcesses: 4,
   usageSeconds: 15,
   usageIntervalMs: 1000,
+  crashProcesses: 200,
+  crashClients: 50,
+  crashSeconds: 30,
+  restartRate: undefined,
   daemonCpuProfDir: undefined,
 };
 
@@ -64,6 +74,10 @@ export const usage = `usage: node dist/bench/run.js [options]
   --soak-processes <k> processes crash-looping at once during the soak (default ${defaults.soakProcesses})
   --usage-seconds <s>  usage stage: the largest --n sleeps watched s seconds sampled, then s not (default ${defaults.usageSeconds})
   --usage-interval-ms <ms>  usage stage: the daemon's sampling interval (default ${defaults.usageIntervalMs}; the daemon's own is 5000)
+  --crash-processes <k>  crash-load: processes crash-looping with no restart delay (default ${defaults.crashProcesses})
+  --crash-clients <k>  crash-load: clients calling List/Describe/GetStatus/Start/Stop meanwhile (default ${defaults.crashClients})
+  --crash-seconds <s>  crash-load: how long the storm lasts (default ${defaults.crashSeconds})
+  --restart-rate <r>   crash-load: the daemon's restarts per second, 0 for no limit (default: the daemon's)
   --only <list>        run only these stages, comma-separated: ${stageNames.join(', ')}
   --daemon-cpu-prof <dir>  write a V8 CPU profile of each daemon there (open in Chrome DevTools)
   --help`;
@@ -90,6 +104,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'soak-processes': { type: 'string' },
       'usage-seconds': { type: 'string' },
       'usage-interval-ms': { type: 'string' },
+      'crash-processes': { type: 'string' },
+      'crash-clients': { type: 'string' },
+      'crash-seconds': { type: 'string' },
+      'restart-rate': { type: 'string' },
       only: { type: 'string' },
       'daemon-cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
@@ -120,6 +138,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     usageSeconds: values['usage-seconds'] === undefined ? defaults.usageSeconds : positive('usage-seconds', values['usage-seconds']),
     usageIntervalMs:
       values['usage-interval-ms'] === undefined ? defaults.usageIntervalMs : positive('usage-interval-ms', values['usage-interval-ms']),
+    crashProcesses: values['crash-processes'] === undefined ? defaults.crashProcesses : positive('crash-processes', values['crash-processes']),
+    crashClients: values['crash-clients'] === undefined ? defaults.crashClients : positive('crash-clients', values['crash-clients']),
+    crashSeconds: values['crash-seconds'] === undefined ? defaults.crashSeconds : positive('crash-seconds', values['crash-seconds']),
+    restartRate: values['restart-rate'] === undefined ? undefined : Number(values['restart-rate']),
     stages,
     daemonCpuProfDir: values['daemon-cpu-prof'] === undefined ? undefined : path.resolve(values['daemon-cpu-prof']),
   };

@@ -8,8 +8,8 @@
  * weighs on neither. The grpc-js echo server is a third process, shared by the stages.
  *
  * Stages, in order: fleet (per --n), restart-gap, log-throughput (captured output from many
- * writers: log-throughput.ts), usage (what sampling the largest --n costs: usage-sampling.ts)
- * and, with --soak, soak (crash loops, daemon RSS: soak.ts); --only picks some of them.
+ * writers: log-throughput.ts), usage (what sampling the largest --n costs: usage-sampling.ts),
+ * crash-load (crash loops while clients call the API: crash-load.ts) and, with --soak, soak (crash loops, daemon RSS: soak.ts); --only picks some of them.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +24,7 @@ import { listLatencies, unaryLatencies } from './rpc-latency.js';
 import { bytesIn, checkDiskRoom, daemonWriters, syncDisks, writerPlan } from './log-throughput.js';
 import { crashLoopSoak, sampleInterval, soakFigures } from './soak.js';
 import { usageWindows } from './usage-sampling.js';
+import { crashLoad } from './crash-load.js';
 import { cleanUp, interrupt, newRun, started, withStage, type Run } from './stage.js';
 import { median, percentile, ratio } from './stats.js';
 
@@ -39,6 +40,9 @@ const targets = {
   logLagP99Ms: 20,
   /** The same event-loop bar, held while the daemon samples every process's usage. */
   usageLagP99Ms: 20,
+  /** Crash loops against the API: every call answered, p99 within this, RSS back within 10 % in a minute. */
+  crashLoadP99Ms: 50,
+  crashRssRecoveryRatio: 1.1,
   /** "Flat": what a 10-minute soak may add, 0.5 MB/min (5 MB over its second half), set here. */
   soakSlopeMbPerMin: 0.5,
 } as const;
@@ -313,6 +317,42 @@ async function benchUsage(run: Run, n: number): Promise<void> {
   );
 }
 
+async function benchCrashLoad(run: Run): Promise<void> {
+  const { crashProcesses: processes, crashClients: clients, crashSeconds: seconds } = run.options;
+  await withStage(run, 'crash-load', async ({ daemon, client }) => {
+    progress(`crash load: ${processes} processes crash-looping with no delay, ${clients} clients calling the API for ${seconds} s`);
+    const r = await crashLoad(client, daemon, { processes, clients, seconds, arg: run.arg });
+    emit({
+      bench: 'crash_load',
+      processes,
+      clients,
+      seconds,
+      calls: r.calls,
+      calls_per_s: r.calls / seconds,
+      failures: r.failures,
+      first_error: r.firstError,
+      p50_ms: r.latencyP50Ms,
+      p99_ms: r.latencyP99Ms,
+      max_ms: r.latencyMaxMs,
+      ...Object.fromEntries(Object.entries(r.p99ByRpcMs).map(([rpc, ms]) => [`p99_${rpc}_ms`, ms])),
+      restarts: r.restarts,
+      restarts_per_s: r.restarts / seconds,
+      restart_rate_limit: r.restartRateLimit,
+      restarts_delayed: r.restartsDelayed,
+      lag_p50_ms: r.lagP50Ms,
+      lag_p99_ms: r.lagP99Ms,
+      daemon_cpu_percent: r.daemonCpuPercent,
+      client_cpu_percent: r.clientCpuPercent,
+      rss_before_mb: r.rssBeforeMb,
+      rss_end_mb: r.rssEndMb,
+      rss_after_mb: r.rssAfterMb,
+      rss_recovered_s: r.rssRecoveredS,
+      target_p99_ms: targets.crashLoadP99Ms,
+      meets_target: r.failures === 0 && r.latencyP99Ms <= targets.crashLoadP99Ms && r.rssRecoveredS !== undefined,
+    });
+  }, run.options.restartRate === undefined ? [] : ['-', String(run.options.restartRate)]);
+}
+
 async function benchSoak(run: Run): Promise<void> {
   const { soakSeconds: seconds, soakProcesses: processes } = run.options;
   // A fresh daemon, so that its start figure is an idle daemon's and nothing earlier weighs on the trend.
@@ -399,6 +439,7 @@ async function main(): Promise<number> {
       const n = Math.max(...options.ns);
       await attempt('usage_sampling', () => benchUsage(run, n), n);
     }
+    if (options.stages.has('crash-load')) await attempt('crash_load', () => benchCrashLoad(run));
     if (options.stages.has('soak')) await attempt('soak_rss', () => benchSoak(run));
   } finally {
     echo?.close();

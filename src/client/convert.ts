@@ -128,6 +128,9 @@ export function toStatus(wire: GetStatusResponse__Output): T.DaemonStatus {
     logRotations: wire.log_rotations,
     logBytesLost: wire.log_bytes_lost,
     logBytesDropped: wire.log_bytes_dropped,
+    restartRateLimit: wire.restart_rate_limit,
+    restartsDelayed: wire.restarts_delayed,
+    restartsWaiting: wire.restarts_waiting,
   };
 }
 

@@ -128,10 +128,15 @@ export interface DaemonStatus {
   eventLoopLagMaxMs: number;
   rssBytes: number;
   logRotations: number;
-  /** Captured-log bytes written during a rotation after its catch-up ended: lost to the truncation. */
+  /** Captured-output bytes read from a child that could not be written (disk full, file refused). */
   logBytesLost: number;
-  /** Bytes of overfull log files older than the newest max_files pieces, dropped by rotation. */
+  /** Bytes of rotated log copies deleted to keep max_files. */
   logBytesDropped: number;
+  /** Restarts per second the daemon lets through (0: no limit); crash loops beyond it wait. */
+  restartRateLimit: number;
+  /** Restarts that waited for that rate since the daemon started, and those waiting now. */
+  restartsDelayed: number;
+  restartsWaiting: number;
 }
 
 export interface ReloadResult {

@@ -77,6 +77,8 @@ export interface SyncInput {
   readonly id: string;
   readonly updateType: UpdateType;
   readonly config: unknown;
+  /** The restart guard began this run (not a create or a start): a runtime may pace these. */
+  readonly restart: boolean;
 }
 export interface SyncOutput {
   readonly terminal: boolean;
@@ -185,6 +187,8 @@ export interface ProcessContext {
   seed: number;
   runCount: number;
   restartCount: number;
+  /** What began the current run: a create or start, or the restart guard. */
+  runCause: 'start' | 'restart';
   failureStreak: number;
   recentStarts: number[];
   startedAt: number | undefined;

@@ -126,6 +126,7 @@ export function initialProcessContext(input: ProcessInput): ProcessContext {
     decision: undefined,
     lastExit: undefined,
     lastDecision: undefined,
+    runCause: 'start',
     outcome: undefined,
   };
 }
@@ -222,6 +223,7 @@ export const processMachine = setup({
       return {
         config: event.config === undefined ? context.config : event.config,
         pending: coalesce(context.pending, event.type === 'update' ? event.updateType : 'create'),
+        ...(event.type === 'start' && { runCause: 'start' as const }),
       };
     }),
     keepConfig: assign(({ context, event }) =>
@@ -363,7 +365,7 @@ export const processMachine = setup({
         failureStreak: decision.failureStreak,
       };
     }),
-    countRestart: assign(({ context }) => ({ restartCount: context.restartCount + 1 })),
+    countRestart: assign(({ context }) => ({ restartCount: context.restartCount + 1, runCause: 'restart' as const })),
     finish: assign(({ context }) => ({
       outcome: !context.stopRequested && context.decision?.restart === false ? context.decision.outcome : 'stopped',
     })),
@@ -399,7 +401,12 @@ export const processMachine = setup({
           entry: assign({ updateType: 'create' as const, pending: undefined }),
           invoke: {
             src: 'syncProcess',
-            input: ({ context }) => ({ id: context.id, updateType: context.updateType, config: context.config }),
+            input: ({ context }) => ({
+              id: context.id,
+              updateType: context.updateType,
+              config: context.config,
+              restart: context.runCause === 'restart',
+            }),
             onDone: [
               { guard: 'isTerminal', target: '#process.terminating', actions: ['recordSync', 'recordTerminal'] },
               { target: '#process.syncing', actions: 'recordSync' },
@@ -458,7 +465,7 @@ export const processMachine = setup({
               on: { update: { actions: 'rememberUpdate' } },
               invoke: {
                 src: 'syncProcess',
-                input: ({ context }) => ({ id: context.id, updateType: context.updateType, config: context.config }),
+                input: ({ context }) => ({ id: context.id, updateType: context.updateType, config: context.config, restart: false }),
                 onDone: [
                   { guard: 'isTerminal', target: '#process.terminating', actions: ['recordSync', 'recordTerminal'] },
                   { guard: 'hasPending', target: 'running', reenter: true, actions: 'recordSync' },

@@ -10,6 +10,8 @@ export interface SyncProcessContext {
   readonly signal: AbortSignal;
   readonly updateType: UpdateType;
   readonly id: string;
+  /** The restart policy began this run (a crash loop's next run), not a create or a start. */
+  readonly restart?: boolean;
 }
 
 export interface SyncResult {

@@ -36,7 +36,7 @@ export function syncerHooks<Config>(syncer: ProcessSyncer<Config>, options: Sync
       const start = performance.now();
       try {
         const result = await syncer.syncProcess(
-          { signal, updateType: input.updateType, id: input.id },
+          { signal, updateType: input.updateType, id: input.id, restart: input.restart },
           input.config as Config,
         );
         metrics.processSyncDuration(input.id, input.updateType, secondsSince(start));

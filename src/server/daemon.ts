@@ -44,6 +44,8 @@ export interface DaemonOptions {
   readonly cgroupRoot?: string;
   /** Time between usage samples of every running process (default 5 s). */
   readonly usageIntervalMs?: number;
+  /** Restarts per second across the daemon; beyond it crash loops wait (default in supervision.ts). */
+  readonly restartRate?: number;
   /** HOST:PORT of the read-only HTTP endpoint: status page, /metrics, /healthz. */
   readonly http?: string;
   /** Start even with a journal damaged in the middle, keeping what is readable (--repair-journal). */
@@ -115,6 +117,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     resources,
     ...(setpriv !== undefined && { setpriv }),
     ...(options.usageIntervalMs !== undefined && { usageIntervalMs: options.usageIntervalMs }),
+    ...(options.restartRate !== undefined && { restartRate: options.restartRate }),
     ...(metrics !== undefined && { metrics }),
   });
   recover(supervision, store.state(), options.stateDir, logger);

@@ -8,6 +8,7 @@ import { defaultSocketPath, defaultStateDir } from '../paths.js';
 import { StatevisorError } from '../errors.js';
 import { readTokenFile } from '../token-file.js';
 import { startDaemon } from './daemon.js';
+import { defaultRestartRate } from './supervision.js';
 import { describeJournalRepair } from './journal-repair.js';
 import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';
 
@@ -15,6 +16,14 @@ function hostPort(value: string): string {
   const match = /^(.+):(\d{1,5})$/.exec(value) ?? /^()(\d{1,5})$/.exec(value);
   if (!match || Number(match[2]) > 65535) throw new InvalidArgumentError(`expected HOST:PORT, got "${value}"`);
   return `${match[1] || '127.0.0.1'}:${match[2]}`;
+}
+
+function restartRate(value: string): number {
+  const rate = Number(value);
+  if (value.trim() === '' || !Number.isFinite(rate) || rate < 0) {
+    throw new InvalidArgumentError(`expected restarts per second (0 for no limit), got "${value}"`);
+  }
+  return rate;
 }
 
 function readToken(file: string): string {
@@ -36,6 +45,11 @@ export function daemonCommand(): Command {
     .option('--cgroup-root <dir>', 'where cgroup hierarchies are mounted', '/sys/fs/cgroup')
     .option('--http <host:port>', 'serve a read-only status page, /metrics and /healthz (no token: keep it on loopback)', hostPort)
     .option(
+      '--restart-rate <per-second>',
+      `restarts let through per second across all processes; crash loops beyond it wait their turn, so the API stays responsive (0: no limit; default ${defaultRestartRate})`,
+      restartRate,
+    )
+    .option(
       '--repair-journal',
       'start even if the journal is damaged in the middle: keep every readable entry, keep the damaged file as store/journal.jsonl.damaged-<time>, and print what was lost',
     )
@@ -49,6 +63,7 @@ export function daemonCommand(): Command {
       http?: string;
       cgroupRoot: string;
       repairJournal?: boolean;
+      restartRate?: number;
       logLevel: LogLevel;
     }) => {
       const logger = createDaemonLogger(options.logLevel);
@@ -63,6 +78,7 @@ export function daemonCommand(): Command {
         ...(token !== undefined && { token, tokenFile: options.tokenFile! }),
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
         ...(options.repairJournal === true && { repairJournal: true }),
+        ...(options.restartRate !== undefined && { restartRate: options.restartRate }),
       });
       // Said plainly on stderr as well as in the log: what was lost is for a person to read.
       for (const line of daemon.journalRepair === undefined ? [] : describeJournalRepair(daemon.journalRepair)) {

@@ -11,6 +11,7 @@ import type { MetricsCollector } from '../manager/metrics.js';
 import type { Clock } from '../manager/clock.js';
 import { systemClock } from '../manager/clock.js';
 import { ExecSyncer } from '../runtime/exec/exec-syncer.js';
+import { SpawnPacer } from '../runtime/exec/spawn-pacer.js';
 import { baseEnvOf } from '../runtime/exec/child-env.js';
 import { signalGroup, signalProcess } from '../runtime/os/process-group.js';
 import { parseSignal } from '../spec/signal.js';
@@ -32,6 +33,13 @@ import { stateOf, viewOf, type ProcessState, type ProcessView } from './process-
 import { chartSettings } from './settings.js';
 import { classifyUpdate } from './update-fields.js';
 
+/**
+ * Restarts per second across the daemon. Chosen by the crash-load bench (200 zero-delay crash
+ * loops, 50 clients): the API's p99 stays within 50 ms on 2 cores. A single crash loop restarts
+ * well under it.
+ */
+export const defaultRestartRate = 100;
+
 export interface SupervisionOptions {
   readonly logger: Logger;
   readonly logsDir: string;
@@ -49,6 +57,8 @@ export interface SupervisionOptions {
   readonly setpriv?: string;
   /** Time between usage samples of every running process. */
   readonly usageIntervalMs?: number;
+  /** Restarts per second across the daemon (crash loops are paced beyond it); 0: no limit. */
+  readonly restartRate?: number;
   /** The process manager's metrics (Prometheus, with --http); none by default. */
   readonly metrics?: MetricsCollector;
 }
@@ -100,6 +110,7 @@ export class Supervision {
     });
     this.exec = new ExecSyncer({
       output: this.logs,
+      pacer: new SpawnPacer({ restartsPerSecond: options.restartRate ?? defaultRestartRate }),
       stateDir: options.stateDir,
       onRun: (id, run) => {
         const runCount = this.manager.getProcessSnapshot(id)?.context.runCount ?? 0;

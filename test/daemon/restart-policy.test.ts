@@ -132,3 +132,27 @@ test('zero-delay crash loops do not starve the daemon: RPCs are answered and sto
     assert.equal((await h.client.stopProcess(name, { deadlineMs: 30_000 })).state, 'STOPPED');
   }
 });
+
+test('crash loops are paced at the daemon-wide restart rate, which GetStatus shows; a start is not held by it', { timeout: 60_000 }, async (t) => {
+  const h = await startTestDaemon({ restartRate: 10 });
+  t.after(() => h.close());
+  const loops = ['pace-a', 'pace-b', 'pace-c', 'pace-d'];
+  const began = Date.now();
+  for (const name of loops) {
+    await h.client.createProcess(
+      { name, command: 'sh', args: ['-c', `exit 1 # ${h.marker}`], restart: { policy: 'always', delayMs: 0, startLimitBurst: 0, minUptimeMs: 0 } },
+      { start: true },
+    );
+  }
+  await waitUntil('restarts waited for the rate', async () => (await h.client.getStatus()).restartsDelayed > 0);
+  const restarts = (await h.client.listProcesses()).reduce((sum, p) => sum + p.restartCount, 0);
+  const seconds = (Date.now() - began) / 1000;
+  // At most a second's burst plus the rate over the time elapsed (an upper bound: slowness only lowers it).
+  assert.ok(restarts <= 10 + 10 * seconds + loops.length, `${restarts} restarts in ${seconds.toFixed(2)} s at 10/s`);
+  const status = await h.client.getStatus();
+  assert.equal(status.restartRateLimit, 10);
+  // A user's start goes past the waiting restarts.
+  await h.client.createProcess({ name: 'fresh', command: 'sleep', args: h.sleepArgs() }, { start: true });
+  await waitUntil('fresh runs', async () => (await h.client.describeProcess('fresh')).process.state === 'RUNNING');
+  for (const name of [...loops, 'fresh']) await h.client.stopProcess(name, { deadlineMs: 30_000 });
+});

@@ -17,7 +17,16 @@ export function statusView(s: DaemonStatus): string {
     ['config', s.configPath || '-'],
     ['memory', `${formatBytes(s.rssBytes)} resident`],
     ['event loop lag', `p50 ${s.eventLoopLagP50Ms.toFixed(1)} ms, p99 ${s.eventLoopLagP99Ms.toFixed(1)} ms`],
-    ['log rotations', `${s.logRotations}${s.logBytesLost > 0 ? `, ${formatBytes(s.logBytesLost)} lost while rotating` : ''}`],
+    ['log rotations', `${s.logRotations}${s.logBytesLost > 0 ? `, ${formatBytes(s.logBytesLost)} of output lost (not writable)` : ''}`],
+    ['restart rate', restartRate(s)],
     ['not implemented', listed(s.unimplementedRpcs)],
   ]);
+}
+
+/** "100/s daemon-wide, 3,120 restarts waited for it, 12 waiting now" */
+function restartRate(s: DaemonStatus): string {
+  const limit = s.restartRateLimit > 0 ? `${s.restartRateLimit}/s daemon-wide` : 'no limit';
+  const waited = s.restartsDelayed > 0 ? `, ${s.restartsDelayed} restarts waited for it` : '';
+  const waiting = s.restartsWaiting > 0 ? `, ${s.restartsWaiting} waiting now` : '';
+  return `${limit}${waited}${waiting}`;
 }

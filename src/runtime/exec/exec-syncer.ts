@@ -25,6 +25,7 @@ import { processIdEnv, stateDirEnv, type Survivor } from './survivors.js';
 import { processStartTime } from '../os/proc-stat.js';
 import { spawnChild, type SpawnContext } from './spawn-child.js';
 import type { RunPipes } from './log-targets.js';
+import { SpawnPacer, type SpawnPacerStats } from './spawn-pacer.js';
 import { killRemains, stopWorkload } from './stop-workload.js';
 import { signalGroup } from '../os/process-group.js';
 
@@ -38,6 +39,8 @@ export interface OutputSink {
 
 export interface ExecRuntimeOptions extends SpawnContext {
   readonly output: OutputSink;
+  /** Spawns per loop turn and restarts per second (default: a few per turn, no rate limit). */
+  readonly pacer?: SpawnPacer;
   /** Marks every child, so that a later daemon can find the survivors of this one. */
   readonly stateDir: string;
   /** Told of every exit of a current child, with the process id it belongs to. */
@@ -75,7 +78,16 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
   /** Survivors of a previous daemon, taken over by the next `create` sync of their process. */
   private readonly adoptions = new Map<string, Survivor & { startedAt: number }>();
 
-  constructor(private readonly options: ExecRuntimeOptions) {}
+  private readonly pacer: SpawnPacer;
+
+  constructor(private readonly options: ExecRuntimeOptions) {
+    this.pacer = options.pacer ?? new SpawnPacer({ restartsPerSecond: 0 });
+  }
+
+  /** The restart rate and what waits for it. */
+  get pacing(): SpawnPacerStats {
+    return this.pacer.stats;
+  }
 
   /** The live (or last, until cleaned up) child of a process. */
   child(id: string): WorkloadHandle | undefined {
@@ -87,7 +99,7 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     this.adoptions.set(id, { ...survivor, startedAt });
   }
 
-  async syncProcess({ id, updateType, signal }: SyncProcessContext, spec: ProcessSpec) {
+  async syncProcess({ id, updateType, signal, restart }: SyncProcessContext, spec: ProcessSpec) {
     if (updateType !== 'create') return { terminal: false };
     const adopted = this.takeAdoption(id);
     if (adopted) {
@@ -95,10 +107,9 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
       this.register(id, adopted, true, spec);
       return { terminal: false, startedAt: adopted.startedAt };
     }
-    // Yield one event-loop turn first. A zero-delay restart otherwise runs from the child's exit
-    // callback straight into the next spawn: two such crash loops starved every RPC (measured).
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (signal.aborted) throw signal.reason;
+    // Never straight from the child's exit callback into the next spawn: the pacer lets spawns
+    // through a few per loop turn, after the turn's I/O (RPCs), and restarts at the daemon's rate.
+    await this.pacer.admit(restart === true ? 'restart' : 'start', signal);
     const markers = { [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
     let pipes: RunPipes;
     try {

@@ -17,9 +17,14 @@ import type { Supervision } from '../supervision.js';
 import type { Watcher } from '../events.js';
 import type { ReloadResult } from '../config-sync.js';
 import { streamLog } from './log-stream.js';
+import type { SpawnPacerStats } from '../../runtime/exec/spawn-pacer.js';
 import { toServiceError } from './service-errors.js';
 import { specFromWire, specToWire } from './wire-spec.js';
 import { eventToWire, processToWire, transitionToWire } from './wire-process.js';
+
+function pacingToWire(pacing: SpawnPacerStats) {
+  return { restart_rate_limit: pacing.restartRateLimit, restarts_delayed: pacing.restartsDelayed, restarts_waiting: pacing.waiting };
+}
 
 export interface DaemonInfo {
   readonly version: string;
@@ -203,6 +208,7 @@ export function processManagerHandlers(
         log_rotations: logs.rotations,
         log_bytes_lost: logs.lostBytes,
         log_bytes_dropped: logs.droppedBytes,
+        ...pacingToWire(supervision.exec.pacing),
       };
     }),
     ReloadConfig: unary('ReloadConfig', () => reloadConfig()),

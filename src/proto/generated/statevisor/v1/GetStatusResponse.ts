@@ -21,6 +21,9 @@ export interface GetStatusResponse {
   'log_rotations'?: (number | string | Long);
   'log_bytes_lost'?: (number | string | Long);
   'log_bytes_dropped'?: (number | string | Long);
+  'restart_rate_limit'?: (number | string);
+  'restarts_delayed'?: (number | string | Long);
+  'restarts_waiting'?: (number);
 }
 
 export interface GetStatusResponse__Output {
@@ -41,4 +44,7 @@ export interface GetStatusResponse__Output {
   'log_rotations': (number);
   'log_bytes_lost': (number);
   'log_bytes_dropped': (number);
+  'restart_rate_limit': (number);
+  'restarts_delayed': (number);
+  'restarts_waiting': (number);
 }
