@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ProcessSpec } from '../spec/types.js';
+import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
 
 const hotTopLevel = new Set(['name', 'description', 'labels', 'autoStart', 'restart', 'stop', 'healthCheck', 'startTimeoutMs']);
 /** Sections compared field by field, so a reply names e.g. `restart.policy`, not `restart`. */
@@ -40,7 +41,8 @@ function changedPaths(before: ProcessSpec, after: ProcessSpec): string[] {
 export function classifyUpdate(
   before: ProcessSpec,
   after: ProcessSpec,
-  options: { liveGroup?: boolean } = {},
+  /** liveGroup: the running process has a cgroup; canGroup: this machine can make one. */
+  options: { liveGroup?: boolean; canGroup?: boolean } = {},
 ): { updated: string[]; restartRequired: string[] } {
   const updated = changedPaths(before, after);
   const restartRequired = updated.filter((path) => {
@@ -48,7 +50,9 @@ export function classifyUpdate(
     // Limits are hot only where the runtime can rewrite them in a live cgroup, and a stop can
     // signal a whole cgroup only if the run was started in one.
     if (top === 'resources') return options.liveGroup !== true;
-    if (path === 'stop.kill_mode' && after.stop.killMode === 'control-group') return options.liveGroup !== true;
+    if (path === 'stop.kill_mode' && effectiveKillMode(after.stop, options.canGroup === true) === 'control-group') {
+      return options.liveGroup !== true;
+    }
     return !hotTopLevel.has(top);
   });
   return { updated, restartRequired };

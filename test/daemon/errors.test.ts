@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
+import { waitUntil } from '../helpers/leaks.js';
 import {
   hasCode,
   isAlreadyExists,
@@ -88,11 +89,21 @@ test('update applies hot fields at once and reports restart-required ones; dry r
   assert.equal(hot.processRestarted, false);
   assert.equal((await client.describeProcess('svc')).spec?.restart?.policy, 'always');
 
-  const before = (await client.describeProcess('svc')).process.pid;
+  // A start completes asynchronously (the cgroup, the spawn): wait for the pid of each run.
+  const runningPid = async () => {
+    let pid = 0;
+    await waitUntil('svc runs', async () => {
+      const { process } = await client.describeProcess('svc');
+      pid = process.pid;
+      return process.state === 'RUNNING' && pid > 0;
+    });
+    return pid;
+  };
+  const before = await runningPid();
   const cold = await client.updateProcess('svc', { args: [`3601.${h.marker}`] }, { updateMask: ['args'], restartProcess: true });
   assert.deepEqual(cold.restartRequiredFields, ['args']);
   assert.equal(cold.processRestarted, true);
-  const after = await client.describeProcess('svc');
-  assert.deepEqual(after.process.args, [`3601.${h.marker}`]);
-  assert.notEqual(after.process.pid, before);
+  const after = await runningPid();
+  assert.deepEqual((await client.describeProcess('svc')).process.args, [`3601.${h.marker}`]);
+  assert.notEqual(after, before);
 });

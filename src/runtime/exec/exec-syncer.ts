@@ -24,6 +24,7 @@ import { processIdEnv, stateDirEnv, type Survivor } from './survivors.js';
 import { processStartTime } from '../os/proc-stat.js';
 import { spawnChild, type SpawnContext } from './spawn-child.js';
 import { killRemains, stopWorkload } from './stop-workload.js';
+import { effectiveKillMode } from './kill-mode.js';
 import { signalGroup } from '../os/process-group.js';
 
 export interface ExecRuntimeOptions extends SpawnContext {
@@ -86,17 +87,29 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     if (signal.aborted) throw signal.reason;
     const marked = { ...this.options.baseEnv, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
     const launch = await this.prepareResources(id, spec);
+    // Stopped while the group was made: nothing runs yet (the group is reused by the next run).
+    if (signal.aborted) throw signal.reason;
     const handle = await spawnChild(spec, { ...this.options, baseEnv: marked }, launch);
-    // Started means the program runs, in its group: not just the wrapper that puts it there.
-    if (launch !== undefined) await untilExeced(handle.pid, launch, handle.exited);
-    if (signal.aborted) {
-      // A stop or delete overtook the spawn: the chart has moved on and will never manage this
-      // child, so it must not outlive the call.
+    // A stop or delete that overtakes the spawn: the chart has moved on and will never manage
+    // this child, so it is killed from the abort itself, before whatever stopped the chart (a
+    // delete, the daemon's shutdown) goes on as if nothing ran.
+    const kill = () => {
       signalGroup(handle.pgid, 'SIGKILL');
-      throw signal.reason;
+      void this.options.resources?.cgroupOf(id)?.signalAll('SIGKILL').catch(() => undefined);
+    };
+    if (signal.aborted) kill();
+    else signal.addEventListener('abort', kill, { once: true });
+    try {
+      // Started means the program runs, in its group: not just the wrapper that puts it there.
+      if (launch !== undefined && !signal.aborted) await untilExeced(handle.pid, launch, handle.exited, signal);
+    } finally {
+      signal.removeEventListener('abort', kill);
     }
+    if (signal.aborted) throw signal.reason;
     this.register(id, handle, false, spec);
-    return { terminal: false };
+    // The run started at the spawn: a program that exits while the wrapper is still being
+    // watched must not end before it began (a negative uptime reads as a failed start).
+    return { terminal: false, startedAt: handle.startedAt };
   }
 
   /** The cgroup and wrapper of a run; a failure to set them up is a failed start, not a silent skip. */
@@ -154,13 +167,18 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     const handle = this.children.get(id);
     if (!handle) return;
     const cgroup = this.options.resources?.cgroupOf(id);
-    await stopWorkload(handle, spec.stop.killMode, spec.stop.signal as NodeJS.Signals, signal, cgroup);
+    await stopWorkload(handle, this.killModeOf(spec), spec.stop.signal as NodeJS.Signals, signal, cgroup);
+  }
+
+  /** The spec's kill mode, or this machine's default when it names none. */
+  killModeOf(spec: ProcessSpec) {
+    return effectiveKillMode(spec.stop, this.options.resources?.canGroup === true);
   }
 
   async syncTerminatedProcess({ id, signal }: CleanupContext, spec: ProcessSpec) {
     const handle = this.children.get(id);
     if (!handle) return;
-    await killRemains(handle, spec.stop.killMode, signal, this.options.resources?.cgroupOf(id));
+    await killRemains(handle, this.killModeOf(spec), signal, this.options.resources?.cgroupOf(id));
     this.children.delete(id);
     const report = await this.options.resources?.release(id);
     for (const failure of report?.failed ?? []) this.options.onWarning?.(id, `cgroup ${failure.path} not removed: ${failure.reason}`);

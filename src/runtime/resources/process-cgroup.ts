@@ -74,11 +74,14 @@ async function delegate(parent: string, controllers: readonly LimitController[])
 
 export class ProcessCgroup {
   readonly name: string;
+  /** Every directory was made just now: the group has the kernel's defaults, no limit of anyone's. */
+  readonly fresh: boolean;
   readonly #dirs: ReadonlyMap<CgroupController, GroupDir>;
 
-  private constructor(name: string, dirs: ReadonlyMap<CgroupController, GroupDir>) {
+  private constructor(name: string, dirs: ReadonlyMap<CgroupController, GroupDir>, fresh: boolean) {
     this.name = name;
     this.#dirs = dirs;
+    this.fresh = fresh;
   }
 
   /** Makes (or reopens, after a daemon restart) the process's group in every usable hierarchy. */
@@ -103,16 +106,18 @@ export class ProcessCgroup {
       await mkdir(subtree, { recursive: true });
       await delegate(subtree, v2Controllers);
     }
+    let fresh = true;
     for (const path of new Set([...dirs.values()].map((dir) => dir.path))) {
       try {
-        await mkdir(path, { recursive: true });
+        // mkdir -p answers undefined when the directory was already there (a group reopened).
+        if ((await mkdir(path, { recursive: true })) === undefined) fresh = false;
       } catch (error) {
         throw new StatevisorError('E_INTERNAL', `cannot create cgroup ${path}: ${errnoCode(error) ?? String(error)}`, {
           cause: error,
         });
       }
     }
-    return new ProcessCgroup(options.name, dirs);
+    return new ProcessCgroup(options.name, dirs, fresh);
   }
 
   /** The controllers this group has, and where. */

@@ -83,6 +83,15 @@ describe('ProcessCgroup on real cgroups', () => {
     }
   });
 
+  test('a group made now is fresh; one reopened is not, and keeps the limit left in it', async (t) => {
+    if (!usable('pids')) return t.skip('no pids controller here');
+    const group = await newGroup({ pids: 7 });
+    assert.equal(group.fresh, true);
+    const reopened = await ProcessCgroup.create(layout, { subtree, name: group.name });
+    assert.equal(reopened.fresh, false);
+    assert.equal(controlFile(reopened, 'pids', 'pids.max'), '7', 'so a start must write its limits, or lift them');
+  });
+
   test('a child allocating past memoryBytes 64 MiB is OOM-killed, and oomKills() counts it', async () => {
     if (!usable('memory')) return;
     const group = await newGroup({ memoryBytes: 64 * 1024 * 1024 });
