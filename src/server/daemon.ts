@@ -83,7 +83,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     ...(options.usageIntervalMs !== undefined && { usageIntervalMs: options.usageIntervalMs }),
     ...(metrics !== undefined && { metrics }),
   });
-  recover(supervision, store.state(), options.stateDir, logger);
+  await recover(supervision, store.state(), options.stateDir, logger, resources);
   const listeners: Listener[] = [];
   let httpEndpoint: HttpEndpoint | undefined;
   let shuttingDown = false;

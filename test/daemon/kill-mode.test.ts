@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { StatevisorClient } from '../../src/client/index.js';
-import { procState, waitUntil } from '../helpers/leaks.js';
+import { procState, sleepsWithMarker, waitUntil } from '../helpers/leaks.js';
 import { daemonFor, groupDirOf, living, runningPid, subtreeDir } from '../helpers/cgroups.js';
 
 const stops = 50;
@@ -20,17 +20,6 @@ const escapes: Record<string, (marker: string) => string> = {
   'a setsid child beside a plain one': (marker) => `setsid sleep 3600.${marker} & sleep 3600.${marker} & wait`,
   'a double-forked setsid child': (marker) => `(setsid sleep 3600.${marker} &); exec sleep 3600.${marker}`,
 };
-
-/** The marked `sleep`s that run (the shell and the join wrapper also carry the marker). */
-function sleeps(marker: string): number[] {
-  return living(marker).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep';
-    } catch {
-      return false;
-    }
-  });
-}
 
 async function enforcementOf(client: StatevisorClient, name: string) {
   const { enforcement, spec } = await client.describeProcess(name);
@@ -45,7 +34,7 @@ for (const [shape, script] of Object.entries(escapes)) {
     let leaky = 0;
     for (let i = 0; i < stops; i += 1) {
       await client.startProcess('escaper');
-      await waitUntil('both sleeps run', () => sleeps(h.marker).length === 2);
+      await waitUntil('both sleeps run', () => sleepsWithMarker(h.marker).length === 2);
       const stopped = await client.stopProcess('escaper');
       assert.equal(stopped.state, 'STOPPED');
       const left = living(h.marker);

@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
 import { startDaemonBinary, type SpawnedDaemon } from '../helpers/daemon-binary.js';
-import { killMarked, newMarker, pidsWithMarker, procState, waitUntil } from '../helpers/leaks.js';
+import { killMarked, newMarker, pidsWithMarker, procState, sleepsWithMarker, waitUntil } from '../helpers/leaks.js';
 
 interface Rig {
   readonly dir: string;
@@ -148,4 +149,89 @@ test('kill -9 at random moments of a create/update/delete workload loses no ackn
   assert.ok(checked > 10, `only ${checked} acknowledged operations: the workload did not run`);
   daemon.child.kill('SIGTERM');
   assert.deepEqual(await daemon.exited, { code: 0, signal: null }, daemon.output());
+});
+
+/** The first JSON log line of a daemon's output that `match` accepts. */
+function logLine(output: string, match: (entry: Record<string, unknown>) => boolean): Record<string, unknown> | undefined {
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    if (match(entry)) return entry;
+  }
+  return undefined;
+}
+
+test('after kill -9, the setsid\'d descendants of an adopted service keep running, and its stop still reaches them', async (t) => {
+  // Regression: recovery stopped every other marked group leader, so sessions that a managed
+  // sshd or tmux had started were SIGTERMed, then SIGKILLed, without a log line.
+  const r = rig(t);
+  const first = await r.start();
+  const m = r.marker;
+  const script = `setsid sleep 3601.${m} & setsid sleep 3602.${m} & exec sleep 3600.${m}`;
+  await first.client.createProcess({ name: 'sshd', command: 'sh', args: ['-c', script], restart: { policy: 'always' } }, { start: true });
+  await waitUntil('the service and both sessions run', () => sleepsWithMarker(m).length === 3);
+  const sessions = [...r.living(`3601.${m}`), ...r.living(`3602.${m}`)];
+  assert.equal(sessions.length, 2);
+  first.client.close();
+  await kill9(first.daemon);
+
+  const second = await r.start();
+  t.after(() => second.client.close());
+  await waitUntil('sshd is adopted', async () => (await second.client.describeProcess('sshd')).process.state === 'RUNNING');
+  assert.deepEqual([...r.living(`3601.${m}`), ...r.living(`3602.${m}`)], sessions, 'both sessions still run, the same processes');
+  const { recovery } = await second.client.describeProcess('sshd');
+  assert.match(recovery, /^adopted pid \d+/);
+  assert.match(recovery, /2 other processes of it left running/);
+
+  // They are in the service's cgroup: the stop with the default kill mode reaches them.
+  await second.client.stopProcess('sshd', { gracePeriodMs: 2_000 });
+  assert.deepEqual(sleepsWithMarker(m), [], 'the stop of the adopted service ended its sessions too');
+  second.daemon.child.kill('SIGTERM');
+  assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
+});
+
+test('after kill -9, strays of a deleted process and of a workload that ended are stopped, logged and shown', async (t) => {
+  const r = rig(t);
+  const first = await r.start();
+  const m = r.marker;
+  const script = `setsid sleep 3601.${m} & exec sleep 3600.${m}`;
+  await first.client.createProcess({ name: 'web', command: 'sh', args: ['-c', script], restart: { policy: 'always' } }, { start: true });
+  await waitUntil('web and its session run', () => sleepsWithMarker(m).length === 2);
+  const [leftover] = r.living(`3601.${m}`);
+  const [main] = r.living(`3600.${m}`);
+  assert.ok(leftover !== undefined && main !== undefined);
+  first.client.close();
+  await kill9(first.daemon);
+  // While the daemon is down, web's main process ends: its session is left over, unadopted.
+  process.kill(main, 'SIGKILL');
+  await waitUntil('web has ended', () => r.living(`3600.${m}`).length === 0);
+  // A workload of a process deleted meanwhile: the daemon's marker, no definition.
+  const deletedId = randomUUID();
+  const stray = spawn('sleep', [`3603.${m}`], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, STATEVISOR_PROCESS_ID: deletedId, STATEVISOR_STATE_DIR: path.join(r.dir, 'state') },
+  });
+  stray.unref();
+  const strayPid = stray.pid!;
+
+  const second = await r.start();
+  t.after(() => second.client.close());
+  await waitUntil('the stray is stopped', () => procState(strayPid) === undefined || procState(strayPid) === 'Z');
+  await waitUntil('the leftover is stopped', () => procState(leftover) === undefined || procState(leftover) === 'Z');
+  await waitUntil('web runs again', async () => (await second.client.describeProcess('web')).process.state === 'RUNNING');
+  const { recovery } = await second.client.describeProcess('web');
+  assert.match(recovery, new RegExp(`stopped pid ${leftover} \\(sleep\\): its main process ended while the daemon was down`), recovery);
+  assert.match(recovery, /started again/, recovery);
+
+  const output = second.daemon.output();
+  const strayLog = logLine(output, (e) => e.pid === strayPid && e.signal === 'SIGTERM');
+  assert.ok(strayLog, `a log line for the stray of the deleted process:\n${output}`);
+  assert.equal(strayLog.processId, deletedId);
+  assert.match(String(strayLog.reason), /no longer exists/);
+  const leftoverLog = logLine(output, (e) => e.pid === leftover && e.signal === 'SIGTERM');
+  assert.ok(leftoverLog, `a log line for web's leftover:\n${output}`);
+  assert.equal(leftoverLog.process, 'web');
+  second.daemon.child.kill('SIGTERM');
+  assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
 });

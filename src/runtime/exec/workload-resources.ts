@@ -20,6 +20,7 @@ import {
   detectCgroups,
   planLimits,
   removeCgroupSubtree,
+  subtreeMembers,
   wrapCommand,
   wrapperRlimits,
   type CgroupLayout,
@@ -137,6 +138,11 @@ export class WorkloadResources {
     const procs = cgroup?.procsFiles() ?? [];
     if (procs.length === 0 && Object.keys(rlimits).length === 0) return undefined;
     return wrapCommand(spec.command, spec.args, { cgroupProcsFiles: procs, rlimits });
+  }
+
+  /** What a previous daemon's runs left in their groups: members by process id. */
+  async leftovers(): Promise<Map<string, number[]>> {
+    return this.canGroup ? subtreeMembers(this.layout, this.subtree) : new Map();
   }
 
   /** Takes back the group of an adopted survivor (it is still a member). */

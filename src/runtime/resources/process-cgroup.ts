@@ -269,6 +269,39 @@ async function applyCpu(dir: GroupDir, cpuMillis: number | undefined): Promise<v
 }
 
 /**
+ * The members of every group below `<daemon's cgroup>/<subtree>`, by group name, in any
+ * hierarchy: what a previous daemon's runs left (a daemon restart finds them here). Read only.
+ */
+export async function subtreeMembers(layout: CgroupLayout, subtree: string): Promise<Map<string, number[]>> {
+  assertComponent('cgroup subtree', subtree);
+  const members = new Map<string, Set<number>>();
+  for (const top of subtreeTops(layout, subtree)) {
+    let entries;
+    try {
+      entries = await readdir(top, { withFileTypes: true });
+    } catch (error) {
+      if (isVanished(error)) continue;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const pids = members.get(entry.name) ?? new Set<number>();
+      for (const pid of parsePidList((await readControl(join(top, entry.name, 'cgroup.procs'))) ?? '')) pids.add(pid);
+      members.set(entry.name, pids);
+    }
+  }
+  return new Map([...members].map(([name, pids]) => [name, [...pids].sort((a, b) => a - b)]));
+}
+
+function subtreeTops(layout: CgroupLayout, subtree: string): Set<string> {
+  const tops = new Set<string>();
+  for (const support of Object.values(layout.controllers)) {
+    if (support.mechanism !== 'none') tops.add(join(support.daemonCgroup, subtree));
+  }
+  return tops;
+}
+
+/**
  * Removes `<daemon's cgroup>/<subtree>` and every group below it, deepest first, in each
  * hierarchy (daemon shutdown with no processes left, test cleanup). Only directories are
  * removed: in cgroupfs the control files go with their directory.
@@ -276,10 +309,7 @@ async function applyCpu(dir: GroupDir, cpuMillis: number | undefined): Promise<v
 export async function removeCgroupSubtree(layout: CgroupLayout, subtree: string): Promise<RemoveReport> {
   assertComponent('cgroup subtree', subtree);
   const report: RemoveReport = { removed: [], failed: [] };
-  const tops = new Set<string>();
-  for (const support of Object.values(layout.controllers)) {
-    if (support.mechanism !== 'none') tops.add(join(support.daemonCgroup, subtree));
-  }
+  const tops = subtreeTops(layout, subtree);
   const removeTree = async (path: string): Promise<void> => {
     let entries;
     try {
