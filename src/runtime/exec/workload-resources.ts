@@ -127,7 +127,8 @@ export class WorkloadResources {
           const gid = spec.group === undefined ? (user?.gid ?? process.getgid!()) : resolveGroup(String(spec.group)).gid;
           await cgroup.allowJoinBy(user?.uid ?? process.getuid!(), gid);
         }
-        this.#groups.set(id, { cgroup, oomBefore: (await cgroup.oomKills()) ?? 0 });
+        // A new group has had no OOM kill: its counter starts at 0.
+        this.#groups.set(id, { cgroup, oomBefore: cgroup.fresh ? 0 : ((await cgroup.oomKills()) ?? 0) });
       } catch (error) {
         // A limit the kernel refuses fails the start; the empty group must not outlive it.
         await cgroup.remove({ timeoutMs: 0 }).catch(() => undefined);
