@@ -16,7 +16,8 @@ import { killMarked, newMarker, pidsWithMarker, procState, sleepsWithMarker, wai
 interface Rig {
   readonly dir: string;
   readonly marker: string;
-  start(): Promise<{ daemon: SpawnedDaemon; client: StatevisorClient }>;
+  /** `extra`: more daemon flags, e.g. `--cgroup-root` of an empty dir (no cgroup can be made). */
+  start(extra?: string[]): Promise<{ daemon: SpawnedDaemon; client: StatevisorClient }>;
   /** The live (non-zombie) processes whose arguments carry this token. */
   living(token: string): number[];
 }
@@ -34,8 +35,8 @@ function rig(t: { after(fn: () => void): void }): Rig {
   return {
     dir,
     marker,
-    async start() {
-      const daemon = startDaemonBinary(['--socket', socket, '--state-dir', path.join(dir, 'state'), '--log-level', 'warn']);
+    async start(extra = []) {
+      const daemon = startDaemonBinary(['--socket', socket, '--state-dir', path.join(dir, 'state'), '--log-level', 'warn', ...extra]);
       daemons.push(daemon);
       const client = createClient({ socket });
       await waitUntil(
@@ -161,34 +162,39 @@ function logLine(output: string, match: (entry: Record<string, unknown>) => bool
   return undefined;
 }
 
-test('after kill -9, the setsid\'d descendants of an adopted service keep running, and its stop still reaches them', async (t) => {
-  // Regression: recovery stopped every other marked group leader, so sessions that a managed
-  // sshd or tmux had started were SIGTERMed, then SIGKILLed, without a log line.
-  const r = rig(t);
-  const first = await r.start();
-  const m = r.marker;
-  const script = `setsid sleep 3601.${m} & setsid sleep 3602.${m} & exec sleep 3600.${m}`;
-  await first.client.createProcess({ name: 'sshd', command: 'sh', args: ['-c', script], restart: { policy: 'always' } }, { start: true });
-  await waitUntil('the service and both sessions run', () => sleepsWithMarker(m).length === 3);
-  const sessions = [...r.living(`3601.${m}`), ...r.living(`3602.${m}`)];
-  assert.equal(sessions.length, 2);
-  first.client.close();
-  await kill9(first.daemon);
+for (const cgroups of [true, false]) {
+  const where = cgroups ? 'in its cgroup' : 'told apart by their marker where no cgroup can be made';
+  test(`after kill -9, the setsid'd descendants of an adopted service keep running (${where})`, async (t) => {
+    // Regression: recovery stopped every other marked group leader, so sessions that a managed
+    // sshd or tmux had started were SIGTERMed, then SIGKILLed, without a log line.
+    const r = rig(t);
+    const extra = cgroups ? [] : ['--cgroup-root', mkdtempSync(path.join(r.dir, 'no-cgroups-'))];
+    const first = await r.start(extra);
+    const m = r.marker;
+    const script = `setsid sleep 3601.${m} & setsid sleep 3602.${m} & exec sleep 3600.${m}`;
+    await first.client.createProcess({ name: 'sshd', command: 'sh', args: ['-c', script], restart: { policy: 'always' } }, { start: true });
+    await waitUntil('the service and both sessions run', () => sleepsWithMarker(m).length === 3);
+    const sessions = [...r.living(`3601.${m}`), ...r.living(`3602.${m}`)];
+    assert.equal(sessions.length, 2);
+    first.client.close();
+    await kill9(first.daemon);
 
-  const second = await r.start();
-  t.after(() => second.client.close());
-  await waitUntil('sshd is adopted', async () => (await second.client.describeProcess('sshd')).process.state === 'RUNNING');
-  assert.deepEqual([...r.living(`3601.${m}`), ...r.living(`3602.${m}`)], sessions, 'both sessions still run, the same processes');
-  const { recovery } = await second.client.describeProcess('sshd');
-  assert.match(recovery, /^adopted pid \d+/);
-  assert.match(recovery, /2 other processes of it left running/);
+    const second = await r.start(extra);
+    t.after(() => second.client.close());
+    await waitUntil('sshd is adopted', async () => (await second.client.describeProcess('sshd')).process.state === 'RUNNING');
+    assert.deepEqual([...r.living(`3601.${m}`), ...r.living(`3602.${m}`)], sessions, 'both sessions still run, the same processes');
+    const { recovery } = await second.client.describeProcess('sshd');
+    assert.match(recovery, /^adopted pid \d+/);
+    assert.match(recovery, /2 other processes of it left running/);
 
-  // They are in the service's cgroup: the stop with the default kill mode reaches them.
-  await second.client.stopProcess('sshd', { gracePeriodMs: 2_000 });
-  assert.deepEqual(sleepsWithMarker(m), [], 'the stop of the adopted service ended its sessions too');
-  second.daemon.child.kill('SIGTERM');
-  assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
-});
+    // The stop of the adopted service follows its kill mode: control-group reaches the sessions,
+    // process-group (the default without a cgroup) does not, as before the daemon restarted.
+    await second.client.stopProcess('sshd', { gracePeriodMs: 2_000 });
+    assert.deepEqual(sleepsWithMarker(m).sort(), cgroups ? [] : sessions.sort(), 'what the stop left running');
+    second.daemon.child.kill('SIGTERM');
+    assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
+  });
+}
 
 test('after kill -9, strays of a deleted process and of a workload that ended are stopped, logged and shown', async (t) => {
   const r = rig(t);
