@@ -120,7 +120,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     ...(options.restartRate !== undefined && { restartRate: options.restartRate }),
     ...(metrics !== undefined && { metrics }),
   });
-  recover(supervision, store.state(), options.stateDir, logger);
+  await recover(supervision, store.state(), options.stateDir, logger, resources);
   const listeners: Listener[] = [];
   let httpEndpoint: HttpEndpoint | undefined;
   let shuttingDown = false;

@@ -2,8 +2,9 @@
  * For each spec field that asks for something, whether this daemon does it — so that nothing
  * stored is silently ignored. Describe returns this list; the README repeats it.
  */
-import type { HealthCheckSpec, ProcessSpec, ResourcesSpec } from '../spec/types.js';
+import type { HealthCheckSpec, KillMode, ProcessSpec, ResourcesSpec } from '../spec/types.js';
 import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
+import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
 
 export interface Enforcement {
   readonly field: string;
@@ -33,13 +34,7 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, 
         : done('user', `runs as ${spec.user} with the user's supplementary groups (initgroups through ${setpriv}), exec probes too`),
     );
   }
-  if (spec.stop.killMode === 'control-group') {
-    list.push(
-      resources?.canGroup
-        ? done('stop.kill_mode', `control-group: every process in cgroup ${resources.subtree}/<id> is signalled, wherever it moved`)
-        : notYet('stop.kill_mode', 'control-group: no cgroup hierarchy is usable here, so the process group is signalled instead'),
-    );
-  }
+  list.push(killModeEnforcement(spec, resources));
   const written = [spec.logs.stdout, spec.logs.stderr].some((t) => t !== 'null' && t !== 'inherit');
   const pathTargets = (s: ProcessSpec) => [s.logs.stdout, s.logs.stderr].some((t) => t.startsWith('/'));
   if (written && spec.logs.maxBytes > 0) {
@@ -71,6 +66,26 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, 
   if (spec.runtime.kind === 'worker') list.push(notYet('runtime', 'worker-thread workloads are not supported yet'));
   return list;
 }
+
+/** The kill mode a stop uses, whether the spec set it or it is this machine's default, and why. */
+function killModeEnforcement(spec: ProcessSpec, resources: WorkloadResources | undefined): Enforcement {
+  const canGroup = resources?.canGroup === true;
+  const mode = effectiveKillMode(spec.stop, canGroup);
+  const why = resources === undefined ? 'this daemon runs without a resource runtime' : resources.whyNoGroup;
+  const origin =
+    spec.stop.killMode !== undefined ? 'as set' : canGroup ? 'the default where a cgroup can be made' : `the default where no cgroup can be made: ${why}`;
+  if (mode === 'control-group' && !canGroup) {
+    return notYet('stop.kill_mode', `control-group (${origin}), but no cgroup can be made here (${why}): the process group is signalled instead`);
+  }
+  return done('stop.kill_mode', `${mode} (${origin}): ${killModeReach[mode](resources?.subtree ?? '')}`);
+}
+
+const killModeReach: Record<KillMode, (subtree: string) => string> = {
+  'control-group': (subtree) => `every process in cgroup ${subtree}/<id> is signalled, wherever it moved`,
+  'process-group': () => 'the stop signal goes to the process group; a child that left it (setsid, a double fork) is not stopped',
+  process: () => 'the stop signal goes to the main process only; the rest of its group is left alone',
+  mixed: () => 'the stop signal goes to the main process, then SIGKILL to its process group once it is gone',
+};
 
 function limitEnforcement(spec: ProcessSpec, resources: WorkloadResources | undefined): Enforcement[] {
   if (resources === undefined) {

@@ -393,7 +393,8 @@ export class Supervision {
     checkLogPaths(next, this.options.stateDir);
     // Limits are rewritten in a live cgroup; a process without one (rlimits, or none) needs a restart.
     const liveGroup = this.options.resources?.cgroupOf(entry.id) !== undefined;
-    const { updated, restartRequired } = classifyUpdate(entry.spec, next, { liveGroup });
+    const canGroup = this.options.resources?.canGroup === true;
+    const { updated, restartRequired } = classifyUpdate(entry.spec, next, { liveGroup, canGroup });
     if (options.dryRun || updated.length === 0) {
       return { updatedFields: updated, restartRequiredFields: restartRequired, processRestarted: false, process: this.view(entry) };
     }

@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ProcessSpec } from '../spec/types.js';
+import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
 
 const hotTopLevel = new Set(['name', 'description', 'labels', 'autoStart', 'restart', 'stop', 'healthCheck', 'startTimeoutMs']);
 /** The log pump applies a new rotation policy to the files it is writing; new targets wait for a run. */
@@ -42,7 +43,8 @@ function changedPaths(before: ProcessSpec, after: ProcessSpec): string[] {
 export function classifyUpdate(
   before: ProcessSpec,
   after: ProcessSpec,
-  options: { liveGroup?: boolean } = {},
+  /** liveGroup: the running process has a cgroup; canGroup: this machine can make one. */
+  options: { liveGroup?: boolean; canGroup?: boolean } = {},
 ): { updated: string[]; restartRequired: string[] } {
   const updated = changedPaths(before, after);
   const restartRequired = updated.filter((path) => {
@@ -50,7 +52,9 @@ export function classifyUpdate(
     // Limits are hot only where the runtime can rewrite them in a live cgroup, and a stop can
     // signal a whole cgroup only if the run was started in one.
     if (top === 'resources') return options.liveGroup !== true;
-    if (path === 'stop.kill_mode' && after.stop.killMode === 'control-group') return options.liveGroup !== true;
+    if (path === 'stop.kill_mode' && effectiveKillMode(after.stop, options.canGroup === true) === 'control-group') {
+      return options.liveGroup !== true;
+    }
     return !hotTopLevel.has(top) && !hotPaths.has(path);
   });
   return { updated, restartRequired };

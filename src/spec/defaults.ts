@@ -1,8 +1,10 @@
 /**
  * The one defaults object that normalization applies. Values follow systemd and supervisord
- * where users already have expectations, with two deliberate departures: kill_mode is
- * process-group (control-group needs a writable cgroup, so it must be asked for), and
- * min_uptime is 1 s so that a crash right after exec counts as a failed start (startsecs).
+ * where users already have expectations, with one deliberate departure: min_uptime is 1 s so
+ * that a crash right after exec counts as a failed start (startsecs). kill_mode has no entry
+ * here: its default depends on the machine, not the spec — control-group (systemd's default)
+ * where a cgroup can be made, else process-group — so an unset kill_mode stays unset and the
+ * exec runtime resolves it (src/runtime/exec/kill-mode.ts).
  */
 import type { HealthCheckSpec, ProcessSpec } from './types.js';
 
@@ -42,7 +44,6 @@ export const specDefaults: SpecDefaults = deepFreeze({
   stop: {
     signal: 'SIGTERM',
     gracePeriodMs: 10_000,
-    killMode: 'process-group',
   },
   // systemd's DefaultTimeoutStartSec.
   startTimeoutMs: 90_000,

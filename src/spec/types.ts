@@ -41,7 +41,12 @@ export interface RestartSpec {
 export interface StopSpec {
   signal: string;
   gracePeriodMs: number;
-  killMode: KillMode;
+  /**
+   * Absent: the default of the machine the process runs on, resolved by the exec runtime
+   * (control-group where a cgroup can be made, else process-group). Kept absent rather than
+   * filled in, so that a spec stored or sent elsewhere follows that machine's default.
+   */
+  killMode?: KillMode;
 }
 
 export interface LogsSpec {

@@ -145,6 +145,9 @@ describe('responses arrive in camelCase with friendly enums, Dates and untouched
       logRotations: 0,
       logBytesLost: 0,
       logBytesDropped: 0,
+      restartRateLimit: 0,
+      restartsDelayed: 0,
+      restartsWaiting: 0,
     });
   });
 

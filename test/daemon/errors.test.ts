@@ -89,16 +89,21 @@ test('update applies hot fields at once and reports restart-required ones; dry r
   assert.equal(hot.processRestarted, false);
   assert.equal((await client.describeProcess('svc')).spec?.restart?.policy, 'always');
 
-  const running = async () => {
-    let described = await client.describeProcess('svc');
-    await waitUntil('svc runs', async () => (described = await client.describeProcess('svc')).process.state === 'RUNNING');
-    return described;
+  // A start completes asynchronously (the cgroup, the spawn): wait for the pid of each run.
+  const runningPid = async () => {
+    let pid = 0;
+    await waitUntil('svc runs', async () => {
+      const { process } = await client.describeProcess('svc');
+      pid = process.pid;
+      return process.state === 'RUNNING' && pid > 0;
+    });
+    return pid;
   };
-  const before = (await running()).process.pid;
+  const before = await runningPid();
   const cold = await client.updateProcess('svc', { args: [`3601.${h.marker}`] }, { updateMask: ['args'], restartProcess: true });
   assert.deepEqual(cold.restartRequiredFields, ['args']);
   assert.equal(cold.processRestarted, true);
-  const after = await running();
-  assert.deepEqual(after.process.args, [`3601.${h.marker}`]);
-  assert.notEqual(after.process.pid, before);
+  const after = await runningPid();
+  assert.deepEqual((await client.describeProcess('svc')).process.args, [`3601.${h.marker}`]);
+  assert.notEqual(after, before);
 });

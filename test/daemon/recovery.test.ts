@@ -7,15 +7,17 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
 import { startDaemonBinary, type SpawnedDaemon } from '../helpers/daemon-binary.js';
-import { killMarked, newMarker, pidsWithMarker, procState, waitUntil } from '../helpers/leaks.js';
+import { killMarked, newMarker, pidsWithMarker, procState, sleepsWithMarker, waitUntil } from '../helpers/leaks.js';
 
 interface Rig {
   readonly dir: string;
   readonly marker: string;
-  start(): Promise<{ daemon: SpawnedDaemon; client: StatevisorClient }>;
+  /** `extra`: more daemon flags, e.g. `--cgroup-root` of an empty dir (no cgroup can be made). */
+  start(extra?: string[]): Promise<{ daemon: SpawnedDaemon; client: StatevisorClient }>;
   /** The live (non-zombie) processes whose arguments carry this token. */
   living(token: string): number[];
 }
@@ -33,8 +35,8 @@ function rig(t: { after(fn: () => void): void }): Rig {
   return {
     dir,
     marker,
-    async start() {
-      const daemon = startDaemonBinary(['--socket', socket, '--state-dir', path.join(dir, 'state'), '--log-level', 'warn']);
+    async start(extra = []) {
+      const daemon = startDaemonBinary(['--socket', socket, '--state-dir', path.join(dir, 'state'), '--log-level', 'warn', ...extra]);
       daemons.push(daemon);
       const client = createClient({ socket });
       await waitUntil(
@@ -178,6 +180,96 @@ test('an adopted workload\'s output keeps reaching its log across a kill -9 of t
   const numbers = ticks().map((line) => Number(/^tick (\d+)$/.exec(line)?.[1]));
   numbers.forEach((n, i) => assert.equal(n, i + 1, `line ${i + 1} is "tick ${i + 1}", not "tick ${n}"`));
   assert.equal(r.living(`3600.${r.marker}t`).length, 1, 'the same ticker, adopted, not a second one');
+  second.daemon.child.kill('SIGTERM');
+  assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
+});
+
+/** The first JSON log line of a daemon's output that `match` accepts. */
+function logLine(output: string, match: (entry: Record<string, unknown>) => boolean): Record<string, unknown> | undefined {
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    if (match(entry)) return entry;
+  }
+  return undefined;
+}
+
+for (const cgroups of [true, false]) {
+  const where = cgroups ? 'in its cgroup' : 'told apart by their marker where no cgroup can be made';
+  test(`after kill -9, the setsid'd descendants of an adopted service keep running (${where})`, async (t) => {
+    // Regression: recovery stopped every other marked group leader, so sessions that a managed
+    // sshd or tmux had started were SIGTERMed, then SIGKILLed, without a log line.
+    const r = rig(t);
+    const extra = cgroups ? [] : ['--cgroup-root', mkdtempSync(path.join(r.dir, 'no-cgroups-'))];
+    const first = await r.start(extra);
+    const m = r.marker;
+    const script = `setsid sleep 3601.${m} & setsid sleep 3602.${m} & exec sleep 3600.${m}`;
+    await first.client.createProcess({ name: 'sshd', command: 'sh', args: ['-c', script], restart: { policy: 'always' } }, { start: true });
+    await waitUntil('the service and both sessions run', () => sleepsWithMarker(m).length === 3);
+    const sessions = [...r.living(`3601.${m}`), ...r.living(`3602.${m}`)];
+    assert.equal(sessions.length, 2);
+    first.client.close();
+    await kill9(first.daemon);
+
+    const second = await r.start(extra);
+    t.after(() => second.client.close());
+    await waitUntil('sshd is adopted', async () => (await second.client.describeProcess('sshd')).process.state === 'RUNNING');
+    assert.deepEqual([...r.living(`3601.${m}`), ...r.living(`3602.${m}`)], sessions, 'both sessions still run, the same processes');
+    const { recovery } = await second.client.describeProcess('sshd');
+    assert.match(recovery, /^adopted pid \d+/);
+    assert.match(recovery, /2 other processes of it left running/);
+
+    // The stop of the adopted service follows its kill mode: control-group reaches the sessions,
+    // process-group (the default without a cgroup) does not, as before the daemon restarted.
+    await second.client.stopProcess('sshd', { gracePeriodMs: 2_000 });
+    assert.deepEqual(sleepsWithMarker(m).sort(), cgroups ? [] : sessions.sort(), 'what the stop left running');
+    second.daemon.child.kill('SIGTERM');
+    assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
+  });
+}
+
+test('after kill -9, strays of a deleted process and of a workload that ended are stopped, logged and shown', async (t) => {
+  const r = rig(t);
+  const first = await r.start();
+  const m = r.marker;
+  const script = `setsid sleep 3601.${m} & exec sleep 3600.${m}`;
+  await first.client.createProcess({ name: 'web', command: 'sh', args: ['-c', script], restart: { policy: 'always' } }, { start: true });
+  await waitUntil('web and its session run', () => sleepsWithMarker(m).length === 2);
+  const [leftover] = r.living(`3601.${m}`);
+  const [main] = r.living(`3600.${m}`);
+  assert.ok(leftover !== undefined && main !== undefined);
+  first.client.close();
+  await kill9(first.daemon);
+  // While the daemon is down, web's main process ends: its session is left over, unadopted.
+  process.kill(main, 'SIGKILL');
+  await waitUntil('web has ended', () => r.living(`3600.${m}`).length === 0);
+  // A workload of a process deleted meanwhile: the daemon's marker, no definition.
+  const deletedId = randomUUID();
+  const stray = spawn('sleep', [`3603.${m}`], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, STATEVISOR_PROCESS_ID: deletedId, STATEVISOR_STATE_DIR: path.join(r.dir, 'state') },
+  });
+  stray.unref();
+  const strayPid = stray.pid!;
+
+  const second = await r.start();
+  t.after(() => second.client.close());
+  await waitUntil('the stray is stopped', () => procState(strayPid) === undefined || procState(strayPid) === 'Z');
+  await waitUntil('the leftover is stopped', () => procState(leftover) === undefined || procState(leftover) === 'Z');
+  await waitUntil('web runs again', async () => (await second.client.describeProcess('web')).process.state === 'RUNNING');
+  const { recovery } = await second.client.describeProcess('web');
+  assert.match(recovery, new RegExp(`stopped pid ${leftover} \\(sleep\\): its main process ended while the daemon was down`), recovery);
+  assert.match(recovery, /started again/, recovery);
+
+  const output = second.daemon.output();
+  const strayLog = logLine(output, (e) => e.pid === strayPid && e.signal === 'SIGTERM');
+  assert.ok(strayLog, `a log line for the stray of the deleted process:\n${output}`);
+  assert.equal(strayLog.processId, deletedId);
+  assert.match(String(strayLog.reason), /no longer exists/);
+  const leftoverLog = logLine(output, (e) => e.pid === leftover && e.signal === 'SIGTERM');
+  assert.ok(leftoverLog, `a log line for web's leftover:\n${output}`);
+  assert.equal(leftoverLog.process, 'web');
   second.daemon.child.kill('SIGTERM');
   assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
 });

@@ -6,167 +6,28 @@
  * (`statevisor-<hash of the state dir>` below the test process's own group in each hierarchy),
  * even when an assertion failed half-way.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isInvalidState, type ProcessEvent, type StatevisorClient } from '../../src/client/index.js';
-import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
-import { killMarked, pidsWithMarker, procState, waitUntil } from '../helpers/leaks.js';
-import { collect } from '../helpers/events.js';
+import { isInvalidState } from '../../src/client/index.js';
+import { procState, waitUntil } from '../helpers/leaks.js';
+import {
+  daemonFor,
+  groupDirOf,
+  type Fixture,
+  isWrapper,
+  hierarchies,
+  living,
+  procIds,
+  readControl,
+  runningPid,
+  subtreeDir,
+  watchAll,
+} from '../helpers/cgroups.js';
 
 const MiB = 1024 * 1024;
-const cgroupMount = '/sys/fs/cgroup';
-/** The v1 hierarchies a process with a limit gets a group in (cpuacct for usage accounting). */
-const hierarchies = ['memory', 'pids', 'cpu', 'cpuacct'] as const;
-type Hierarchy = (typeof hierarchies)[number];
-
-const living = (marker: string) => pidsWithMarker(marker).filter((pid) => procState(pid) !== 'Z');
-
-/** `hierarchy → path` of a /proc/<pid>/cgroup (v1 lines only). */
-function cgroupPaths(pid: number | 'self'): Map<string, { field: string; path: string }> {
-  const paths = new Map<string, { field: string; path: string }>();
-  for (const line of readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n')) {
-    const match = /^\d+:([^:]+):(.*)$/.exec(line);
-    if (match === null) continue;
-    for (const name of match[1]!.split(',')) paths.set(name, { field: match[1]!, path: match[2]! });
-  }
-  return paths;
-}
-
-/** The directory of `pid`'s group in one hierarchy, e.g. /sys/fs/cgroup/memory/…/<id>. */
-function groupDirOf(pid: number, hierarchy: Hierarchy): string {
-  const entry = cgroupPaths(pid).get(hierarchy);
-  assert.ok(entry, `pid ${pid} has a ${hierarchy} line in /proc/${pid}/cgroup`);
-  return path.join(cgroupMount, entry.field, entry.path);
-}
-
-/** `statevisor-<8 hex of sha256(stateDir)>`: the daemon's subtree name. */
-function subtreeName(stateDir: string): string {
-  return `statevisor-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`;
-}
-
-/** Where the daemon (this test process) keeps its subtree in one hierarchy. */
-function subtreeDir(stateDir: string, hierarchy: Hierarchy): string {
-  const own = cgroupPaths('self').get(hierarchy);
-  assert.ok(own, `this process has a ${hierarchy} line in /proc/self/cgroup`);
-  return path.join(cgroupMount, own.field, own.path, subtreeName(stateDir));
-}
-
-function readControl(file: string): string {
-  return readFileSync(file, 'utf8').trim();
-}
-
-/** Process group and session of a pid, from /proc/<pid>/stat. */
-function procIds(pid: number): { pgrp: number; session: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const [, , pgrp, session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pgrp: Number(pgrp), session: Number(session) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Removes what is left of a daemon's subtree in every hierarchy, deepest first; retries EBUSY. */
-async function removeSubtrees(stateDir: string): Promise<void> {
-  const tops = hierarchies.map((hierarchy) => subtreeDir(stateDir, hierarchy));
-  const removeTree = (dir: string): void => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) removeTree(path.join(dir, entry.name));
-    }
-    rmdirSync(dir);
-  };
-  let lastError: unknown;
-  await waitUntil(
-    'the cgroup subtree of the test is removed',
-    () => {
-      try {
-        for (const top of tops) removeTree(top);
-        return true;
-      } catch (error) {
-        lastError = error;
-        return false;
-      }
-    },
-    { timeoutMs: 5_000, intervalMs: 50 },
-  ).catch((error: unknown) => {
-    throw new Error(`${(error as Error).message}: ${String(lastError)}`);
-  });
-}
-
-interface Fixture {
-  readonly h: DaemonHarness;
-  readonly client: StatevisorClient;
-  /** Stops the daemon (once) with the harness's leak checks. */
-  close(): Promise<void>;
-}
-
-/**
- * A daemon for one test. Cleanup runs even after a failure: the harness's close (its leak
- * assertions), then a kill of anything still marked and removal of the cgroup subtree.
- */
-async function daemonFor(
-  t: TestContext,
-  options: Parameters<typeof startTestDaemon>[0] = {},
-  beforeClose: () => void = () => {},
-): Promise<Fixture> {
-  const h = await startTestDaemon(options);
-  let closing: Promise<void> | undefined;
-  const close = () => (closing ??= h.close());
-  t.after(async () => {
-    try {
-      beforeClose();
-      await close();
-    } finally {
-      killMarked(h.marker);
-      await waitUntil('no marked process is left', () => living(h.marker).length === 0, { timeoutMs: 5_000 });
-      if (options.cgroupRoot === undefined) await removeSubtrees(h.stateDir);
-    }
-  });
-  return { h, client: h.client, close };
-}
-
-/** Starts a watch of every process and resolves once the daemon has registered it. */
-async function watchAll(
-  h: DaemonHarness,
-  until: (events: ProcessEvent[]) => boolean,
-): Promise<{ seen: Promise<ProcessEvent[]> }> {
-  const before = h.daemon.supervision.events.watcherCount;
-  const seen = collect(h.client.watchEvents(undefined, { deadlineMs: 45_000 }), until);
-  // If the test fails before awaiting it, the stream's end must not become an unhandled rejection.
-  seen.catch(() => undefined);
-  await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === before + 1);
-  // Wrapped: an async function returning the promise itself would wait for the whole watch.
-  return { seen };
-}
-
-/** The wrapper that joins the cgroups before it execs the program (src/runtime/resources/join-wrapper.ts). */
-const isWrapper = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('echo $$ > ');
-  } catch {
-    return false;
-  }
-};
-
-/**
- * The pid of a running process, once its program runs: RUNNING is reported when the spawn
- * succeeded, which for a limited process is the join wrapper, a moment before it has joined
- * its groups and exec'd the program (same pid).
- */
-async function runningPid(client: StatevisorClient, name: string): Promise<number> {
-  let pid = 0;
-  await waitUntil(`${name} runs`, async () => {
-    const { process } = await client.describeProcess(name);
-    pid = process.pid;
-    return process.state === 'RUNNING' && pid > 0 && procState(pid) !== undefined && !isWrapper(pid);
-  });
-  return pid;
-}
 
 test('a tree over resources.memory_bytes is OOM-killed by the kernel and reported as out of memory', async (t) => {
   const { h, client } = await daemonFor(t);
@@ -356,12 +217,18 @@ test('without a cgroup mechanism limits are reported not enforced, memory falls 
 });
 
 test('GetResourceUsage measures the whole tree, from the cgroup or from /proc; list shows sampled usage', async (t) => {
-  const { h, client } = await daemonFor(t, { usageIntervalMs: 200 });
-  const sleep = `sleep 3600.${h.marker}`;
-  // Two sleeping children and a busy main shell (`:` is a builtin: the loop never forks).
-  const script = `${sleep} & ${sleep} & while :; do :; done`;
+  // Every process gets a cgroup where one can be made: /proc is measured by a daemon that cannot.
+  const emptyRoot = mkdtempSync(path.join(os.tmpdir(), 'statevisor-nocgroup-'));
+  t.after(() => rmSync(emptyRoot, { recursive: true, force: true }));
+  const grouping = await daemonFor(t, { usageIntervalMs: 200 });
+  const plainDaemon = await daemonFor(t, { usageIntervalMs: 200, cgroupRoot: emptyRoot });
 
-  const measure = async (name: string, source: 'cgroup' | 'proc') => {
+  const measure = async ({ h, client }: Fixture, name: string, source: 'cgroup' | 'proc') => {
+    const sleep = `sleep 3600.${h.marker}`;
+    // Two sleeping children and a busy main shell (`:` is a builtin: the loop never forks).
+    const script = `${sleep} & ${sleep} & while :; do :; done`;
+    const resources = source === 'cgroup' ? { pids: 100 } : {};
+    await client.createProcess({ name, command: 'sh', args: ['-c', script], resources }, { start: true });
     await runningPid(client, name);
     await waitUntil(`${name}'s children run`, () => living(h.marker).length >= 3);
     const first = await client.getResourceUsage(name);
@@ -376,25 +243,25 @@ test('GetResourceUsage measures the whole tree, from the cgroup or from /proc; l
     });
     return first;
   };
+  const stop = async ({ h, client }: Fixture, name: string) => {
+    await client.stopProcess(name);
+    await waitUntil(`${name} is gone`, () => living(h.marker).length === 0);
+    await assert.rejects(client.getResourceUsage(name), (e) => isInvalidState(e), 'a stopped process has no usage');
+  };
 
-  await client.createProcess({ name: 'grouped', command: 'sh', args: ['-c', script], resources: { pids: 100 } }, { start: true });
-  const grouped = await measure('grouped', 'cgroup');
+  const grouped = await measure(grouping, 'grouped', 'cgroup');
   assert.equal(grouped.pidsLimit, 100);
   assert.ok(grouped.cgroupMemoryBytes > 0, `cgroup memory ${grouped.cgroupMemoryBytes}`);
   assert.deepEqual(
     grouped.limits.map((l) => [l.field, l.enforced]),
     [['resources.pids', true]],
   );
-  await client.stopProcess('grouped');
-  await waitUntil('grouped is gone', () => living(h.marker).length === 0);
-  await assert.rejects(client.getResourceUsage('grouped'), (e) => isInvalidState(e), 'a stopped process has no usage');
+  await stop(grouping, 'grouped');
 
-  await client.createProcess({ name: 'plain', command: 'sh', args: ['-c', script] }, { start: true });
-  const plain = await measure('plain', 'proc');
+  const plain = await measure(plainDaemon, 'plain', 'proc');
   assert.equal(plain.cgroupMemoryBytes, 0);
   assert.equal(plain.pidsLimit, 0);
-  await client.stopProcess('plain');
-  await assert.rejects(client.getResourceUsage('plain'), (e) => isInvalidState(e));
+  await stop(plainDaemon, 'plain');
 });
 
 /** A script whose child escapes both the process group and the session of the main process. */

@@ -27,6 +27,17 @@ export function pidsWithMarker(marker: string): number[] {
   return found;
 }
 
+/** The running `sleep`s carrying the marker: not the shells (or join wrappers) whose scripts name it too. */
+export function sleepsWithMarker(marker: string): number[] {
+  return pidsWithMarker(marker).filter((pid) => {
+    try {
+      return procState(pid) !== 'Z' && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep';
+    } catch {
+      return false; // exited meanwhile
+    }
+  });
+}
+
 /** The state letter of /proc/<pid>/stat (R, S, Z…), or undefined once the pid is gone. */
 export function procState(pid: number): string | undefined {
   try {

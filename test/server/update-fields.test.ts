@@ -23,3 +23,15 @@ test('hot fields apply at once; restart-required ones are named; limits depend o
     assert.deepEqual(result, { updated, restartRequired }, what);
   }
 });
+
+test('unsetting kill_mode needs a restart only where the default is control-group and the run has no group', () => {
+  const mixed = changed({ stop: { kill_mode: 'mixed' } });
+  const cases: [string, { liveGroup: boolean; canGroup: boolean }, string[]][] = [
+    ['default control-group, no live group', { liveGroup: false, canGroup: true }, ['stop.kill_mode']],
+    ['default control-group, live group', { liveGroup: true, canGroup: true }, []],
+    ['default process-group', { liveGroup: false, canGroup: false }, []],
+  ];
+  for (const [what, options, restartRequired] of cases) {
+    assert.deepEqual(classifyUpdate(mixed, base, options), { updated: ['stop.kill_mode'], restartRequired }, what);
+  }
+});

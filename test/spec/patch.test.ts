@@ -97,6 +97,13 @@ describe('validateSpecPatch with a field mask', () => {
     assert.equal(violationOf(() => validateSpecPatch({ stop: { kil_mode: 'mixed' } }, base, [])).field, 'stop.kil_mode');
   });
 
+  test('a masked kill_mode absent from the request goes back to unset: the machine\'s default', () => {
+    const mixed = validateSpecPatch({ stop: { kill_mode: 'mixed' } }, base, []);
+    const reset = validateSpecPatch({}, mixed, ['stop.kill_mode']);
+    assert.equal('killMode' in reset.stop, false);
+    assert.equal(reset.stop.signal, 'SIGINT');
+  });
+
   test('"*" replaces the whole spec', () => {
     const updated = validateSpecPatch({ command: '/bin/new' }, base, ['*']);
     assert.deepEqual(updated, validateSpec({ name: 'api', command: '/bin/new' }));

@@ -24,7 +24,8 @@ describe('validateSpec: defaults and normal form', () => {
       successExitCodes: [],
       minUptimeMs: 1_000,
     });
-    assert.deepEqual(specDefaults.stop, { signal: 'SIGTERM', gracePeriodMs: 10_000, killMode: 'process-group' });
+    // No kill_mode: its default is the machine's (control-group where a cgroup can be made).
+    assert.deepEqual(specDefaults.stop, { signal: 'SIGTERM', gracePeriodMs: 10_000 });
     assert.deepEqual(specDefaults.logs, { stdout: 'capture', stderr: 'capture', maxBytes: 10 * 1024 * 1024, maxFiles: 5 });
     assert.deepEqual(specDefaults.runtime, { kind: 'exec', export: 'default' });
   });
@@ -37,6 +38,15 @@ describe('validateSpec: defaults and normal form', () => {
     const second = validateSpec(minimal);
     assert.deepEqual(second.args, []);
     assert.deepEqual(second.restart.successExitCodes, []);
+  });
+
+  test('an unset kill_mode stays unset, in the spec and in its stored form; a set one round-trips', () => {
+    const unset = validateSpec(minimal);
+    assert.equal('killMode' in unset.stop, false);
+    assert.deepEqual(specToSnakeCase(unset).stop, { signal: 'SIGTERM', grace_period_ms: 10_000 });
+    assert.equal('killMode' in validateSpec(specToSnakeCase(unset)).stop, false);
+    const set = validateSpec({ ...minimal, stop: { kill_mode: 'process-group' } });
+    assert.equal(validateSpec(specToSnakeCase(set)).stop.killMode, 'process-group');
   });
 
   test('given fields override defaults, field by field within sections', () => {

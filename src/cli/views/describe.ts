@@ -54,7 +54,7 @@ function specRows(spec: ProcessSpecOutput): Row[] {
         `min uptime ${ms(restart.minUptimeMs)}` +
         (restart.successExitCodes?.length ? `, success codes 0 ${restart.successExitCodes.join(' ')}` : ''),
     ],
-    ['stop', `${stop.signal ?? '?'}, SIGKILL after ${ms(stop.gracePeriodMs)}, kill mode ${stop.killMode ?? '?'}`],
+    ['stop', `${stop.signal ?? '?'}, SIGKILL after ${ms(stop.gracePeriodMs)}, kill mode ${stop.killMode ?? 'default (see Enforcement)'}`],
     ['env', pairs(spec.env)],
     ['env files', listed(spec.envFiles)],
     ['working dir', spec.workingDir ?? '-'],

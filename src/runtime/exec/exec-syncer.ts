@@ -27,6 +27,7 @@ import { spawnChild, type SpawnContext } from './spawn-child.js';
 import type { RunPipes } from './log-targets.js';
 import { SpawnPacer, type SpawnPacerStats } from './spawn-pacer.js';
 import { killRemains, stopWorkload } from './stop-workload.js';
+import { effectiveKillMode } from './kill-mode.js';
 import { signalGroup } from '../os/process-group.js';
 
 /** Where children's output goes: pipes read into log files (server/log-files.ts). */
@@ -119,18 +120,32 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     }
     const program = this.asUser(spec, spec.command, spec.args);
     const launch = await this.prepareLaunch(id, spec, program);
+    // Stopped while the group was made: nothing runs yet (the group is reused by the next run).
+    if (signal.aborted) throw signal.reason;
     const handle = await spawnChild(spec, { ...this.options, markers, switchesUser: program !== undefined }, pipes, launch);
-    // Started means the program runs, in its group and as its user: not the wrapper or setpriv
-    // before it (wrapper → setpriv → program, one pid, each exec'ing the next).
-    for (const stage of new Set([launch, program])) if (stage !== undefined) await untilExeced(handle.pid, stage, handle.exited);
-    if (signal.aborted) {
-      // A stop or delete overtook the spawn: the chart has moved on and will never manage this
-      // child, so it must not outlive the call.
+    // A stop or delete that overtakes the spawn: the chart has moved on and will never manage
+    // this child, so it is killed from the abort itself, before whatever stopped the chart (a
+    // delete, the daemon's shutdown) goes on as if nothing ran.
+    const kill = () => {
       signalGroup(handle.pgid, 'SIGKILL');
-      throw signal.reason;
+      void this.options.resources?.cgroupOf(id)?.signalAll('SIGKILL').catch(() => undefined);
+    };
+    if (signal.aborted) kill();
+    else signal.addEventListener('abort', kill, { once: true });
+    try {
+      // Started means the program runs, in its group and as its user: not the wrapper or setpriv
+      // before it (wrapper → setpriv → program, one pid, each exec'ing the next).
+      for (const stage of new Set([launch, program])) {
+        if (stage !== undefined && !signal.aborted) await untilExeced(handle.pid, stage, handle.exited, signal);
+      }
+    } finally {
+      signal.removeEventListener('abort', kill);
     }
+    if (signal.aborted) throw signal.reason;
     this.register(id, handle, false, spec);
-    return { terminal: false };
+    // The run started at the spawn: a program that exits while the wrapper is still being
+    // watched must not end before it began (a negative uptime reads as a failed start).
+    return { terminal: false, startedAt: handle.startedAt };
   }
 
   /**
@@ -212,13 +227,18 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     const handle = this.children.get(id);
     if (!handle) return;
     const cgroup = this.options.resources?.cgroupOf(id);
-    await stopWorkload(handle, spec.stop.killMode, spec.stop.signal as NodeJS.Signals, signal, cgroup);
+    await stopWorkload(handle, this.killModeOf(spec), spec.stop.signal as NodeJS.Signals, signal, cgroup);
+  }
+
+  /** The spec's kill mode, or this machine's default when it names none. */
+  killModeOf(spec: ProcessSpec) {
+    return effectiveKillMode(spec.stop, this.options.resources?.canGroup === true);
   }
 
   async syncTerminatedProcess({ id, signal }: CleanupContext, spec: ProcessSpec) {
     const handle = this.children.get(id);
     if (!handle) return;
-    await killRemains(handle, spec.stop.killMode, signal, this.options.resources?.cgroupOf(id));
+    await killRemains(handle, this.killModeOf(spec), signal, this.options.resources?.cgroupOf(id));
     // The run ends with its exit known to the chart (code, signal), as a stop's reply shows it.
     await this.reported.get(id);
     this.reported.delete(id);

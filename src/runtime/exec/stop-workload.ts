@@ -14,12 +14,20 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ProcessCgroup } from '../resources/index.js';
 import type { WorkloadHandle } from './child-handle.js';
 
+/**
+ * Groups seen empty once their main process had exited. An empty cgroup stays empty (a fork
+ * inherits its parent's group, and only a start writes into it, with a new ProcessCgroup), so
+ * the terminated phase has nothing left to kill in them and need not read them again.
+ */
+const emptied = new WeakSet<ProcessCgroup>();
+
 /** A member that left the process group is still in the cgroup: poll its procs until none is. */
 async function waitForEmptyGroup(cgroup: ProcessCgroup, abort: AbortSignal): Promise<void> {
   while ((await cgroup.procs()).length > 0) {
     if (abort.aborted) throw abort.reason;
     await delay(groupPollMs);
   }
+  emptied.add(cgroup);
 }
 
 const groupPollMs = 20;
@@ -77,9 +85,11 @@ export async function killRemains(
   cgroup?: ProcessCgroup,
 ): Promise<void> {
   if (killMode === 'control-group' && cgroup !== undefined) {
-    await cgroup.signalAll('SIGKILL');
+    if (emptied.has(cgroup)) return;
+    const killed = await cgroup.signalAll('SIGKILL');
     await abortable(handle.exited, abort);
-    await waitForEmptyGroup(cgroup, abort);
+    // Nothing to kill means the group was empty, and so it stays.
+    if (killed.length > 0) await waitForEmptyGroup(cgroup, abort);
     return;
   }
   if (killMode === 'process') {

@@ -1,22 +1,27 @@
 /**
- * Finding the workloads a previous daemon left running. Every child is spawned with
- * STATEVISOR_PROCESS_ID and STATEVISOR_STATE_DIR in its environment; /proc/<pid>/environ keeps
- * the environment a process was started with, so a group leader carrying our state dir is ours
- * even when the daemon died before it could record the run.
+ * Finding what a previous daemon left running. Every child is spawned with STATEVISOR_PROCESS_ID
+ * and STATEVISOR_STATE_DIR in its environment, and everything it starts inherits them;
+ * /proc/<pid>/environ keeps the environment a process was started with, so a process carrying
+ * our state dir is ours even when the daemon died before it could record the run, and even when
+ * it left its process group and session. (Where cgroups exist its group says the same, even for
+ * a descendant that cleared its environment: see WorkloadResources.leftovers.)
  */
 import { readFileSync } from 'node:fs';
-import { listProcesses, readProcStat } from '../os/proc-stat.js';
+import { hasExited, listProcesses, readProcStat } from '../os/proc-stat.js';
+import type { ProcessIdentity } from './stray-stop.js';
 
 import { processIdEnv, stateDirEnv } from '../../spec/markers.js';
 
 export { processIdEnv, stateDirEnv };
 
-export interface Survivor {
+/** A live process carrying this daemon's marker. */
+export interface MarkedProcess extends ProcessIdentity {
   readonly processId: string;
-  readonly pid: number;
-  readonly pgid: number;
-  readonly startTime: number;
+  readonly comm: string;
 }
+
+/** The main workload of a run: a group leader (every child is spawned as one). */
+export type Survivor = MarkedProcess;
 
 function environOf(pid: number): Map<string, string> | undefined {
   try {
@@ -33,17 +38,17 @@ function environOf(pid: number): Map<string, string> | undefined {
   }
 }
 
-/** Running group leaders spawned for `stateDir`, by process id (one per id: the oldest wins). */
-export function findSurvivors(stateDir: string): Survivor[] {
-  const found: Survivor[] = [];
+/** Every live process spawned for `stateDir` or started by one, oldest first. */
+export function findMarked(stateDir: string): MarkedProcess[] {
+  const found: MarkedProcess[] = [];
   for (const pid of listProcesses()) {
     if (pid === process.pid) continue;
     const stat = readProcStat(pid);
-    if (!stat || stat.pgid !== pid || stat.state === 'Z') continue;
+    if (!stat || hasExited(stat)) continue;
     const env = environOf(pid);
     const processId = env?.get(processIdEnv);
     if (processId === undefined || env?.get(stateDirEnv) !== stateDir) continue;
-    found.push({ processId, pid, pgid: stat.pgid, startTime: stat.startTimeTicks });
+    found.push({ processId, pid, pgid: stat.pgid, startTime: stat.startTimeTicks, comm: stat.comm });
   }
   return found.sort((a, b) => a.startTime - b.startTime);
 }

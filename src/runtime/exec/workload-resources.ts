@@ -3,10 +3,13 @@
  * inside it, its limits rewritten while it runs, an OOM kill told apart from any other SIGKILL,
  * and the group removed once the run is over (the terminated phase).
  *
- * Only a process that asks for something gets a cgroup: a limit, or kill_mode control-group.
- * The rest spawn as before, without the wrapper's extra exec. Limits that no cgroup controller
- * can enforce fall back to rlimits where one fits (see resources/limit-plan.ts); the plan says
- * which, and Describe repeats it.
+ * Where a cgroup can be made, every process gets one, limits or not: it is what the default kill
+ * mode (control-group, see kill-mode.ts) signals, so that a stop reaches a child that left its
+ * process group and session, and what usage is read from. The price is one more exec per start:
+ * the program starts through the join wrapper (resources/join-wrapper.ts). Where none can be
+ * made, a process spawns as it is unless an rlimit needs the wrapper. Limits that no cgroup
+ * controller can enforce fall back to rlimits where one fits (see resources/limit-plan.ts); the
+ * plan says which, and Describe repeats it.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -17,6 +20,7 @@ import {
   detectCgroups,
   planLimits,
   removeCgroupSubtree,
+  subtreeMembers,
   wrapCommand,
   wrapperRlimits,
   type CgroupLayout,
@@ -38,16 +42,22 @@ interface Group {
 
 /**
  * Resolves once the wrapper of `pid` has exec'd the program (its command line is no longer the
- * wrapper's) or has exited: only then is the program running in its group, which is what a
- * start means. Bounded: a wrapper that neither execs nor exits within `limitMs` is left to the
- * exit event.
+ * wrapper's) or has exited, or the start is aborted: only then is the program running in its
+ * group, which is what a start means. Bounded: a wrapper that neither execs nor exits within
+ * `limitMs` is left to the exit event.
  */
-export async function untilExeced(pid: number, launch: Launch, exited: Promise<unknown>, limitMs = 5_000): Promise<void> {
+export async function untilExeced(
+  pid: number,
+  launch: Launch,
+  exited: Promise<unknown>,
+  abort?: AbortSignal,
+  limitMs = 5_000,
+): Promise<void> {
   const wrapper = [launch.command, ...launch.args.slice(0, 2)].join('\0');
   let done = false;
   void exited.then(() => (done = true));
   const deadline = performance.now() + limitMs;
-  while (!done && performance.now() < deadline) {
+  while (!done && abort?.aborted !== true && performance.now() < deadline) {
     let cmdline: string;
     try {
       cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
@@ -59,7 +69,7 @@ export async function untilExeced(pid: number, launch: Launch, exited: Promise<u
   }
 }
 
-export function hasLimits(resources: ResourcesSpec): boolean {
+function hasLimits(resources: ResourcesSpec): boolean {
   return resources.cpuMillis !== undefined || resources.memoryBytes !== undefined || resources.pids !== undefined;
 }
 
@@ -89,28 +99,36 @@ export class WorkloadResources {
     return Object.values(this.layout.controllers).some((support) => support.mechanism !== 'none');
   }
 
+  /** Why no hierarchy can hold a group, controller by controller; '' where one can. */
+  get whyNoGroup(): string {
+    if (this.canGroup) return '';
+    return Object.entries(this.layout.controllers)
+      .map(([controller, support]) => (support.mechanism === 'none' ? `${controller}: ${support.reason}` : ''))
+      .join('; ');
+  }
+
   cgroupOf(id: string): ProcessCgroup | undefined {
     return this.#groups.get(id)?.cgroup;
   }
 
   /**
    * Makes the group of a run about to start and says how to start its program in it. Undefined:
-   * the spec asks for nothing, so the program is spawned as it is.
+   * no group can be made and no rlimit applies, so the program is spawned as it is.
    */
   async prepare(id: string, spec: ProcessSpec): Promise<Launch | undefined> {
-    const wantsGroup = hasLimits(spec.resources) || spec.stop.killMode === 'control-group';
-    if (!wantsGroup) return undefined;
     let cgroup: ProcessCgroup | undefined;
     if (this.canGroup) {
       cgroup = await this.open(id);
       try {
-        await cgroup.apply(spec.resources);
+        // A new group has no limits: writing "none" to each control file would only cost time.
+        if (!cgroup.fresh || hasLimits(spec.resources)) await cgroup.apply(spec.resources);
         if (spec.user !== undefined || spec.group !== undefined) {
           const user = spec.user === undefined ? undefined : resolveUser(String(spec.user));
           const gid = spec.group === undefined ? (user?.gid ?? process.getgid!()) : resolveGroup(String(spec.group)).gid;
           await cgroup.allowJoinBy(user?.uid ?? process.getuid!(), gid);
         }
-        this.#groups.set(id, { cgroup, oomBefore: (await cgroup.oomKills()) ?? 0 });
+        // A new group has had no OOM kill: its counter starts at 0.
+        this.#groups.set(id, { cgroup, oomBefore: cgroup.fresh ? 0 : ((await cgroup.oomKills()) ?? 0) });
       } catch (error) {
         // A limit the kernel refuses fails the start; the empty group must not outlive it.
         await cgroup.remove({ timeoutMs: 0 }).catch(() => undefined);
@@ -121,6 +139,11 @@ export class WorkloadResources {
     const procs = cgroup?.procsFiles() ?? [];
     if (procs.length === 0 && Object.keys(rlimits).length === 0) return undefined;
     return wrapCommand(spec.command, spec.args, { cgroupProcsFiles: procs, rlimits });
+  }
+
+  /** What a previous daemon's runs left in their groups: members by process id. */
+  async leftovers(): Promise<Map<string, number[]>> {
+    return this.canGroup ? subtreeMembers(this.layout, this.subtree) : new Map();
   }
 
   /** Takes back the group of an adopted survivor (it is still a member). */

@@ -12,7 +12,11 @@ export interface PumpTarget extends RotationPolicy {
 }
 
 export type PumpRequest =
-  | { readonly op: 'attach'; readonly id: number; readonly key: string; readonly fifo: string; readonly target: PumpTarget }
+  /**
+   * `fd`: the FIFO, opened by the daemon's thread (see log-pump.ts for why); the pump owns it from
+   * here on, and closes it if it already reads that FIFO.
+   */
+  | { readonly op: 'attach'; readonly id: number; readonly key: string; readonly fifo: string; readonly fd: number; readonly target: PumpTarget }
   | { readonly op: 'detach'; readonly id: number; readonly key: string }
   | { readonly op: 'flush'; readonly id: number; readonly keys: readonly string[] }
   | { readonly op: 'close'; readonly id: number };

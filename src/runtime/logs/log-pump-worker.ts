@@ -8,7 +8,7 @@
  * drains what is buffered with non-blocking reads, so that a run's last words are in its file
  * before its exit is reported.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { OwnedFiles } from './owned-files.js';
@@ -66,15 +66,13 @@ class Channel {
   /** Errors already reported, so that a full disk is one warning, not one per chunk. */
   readonly #warned = new Set<string>();
 
+  /** `fd`: the FIFO, opened by the daemon's thread; the socket below owns and closes it. */
   constructor(
     readonly key: string,
     readonly fifo: string,
+    fd: number,
   ) {
-    this.#fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-    if (!fstatSync(this.#fd).isFIFO()) {
-      closeSync(this.#fd);
-      throw new Error(`${fifo} is not a FIFO`);
-    }
+    this.#fd = fd;
     // One buffer per channel, reused by every read: a fast writer costs no allocation per chunk
     // (with 'data' events, 100 MB of output grew the daemon's RSS by 30 MB before GC caught up).
     const buffer = Buffer.allocUnsafe(readBuffer.length);
@@ -160,7 +158,7 @@ class Channel {
 
 const channels = new Map<string, Channel>();
 
-function attach(key: string, fifo: string, target: PumpTarget): void {
+function attach(key: string, fifo: string, fd: number, target: PumpTarget): void {
   let channel = channels.get(key);
   if (channel !== undefined && channel.fifo !== fifo) {
     channel.close();
@@ -168,8 +166,11 @@ function attach(key: string, fifo: string, target: PumpTarget): void {
     channel = undefined;
   }
   if (channel === undefined) {
-    channel = new Channel(key, fifo);
+    channel = new Channel(key, fifo, fd);
     channels.set(key, channel);
+  } else {
+    // Already read through another descriptor of the same FIFO.
+    closeSync(fd);
   }
   // The channel stays even when its file cannot be opened: a running child's output must
   // still be read (and counted lost), or the child would block on a full pipe.
@@ -179,7 +180,7 @@ function attach(key: string, fifo: string, target: PumpTarget): void {
 function handle(request: PumpRequest): void {
   switch (request.op) {
     case 'attach':
-      attach(request.key, request.fifo, request.target);
+      attach(request.key, request.fifo, request.fd, request.target);
       return;
     case 'detach':
       channels.get(request.key)?.close();

@@ -5,7 +5,13 @@
  *
  * The pump is restarted if its thread dies, and told again about every channel: the pipes are
  * FIFOs that the children keep open, so nothing buffered in them is lost meanwhile.
+ *
+ * The FIFOs are opened here, on the daemon's thread, and handed to the pump by number. A worker
+ * thread closes, when it ends, every descriptor it opened through `fs` and did not close through
+ * `fs` — including one a net.Socket took over and already closed. That second close hit whatever
+ * the daemon's thread had reused the number for (a spawn's error pipe: libuv aborted the process).
  */
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { StatevisorError } from '../../errors.js';
 import {
@@ -36,6 +42,16 @@ export interface LogPumpStats {
   readonly restarts: number;
 }
 
+/** O_RDWR: never blocks, and never reads an end of file when a writer goes (see log-targets.ts). */
+function openFifo(fifo: string): number {
+  const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  if (!fstatSync(fd).isFIFO()) {
+    closeSync(fd);
+    throw new StatevisorError('E_INVALID_ARGUMENT', `${fifo} is not a FIFO`);
+  }
+  return fd;
+}
+
 type Pending = { resolve: () => void; reject: (error: Error) => void };
 type Request = PumpRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -62,7 +78,7 @@ export class LogPump {
   /** Reads `fifo` into `target` from now on (re-pointing the channel if it exists). */
   async attach(key: string, fifo: string, target: PumpTarget): Promise<void> {
     this.#channels.set(key, { fifo, target });
-    await this.#request({ op: 'attach', key, fifo, target });
+    await this.#request({ op: 'attach', key, fifo, fd: openFifo(fifo), target });
   }
 
   /** Drains and closes a channel. */
@@ -143,6 +159,10 @@ export class LogPump {
     return worker;
   }
 
+  #attachAgain(key: string, fifo: string, target: PumpTarget): Promise<void> {
+    return this.#request({ op: 'attach', key, fifo, fd: openFifo(fifo), target });
+  }
+
   #receive(worker: Worker, message: PumpMessage): void {
     if (message.op === 'warning') {
       this.#options.onWarning?.(message.key, message.message);
@@ -169,7 +189,7 @@ export class LogPump {
     setTimeout(() => {
       if (this.#closed || this.#worker !== undefined) return;
       for (const [key, { fifo, target }] of this.#channels) {
-        this.#request({ op: 'attach', key, fifo, target }).catch((reason: Error) =>
+        this.#attachAgain(key, fifo, target).catch((reason: Error) =>
           this.#options.onWarning?.(key, reason.message),
         );
       }

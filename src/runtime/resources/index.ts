@@ -18,6 +18,7 @@ export {
   cfsPeriodUs,
   cfsQuotaUs,
   removeCgroupSubtree,
+  subtreeMembers,
   type GroupDir,
   type ProcessCgroupOptions,
   type RemoveOptions,

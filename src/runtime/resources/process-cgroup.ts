@@ -74,11 +74,14 @@ async function delegate(parent: string, controllers: readonly LimitController[])
 
 export class ProcessCgroup {
   readonly name: string;
+  /** Every directory was made just now: the group has the kernel's defaults, no limit of anyone's. */
+  readonly fresh: boolean;
   readonly #dirs: ReadonlyMap<CgroupController, GroupDir>;
 
-  private constructor(name: string, dirs: ReadonlyMap<CgroupController, GroupDir>) {
+  private constructor(name: string, dirs: ReadonlyMap<CgroupController, GroupDir>, fresh: boolean) {
     this.name = name;
     this.#dirs = dirs;
+    this.fresh = fresh;
   }
 
   /** Makes (or reopens, after a daemon restart) the process's group in every usable hierarchy. */
@@ -103,16 +106,18 @@ export class ProcessCgroup {
       await mkdir(subtree, { recursive: true });
       await delegate(subtree, v2Controllers);
     }
+    let fresh = true;
     for (const path of new Set([...dirs.values()].map((dir) => dir.path))) {
       try {
-        await mkdir(path, { recursive: true });
+        // mkdir -p answers undefined when the directory was already there (a group reopened).
+        if ((await mkdir(path, { recursive: true })) === undefined) fresh = false;
       } catch (error) {
         throw new StatevisorError('E_INTERNAL', `cannot create cgroup ${path}: ${errnoCode(error) ?? String(error)}`, {
           cause: error,
         });
       }
     }
-    return new ProcessCgroup(options.name, dirs);
+    return new ProcessCgroup(options.name, dirs, fresh);
   }
 
   /** The controllers this group has, and where. */
@@ -189,15 +194,21 @@ export class ProcessCgroup {
     for (const file of this.procsFiles()) await chown(file, uid, gid);
   }
 
-  /** Waits (bounded) for the group to empty, then removes its directories. Never throws for EBUSY. */
+  /**
+   * Removes its directories, waiting (bounded) for the group to empty if the kernel says it is
+   * not yet (rmdir of a populated cgroup fails with EBUSY, so trying first costs nothing in the
+   * usual case: the stop already waited for it to empty). Never throws for EBUSY.
+   */
   async remove(options: RemoveOptions = {}): Promise<RemoveReport> {
     const { timeoutMs = 1_000, pollMs = 20 } = options;
+    const paths = [...new Set([...this.#dirs.values()].map((dir) => dir.path))];
+    const first: RemoveReport = { removed: [], failed: [] };
+    for (const path of paths) await removeDir(path, first);
+    if (first.failed.length === 0) return first;
     const deadline = Date.now() + timeoutMs;
     while ((await this.procs()).length > 0 && Date.now() < deadline) await delay(pollMs);
-    const report: RemoveReport = { removed: [], failed: [] };
-    for (const path of new Set([...this.#dirs.values()].map((dir) => dir.path))) {
-      await removeDir(path, report);
-    }
+    const report: RemoveReport = { removed: first.removed, failed: [] };
+    for (const { path } of first.failed) await removeDir(path, report);
     return report;
   }
 }
@@ -264,6 +275,39 @@ async function applyCpu(dir: GroupDir, cpuMillis: number | undefined): Promise<v
 }
 
 /**
+ * The members of every group below `<daemon's cgroup>/<subtree>`, by group name, in any
+ * hierarchy: what a previous daemon's runs left (a daemon restart finds them here). Read only.
+ */
+export async function subtreeMembers(layout: CgroupLayout, subtree: string): Promise<Map<string, number[]>> {
+  assertComponent('cgroup subtree', subtree);
+  const members = new Map<string, Set<number>>();
+  for (const top of subtreeTops(layout, subtree)) {
+    let entries;
+    try {
+      entries = await readdir(top, { withFileTypes: true });
+    } catch (error) {
+      if (isVanished(error)) continue;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const pids = members.get(entry.name) ?? new Set<number>();
+      for (const pid of parsePidList((await readControl(join(top, entry.name, 'cgroup.procs'))) ?? '')) pids.add(pid);
+      members.set(entry.name, pids);
+    }
+  }
+  return new Map([...members].map(([name, pids]) => [name, [...pids].sort((a, b) => a - b)]));
+}
+
+function subtreeTops(layout: CgroupLayout, subtree: string): Set<string> {
+  const tops = new Set<string>();
+  for (const support of Object.values(layout.controllers)) {
+    if (support.mechanism !== 'none') tops.add(join(support.daemonCgroup, subtree));
+  }
+  return tops;
+}
+
+/**
  * Removes `<daemon's cgroup>/<subtree>` and every group below it, deepest first, in each
  * hierarchy (daemon shutdown with no processes left, test cleanup). Only directories are
  * removed: in cgroupfs the control files go with their directory.
@@ -271,10 +315,7 @@ async function applyCpu(dir: GroupDir, cpuMillis: number | undefined): Promise<v
 export async function removeCgroupSubtree(layout: CgroupLayout, subtree: string): Promise<RemoveReport> {
   assertComponent('cgroup subtree', subtree);
   const report: RemoveReport = { removed: [], failed: [] };
-  const tops = new Set<string>();
-  for (const support of Object.values(layout.controllers)) {
-    if (support.mechanism !== 'none') tops.add(join(support.daemonCgroup, subtree));
-  }
+  const tops = subtreeTops(layout, subtree);
   const removeTree = async (path: string): Promise<void> => {
     let entries;
     try {

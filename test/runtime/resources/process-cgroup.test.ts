@@ -18,7 +18,7 @@ import {
   type CgroupLayout,
 } from '../../../src/runtime/resources/index.js';
 import type { ResourcesSpec } from '../../../src/spec/types.js';
-import { pidsWithMarker, waitUntil } from '../../helpers/leaks.js';
+import { sleepsWithMarker, waitUntil } from '../../helpers/leaks.js';
 import { fakeTree, MarkedChildren, removeTestSubtree, testSubtree } from './fixtures.js';
 
 /** Loads fresh 1 MiB buffers, filled so the pages are really charged, until something stops it. */
@@ -49,17 +49,6 @@ function controlFile(group: ProcessCgroup, controller: CgroupController, file: s
   return readFileSync(join(dir.path, file), 'utf8').trim();
 }
 
-/** The `sleep` processes (not the shells whose scripts mention the marker too). */
-function sleepersOf(sleepArg: string): number[] {
-  return pidsWithMarker(sleepArg).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep';
-    } catch {
-      return false; // exited meanwhile
-    }
-  });
-}
-
 /** True when `controller` is usable here; otherwise asserts the plan says why not, and the test ends. */
 function usable(controller: 'cpu' | 'memory' | 'pids'): boolean {
   if (layout.controllers[controller].mechanism !== 'none') return true;
@@ -81,6 +70,15 @@ describe('ProcessCgroup on real cgroups', () => {
       if (support.mechanism !== 'none') assert.equal(dir.path, join(support.daemonCgroup, subtree, group.name));
       assert.ok(existsSync(join(dir.path, 'cgroup.procs')));
     }
+  });
+
+  test('a group made now is fresh; one reopened is not, and keeps the limit left in it', async (t) => {
+    if (!usable('pids')) return t.skip('no pids controller here');
+    const group = await newGroup({ pids: 7 });
+    assert.equal(group.fresh, true);
+    const reopened = await ProcessCgroup.create(layout, { subtree, name: group.name });
+    assert.equal(reopened.fresh, false);
+    assert.equal(controlFile(reopened, 'pids', 'pids.max'), '7', 'so a start must write its limits, or lift them');
   });
 
   test('a child allocating past memoryBytes 64 MiB is OOM-killed, and oomKills() counts it', async () => {
@@ -105,8 +103,8 @@ describe('ProcessCgroup on real cgroups', () => {
     // dash gives up at the first failed fork; a shell that carried on would end up the same: 5 pids.
     await waitUntil('the fork failure is reported', () => /fork/i.test(stderr()));
     // A forked child is a shell until it execs sleep: wait for the exec, not just the fork.
-    await waitUntil('four sleeps run', () => sleepersOf(children.sleepArg).length >= 4);
-    const sleeps = sleepersOf(children.sleepArg);
+    await waitUntil('four sleeps run', () => sleepsWithMarker(children.sleepArg).length >= 4);
+    const sleeps = sleepsWithMarker(children.sleepArg);
     assert.equal(sleeps.length, 4, `sleeps: ${sleeps.join(' ')}`);
     assert.ok(Number(controlFile(group, 'pids', 'pids.current')) <= 5);
     assert.match(controlFile(group, 'pids', 'pids.events'), /^max [1-9]/);
@@ -154,9 +152,9 @@ describe('ProcessCgroup on real cgroups', () => {
     const script = `setsid sh -c 'sleep ${children.sleepArg}; :' & wait`;
     const wrapped = wrapCommand('/bin/sh', ['-c', script], { cgroupProcsFiles: group.procsFiles() });
     const { child, exit } = children.spawn(wrapped.command, wrapped.args);
-    await waitUntil('the grandchild runs sleep', () => sleepersOf(children.sleepArg).length === 1);
+    await waitUntil('the grandchild runs sleep', () => sleepsWithMarker(children.sleepArg).length === 1);
     assert.equal((await group.procs()).length, 3);
-    const [sleeper] = sleepersOf(children.sleepArg);
+    const [sleeper] = sleepsWithMarker(children.sleepArg);
     assert.ok(sleeper !== undefined);
     const pgid = Number(readFileSync(`/proc/${sleeper}/stat`, 'utf8').split(') ')[1]?.split(' ')[2]);
     assert.notEqual(pgid, child.pid, 'the grandchild should be outside the child\'s process group');
