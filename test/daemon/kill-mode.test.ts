@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { StatevisorClient } from '../../src/client/index.js';
-import { procState, sleepsWithMarker, waitUntil } from '../helpers/leaks.js';
+import { procState, sleepsWithMarker, survivorsOf, waitUntil } from '../helpers/leaks.js';
 import { daemonFor, groupDirOf, living, runningPid, subtreeDir } from '../helpers/cgroups.js';
 
 const stops = 50;
@@ -37,7 +37,7 @@ for (const [shape, script] of Object.entries(escapes)) {
       await waitUntil('both sleeps run', () => sleepsWithMarker(h.marker).length === 2);
       const stopped = await client.stopProcess('escaper');
       assert.equal(stopped.state, 'STOPPED');
-      const left = living(h.marker);
+      const left = await survivorsOf(h.marker);
       if (left.length === 0) continue;
       leaky += 1;
       for (const pid of left) process.kill(pid, 'SIGKILL');

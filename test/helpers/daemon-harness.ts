@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { startDaemon, type Daemon } from '../../src/server/daemon.js';
 import { silentLogger } from '../../src/manager/logger.js';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
-import { killMarked, newMarker, pidsWithMarker, procState, unreapedBy } from './leaks.js';
+import { killMarked, newMarker, pidsWithMarker, survivorsOf, unreapedBy } from './leaks.js';
 
 export interface DaemonHarness {
   readonly dir: string;
@@ -46,7 +46,7 @@ export async function startTestDaemon(
     async close() {
       client.close();
       await daemon.stop();
-      const survivors = pidsWithMarker(marker).filter((pid) => procState(pid) !== 'Z');
+      const survivors = await survivorsOf(marker);
       const zombies = unreapedBy(process.pid, pidsWithMarker(marker));
       killMarked(marker);
       rmSync(dir, { recursive: true, force: true });

@@ -91,3 +91,19 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * The marked processes still alive once the kernel has had a moment to finish tearing down those
+ * just killed. A process leaves its cgroup (and gets its signal) before it turns zombie: a look in
+ * between sees it "running" for a few microseconds after a stop that did reach it.
+ */
+export async function survivorsOf(marker: string, { settleMs = 2_000 } = {}): Promise<number[]> {
+  const alive = () => pidsWithMarker(marker).filter((pid) => procState(pid) !== 'Z');
+  const deadline = Date.now() + settleMs;
+  let left = alive();
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    left = alive();
+  }
+  return left;
+}
