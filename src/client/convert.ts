@@ -128,6 +128,7 @@ export function toStatus(wire: GetStatusResponse__Output): T.DaemonStatus {
     logRotations: wire.log_rotations,
     logBytesLost: wire.log_bytes_lost,
     logBytesDropped: wire.log_bytes_dropped,
+    uncaughtErrors: wire.uncaught_errors,
   };
 }
 

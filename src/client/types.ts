@@ -132,6 +132,8 @@ export interface DaemonStatus {
   logBytesLost: number;
   /** Bytes of overfull log files older than the newest max_files pieces, dropped by rotation. */
   logBytesDropped: number;
+  /** Errors no handler caught since the daemon started: each was logged, and the daemon kept running. */
+  uncaughtErrors: number;
 }
 
 export interface ReloadResult {

@@ -40,6 +40,8 @@ export interface DaemonOptions {
   readonly usageIntervalMs?: number;
   /** HOST:PORT of the read-only HTTP endpoint: status page, /metrics, /healthz. */
   readonly http?: string;
+  /** Counts the errors no handler caught, for GetStatus; installed by `statevisor daemon`. */
+  readonly lastResort?: { readonly count: number };
 }
 
 export interface Daemon {
@@ -100,6 +102,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ...(httpEndpoint === undefined ? [] : [{ kind: 'http', address: httpEndpoint.address }]),
     ],
     shuttingDown: () => shuttingDown,
+    uncaughtErrors: () => options.lastResort?.count ?? 0,
     loopLag: () => ({
       event_loop_lag_p50_ms: lag.percentile(50) / 1e6,
       event_loop_lag_p99_ms: lag.percentile(99) / 1e6,

@@ -1,12 +1,14 @@
 /**
- * `statevisor daemon`: parse the daemon's flags, start it, and stop it cleanly on SIGTERM or
- * SIGINT (every process stopped within its grace period, then exit 0).
+ * `statevisor daemon`: parse the daemon's flags, start it, keep it running through any error no
+ * handler caught (last-resort.ts), and stop it cleanly on SIGTERM or SIGINT (every process
+ * stopped within its grace period, then exit 0).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultSocketPath, defaultStateDir } from '../paths.js';
 import { startDaemon } from './daemon.js';
+import { LastResort } from './last-resort.js';
 import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';
 
 function hostPort(value: string): string {
@@ -38,7 +40,11 @@ export function daemonCommand(): Command {
     }) => {
       const logger = createDaemonLogger(options.logLevel);
       const token = options.tokenFile === undefined ? undefined : readFileSync(options.tokenFile, 'utf8').trim();
+      // From the start, so that nothing the daemon runs can escape it; a failed start still ends the process.
+      const lastResort = new LastResort();
+      const uninstall = lastResort.install(process, logger);
       const daemon = await startDaemon({
+        lastResort,
         socket: path.resolve(options.socket),
         stateDir: path.resolve(options.stateDir),
         logger,
@@ -47,6 +53,9 @@ export function daemonCommand(): Command {
         ...(options.http !== undefined && { http: options.http }),
         ...(token !== undefined && { token }),
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
+      }).catch((error: unknown) => {
+        uninstall();
+        throw error;
       });
       const stop = (signal: string) => {
         logger.info({ signal }, 'stop requested');

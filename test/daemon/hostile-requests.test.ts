@@ -6,13 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { createClient, hasCode, isInvalidArgument, isNotFound } from '../../src/client/index.js';
 import type { RpcError } from '../../src/client/errors.js';
-import { startDaemonBinary } from '../helpers/daemon-binary.js';
+import { startDaemonBinary, testEnv } from '../helpers/daemon-binary.js';
+import { runCli } from '../cli/run.js';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
 import { killMarked, newMarker, waitUntil } from '../helpers/leaks.js';
 
@@ -131,3 +132,40 @@ async function drain(stream: AsyncIterable<unknown>): Promise<void> {
     // Read until the stream ends or fails.
   }
 }
+
+test('the daemon binary outlives an uncaught exception and an unhandled rejection, logs their stacks, and counts them in status', async (t) => {
+  const marker = newMarker();
+  const dir = mkdtempSync(path.join(os.tmpdir(), `statevisor-last-resort-${marker}-`));
+  const socket = path.join(dir, 'statevisor.sock');
+  // Planted from outside the daemon (a module Node loads first): on SIGUSR2, one of each.
+  const plant = path.join(dir, 'plant.mjs');
+  writeFileSync(
+    plant,
+    `process.on('SIGUSR2', () => {
+      setImmediate(() => { throw new Error('planted exception ${marker}'); });
+      Promise.reject(new Error('planted rejection ${marker}'));
+    });\n`,
+  );
+  const env = { ...testEnv(), NODE_OPTIONS: `--import ${plant}` };
+  const daemon = startDaemonBinary(['--socket', socket, '--state-dir', path.join(dir, 'state'), '--log-level', 'error'], env);
+  const client = createClient({ socket });
+  t.after(async () => {
+    client.close();
+    if (daemon.child.exitCode === null) {
+      daemon.child.kill('SIGTERM');
+      await daemon.exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await waitUntil('the daemon answers', () => client.health().then(() => true, () => false), { timeoutMs: 30_000, intervalMs: 100 });
+  assert.equal((await client.getStatus()).uncaughtErrors, 0);
+
+  daemon.child.kill('SIGUSR2');
+  await waitUntil('both errors are logged', () => daemon.output().includes(`planted exception ${marker}`) && daemon.output().includes(`planted rejection ${marker}`));
+  assert.equal(daemon.child.exitCode, null, `the daemon exited: ${daemon.output().slice(-2000)}`);
+  assert.match(daemon.output(), /"msg":"uncaught error; the daemon keeps running"/);
+  assert.match(daemon.output(), /"stack":"Error: planted exception \d+\\n\s+at /);
+  assert.equal((await client.getStatus()).uncaughtErrors, 2);
+  const status = await runCli(['--socket', socket, 'status']);
+  assert.match(status.stdout, /uncaught errors\s+2 \(logged with their stacks; the daemon kept running\)/);
+});

@@ -22,8 +22,8 @@ export function testEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function startDaemonBinary(args: string[]): SpawnedDaemon {
-  const child = spawn(process.execPath, [binary, 'daemon', ...args], { env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startDaemonBinary(args: string[], env: NodeJS.ProcessEnv = testEnv()): SpawnedDaemon {
+  const child = spawn(process.execPath, [binary, 'daemon', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -24,6 +24,8 @@ export interface DaemonInfo {
   listeners(): { kind: string; address: string }[];
   /** True once shutdown began: every call then gets UNAVAILABLE. */
   shuttingDown(): boolean;
+  /** Errors that reached the daemon's last resort (uncaught exceptions, unhandled rejections). */
+  uncaughtErrors(): number;
   /** Event-loop delay percentiles, in milliseconds. */
   loopLag(): { event_loop_lag_p50_ms: number; event_loop_lag_p99_ms: number; event_loop_lag_max_ms: number };
 }
@@ -185,6 +187,7 @@ export function processManagerHandlers(
         log_rotations: logs.rotations,
         log_bytes_lost: logs.lostBytes,
         log_bytes_dropped: logs.droppedBytes,
+        uncaught_errors: info.uncaughtErrors(),
       };
     }),
     ReloadConfig: unary('ReloadConfig', () => reloadConfig()),

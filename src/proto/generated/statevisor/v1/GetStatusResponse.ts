@@ -21,6 +21,7 @@ export interface GetStatusResponse {
   'log_rotations'?: (number | string | Long);
   'log_bytes_lost'?: (number | string | Long);
   'log_bytes_dropped'?: (number | string | Long);
+  'uncaught_errors'?: (number | string | Long);
 }
 
 export interface GetStatusResponse__Output {
@@ -41,4 +42,5 @@ export interface GetStatusResponse__Output {
   'log_rotations': (number);
   'log_bytes_lost': (number);
   'log_bytes_dropped': (number);
+  'uncaught_errors': (number);
 }
