@@ -119,7 +119,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   try {
     listeners.push(await listenUnix(options.socket, handlers));
     if (options.tcp !== undefined) listeners.push(await listenTcp(options.tcp, options.token!, handlers));
-    if (options.http !== undefined) httpEndpoint = await listenHttp(options.http, httpRoutes(supervision, metrics!, () => shuttingDown));
+    if (options.http !== undefined) httpEndpoint = await listenHttp(options.http, httpRoutes(supervision, metrics!, () => shuttingDown), logger);
   } catch (error) {
     await Promise.all(listeners.map(closeListener));
     await httpEndpoint?.close();
