@@ -79,6 +79,17 @@ function listed(counts: Map<string, number>): string {
   return [...counts].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${key}=${n}`).join(' ');
 }
 
+/** The error a daemon log line (pino JSON) carries: type, message and where it was thrown. */
+function errorOfLine(line: string): string {
+  try {
+    const record = JSON.parse(line) as { rpc?: string; err?: { type?: string; message?: string; stack?: string } };
+    const at = record.err?.stack?.split('\n').find((frame) => frame.includes('/dist/'))?.trim() ?? '';
+    return `${record.rpc ?? '?'}: ${record.err?.type ?? ''} ${record.err?.message ?? ''} ${at}`.slice(0, 400);
+  } catch {
+    return line.slice(0, 400);
+  }
+}
+
 function firstOf(failures: readonly Failure[]): string | undefined {
   return failures.length === 0 ? undefined : JSON.stringify(failures.slice(0, 3));
 }
@@ -195,7 +206,8 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
     }
   }
   const log = daemon.log();
-  const handlerErrors = log.split('\n').filter((line) => line.includes('unexpected error in handler')).length;
+  const handlerErrorLines = log.split('\n').filter((line) => line.includes('unexpected error in handler'));
+  const handlerErrors = handlerErrorLines.length;
   const lastResortLines = log.split('\n').filter((line) => line.includes('uncaught error; the daemon keeps running')).length;
   if (exitDuringRun !== undefined) run.progress(stageName, `the daemon died: ${JSON.stringify(exitDuringRun)}\n${log.slice(-3000)}`);
 
@@ -219,7 +231,11 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
   });
   run.figure(stageName, 'uncaught_errors', Number.isNaN(uncaught) ? lastResortLines : uncaught, { max: 0 }, { logged: lastResortLines });
   run.figure(stageName, 'hangs', hangs.length, { max: 0 }, { canary_failures: canaryFailures.length, first: firstOf(hangs) });
-  run.figure(stageName, 'internal', tally.internal.length, { max: 0 }, { handler_errors_logged: handlerErrors, first: firstOf(tally.internal) });
+  run.figure(stageName, 'internal', tally.internal.length, { max: 0 }, {
+    handler_errors_logged: handlerErrors,
+    first: firstOf(tally.internal),
+    first_logged: handlerErrorLines.slice(0, 3).map(errorOfLine).join(' | ') || undefined,
+  });
   run.figure(stageName, 'dropped', tally.dropped.length, { max: 0 }, { first: firstOf(tally.dropped) });
   run.figure(stageName, 'undecodable_responses', tally.undecodable.length, { max: 0 }, { first: firstOf(tally.undecodable) });
   run.figure(stageName, 'survivors', survivors.length, { max: 0 }, { pids: survivors.slice(0, 10).join(' ') || undefined });
