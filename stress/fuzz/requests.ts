@@ -23,6 +23,9 @@ export interface FuzzRequest {
   readonly ends: boolean;
 }
 
+/** Fields a good request always sends (Message.field): without them nothing deeper is reached. */
+const requiredWhenGood = new Set(['CreateProcessRequest.spec', 'UpdateProcessRequest.spec', 'HealthCheckSpec.type', 'CommandLine.argv']);
+
 /** About what the daemon accepts (4 MB a message); now and then a request goes past it. */
 const requestBudget = 4 * 1024 * 1024;
 
@@ -39,6 +42,8 @@ export class RequestMaker {
   /** Bytes the request being made may still take (roughly: strings, and a few per field): it stays a few MB. */
   #budget = 0;
   #hugeListMade = false;
+  /** The type a coherent health check was given (its `type` field must say the same). */
+  #healthType: string | undefined;
 
   constructor(
     private readonly prng: Prng,
@@ -78,11 +83,13 @@ export class RequestMaker {
     const { prng } = this;
     const entries: Entry[] = [];
     const isSpec = schema.name === 'ProcessSpec';
-    for (const field of schema.fields) {
+    const fields = good ? this.coherent(schema) : schema.fields;
+    for (const field of fields) {
       const fieldPath = path === '' ? field.name : `${path}.${field.name}`;
       if (isSpec && good && (field.name === 'name' || field.name === 'command' || field.name === 'args')) continue;
-      if (!prng.chance(good ? (isSpec ? 0.15 : 0.6) : 0.4)) continue;
-      const count = !field.repeated ? 1 : this.listLength(good);
+      const always = good && requiredWhenGood.has(`${schema.name}.${field.name}`);
+      if (!always && !prng.chance(this.presence(good, isSpec, depth))) continue;
+      const count = !field.repeated ? 1 : this.listLength(good, field);
       for (let i = 0; i < count && this.#budget > 0; i++) entries.push(this.field(field, fieldPath, good, depth));
     }
     if (isSpec && good) entries.unshift(...this.runnable());
@@ -91,10 +98,49 @@ export class RequestMaker {
     return entries;
   }
 
+  /**
+   * How likely a field is sent. A good request almost always has its top-level fields (the spec,
+   * the name) and a few of the spec's: each spec field adds a way to be refused, and a refused
+   * spec reaches nothing deeper.
+   */
+  private presence(good: boolean, isSpec: boolean, depth: number): number {
+    if (!good) return 0.4;
+    if (isSpec) return 0.12;
+    return depth === 0 ? 0.9 : 0.5;
+  }
+
+  /** The fields a good request may send in `schema`: those that make sense together. */
+  private coherent(schema: MessageSchema): readonly FieldSchema[] {
+    switch (schema.name) {
+      case 'HealthCheckSpec':
+        return this.coherentHealthCheck(schema);
+      case 'RuntimeSpec':
+        // module and export are for worker runtimes, which need both: the kind alone is coherent.
+        return schema.fields.filter((field) => field.name === 'kind');
+      default:
+        return schema.fields;
+    }
+  }
+
+  /** A health check of a good request: its type, the fields that type uses, and timings. */
+  private coherentHealthCheck(schema: MessageSchema): readonly FieldSchema[] {
+    const byType: Record<string, readonly string[]> = {
+      http: ['url', 'method', 'expected_status'],
+      tcp: ['host', 'port'],
+      exec: ['command', 'args'],
+      grpc: ['host', 'port', 'service'],
+    };
+    const type = this.prng.pick(Object.keys(byType));
+    this.#healthType = type;
+    const wanted = new Set(['type', ...byType[type]!, 'interval_ms', 'timeout_ms', 'failure_threshold', 'success_threshold', 'start_period_ms', 'restart_after']);
+    return schema.fields.filter((field) => wanted.has(field.name));
+  }
+
   /** name, command and args of a valid spec: a harmless command carrying the marker. */
   private runnable(): Entry[] {
     const { prng, ctx } = this;
-    const command = prng.pick(safeCommands);
+    // Half of them sleep: a running process is what signals, usage, logs -f and stops need.
+    const command = prng.chance(0.5) ? prng.pick(['sleep', '/bin/sleep']) : prng.pick(safeCommands);
     this.#protected.push(Buffer.from(command));
     const args = command.endsWith('sleep') ? [ctx.markerArg] : [...Array.from({ length: prng.int(3) }, () => prng.pick(['hello', '-n', '0', ''])), ctx.markerArg];
     return [
@@ -105,9 +151,10 @@ export class RequestMaker {
   }
 
   /** Up to 5 items; in one list of a hostile request now and then, 10,000 to 100,000. */
-  private listLength(good: boolean): number {
+  private listLength(good: boolean, field: FieldSchema): number {
     const { prng } = this;
-    if (good) return prng.int(3);
+    // A command line (argv) of a good request is never empty.
+    if (good) return field.name === 'argv' ? 1 + prng.int(2) : prng.int(3);
     if (!this.#hugeListMade && prng.chance(0.01)) {
       this.#hugeListMade = true;
       return 10_000 + prng.int(90_000);
@@ -142,7 +189,7 @@ export class RequestMaker {
 
   private mapEntry(field: FieldSchema, path: string, good: boolean): Entry[] {
     const { prng } = this;
-    const key = good ? prng.pick(['tier', 'app', 'PORT', 'FOO', 'A_B', 'x.y/z']) : choose(prng, `${path}.key`, this.ctx, false)!;
+    const key = good ? prng.pick(path.endsWith('env') ? ['PORT', 'FOO', 'A_B'] : ['tier', 'app', 'x.y/z']) : choose(prng, `${path}.key`, this.ctx, false)!;
     const value = good ? prng.pick(['web', 'fuzz', '8080', '', 'a b']) : choose(prng, `${path}.value`, this.ctx, false)!;
     const entries: Entry[] = [
       { number: 1, wireType: WireType.Bytes, value: this.budgeted(key) },
@@ -154,7 +201,9 @@ export class RequestMaker {
   private text(path: string, good: boolean): Buffer {
     const { prng } = this;
     const field = path.slice(path.lastIndexOf('.') + 1);
-    const chosen = choose(prng, path, this.ctx, good) ?? prng.pick(['web', 'a', 'hello world', '']);
+    const healthType = good && path.endsWith('health_check.type') ? this.#healthType : undefined;
+    if (path === 'spec.runtime.kind' && good) return Buffer.from('exec');
+    const chosen = healthType ?? choose(prng, path, this.ctx, good) ?? prng.pick(['web', 'a', 'hello world', '']);
     const bytes = this.budgeted(chosen);
     // A long value names no file or program, whatever a mutation does to it (and searching for it would be slow).
     if (protectedFields.has(field) && bytes.length <= 4096) this.#protected.push(bytes);

@@ -28,7 +28,7 @@ import type { FuzzContext } from './values.js';
 const stageName = 'fuzz';
 const workers = 8;
 /** The janitor deletes processes beyond this many. */
-const fleetLimit = 40;
+const fleetLimit = 24;
 
 interface Failure {
   readonly rpc: string;
@@ -44,6 +44,8 @@ class Tally {
   readonly byCode = new Map<string, number>();
   readonly byMode = new Map<string, number>();
   readonly byRpc = new Map<string, number>();
+  /** Calls answered OK, by RPC: how deep the fuzz got on each. */
+  readonly okByRpc = new Map<string, number>();
   readonly latencies: number[] = [];
   readonly hangs: Failure[] = [];
   readonly internal: Failure[] = [];
@@ -56,6 +58,7 @@ class Tally {
     bump(this.byCode, code);
     bump(this.byMode, request.mode);
     bump(this.byRpc, request.rpc.name);
+    if (outcome.code === grpc.status.OK) bump(this.okByRpc, request.rpc.name);
     this.latencies.push(outcome.ms);
     const failure = (): Failure => ({
       rpc: request.rpc.name,
@@ -124,7 +127,7 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
   const daemon: DaemonUnderTest = await startDaemonUnderTest(dir, { config });
   run.progress(stageName, `daemon pid ${daemon.pid}; ${total} requests from ${workers} workers, seed ${options.seed}`);
   const rpcs = processManagerRpcs();
-  const ctx: FuzzContext = { markerArg: run.markerArg, dir, names: Array.from({ length: 24 }, (_, i) => `fuzz-${i}`), ids: [] };
+  const ctx: FuzzContext = { markerArg: run.markerArg, dir, names: Array.from({ length: 48 }, (_, i) => `fuzz-${i}`), ids: [] };
   const withToken = new grpc.Metadata();
   withToken.set('authorization', `Bearer ${daemon.tcp.token}`);
   const channels = [
@@ -168,7 +171,7 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
   const janitor = async (): Promise<void> => {
     while (!done && !crashed()) {
       await deleteAll(typed, fleetLimit).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   };
 
@@ -219,6 +222,7 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
     requests_per_s: tally.sent / seconds,
     by_mode: listed(tally.byMode),
     by_code: listed(tally.byCode),
+    ok_by_rpc: listed(tally.okByRpc),
     rpcs_covered: tally.byRpc.size,
     rpcs: rpcs.length,
     latency_p50_ms: lat.length > 0 ? percentile(lat, 50) : undefined,

@@ -120,7 +120,7 @@ export function poolFor(path: string, ctx: FuzzContext): Pool | undefined {
     case 'working_dir':
       return files('/', '/tmp', ctx.dir, `${ctx.dir}/missing`);
     case 'env_files':
-      return files(`${ctx.dir}/env/good.env`, `${ctx.dir}/env/garbage.env`, `-${ctx.dir}/env/missing.env`, `${ctx.dir}/env/missing.env`, '-');
+      return { ...files(`${ctx.dir}/env/good.env`, `${ctx.dir}/env/garbage.env`, `-${ctx.dir}/env/missing.env`, `${ctx.dir}/env/missing.env`), bad: ['-', 'relative.env', ...refusedHarmless] };
     case 'stdout':
     case 'stderr':
       return files('capture', 'null', 'inherit', '/dev/null', `${ctx.dir}/out/a.log`, `${ctx.dir}/out/b.log`, ctx.dir, `${ctx.dir}/missing/x.log`);
@@ -199,8 +199,9 @@ export function poolFor(path: string, ctx: FuzzContext): Pool | undefined {
     case 'port':
       return { good: ['1', '9', '65535'], bad: ['0', '65536', '-1', String(2 ** 32)] };
     case 'memory_bytes':
+      return { good: [String(mb), String(64 * mb), String(2 ** 40)], bad: ['0', '1', '-1', String(64 * 1024), '9223372036854775807'] };
     case 'max_bytes':
-      return { good: ['0', String(mb), String(64 * 1024), String(10 * mb), String(2 ** 40)], bad: ['1', '-1', '9223372036854775807'] };
+      return { good: ['0', String(64 * 1024), String(mb), String(10 * mb)], bad: ['1', '-1', '9223372036854775807'] };
     case 'success_exit_codes':
       return { good: ['0', '1', '2', '255'], bad: ['256', '-1', String(2 ** 31)] };
     case 'tail_lines':
