@@ -20,6 +20,7 @@ import { spawnedAlive, startDaemonUnderTest, type DaemonUnderTest } from '../dae
 import type { StressOptions } from '../options.js';
 import type { StressRun, StressStage } from '../stage.js';
 import { send, type Outcome } from './calls.js';
+import { badEnds, describeEnds, observe } from './observers.js';
 import { Prng } from './prng.js';
 import { modes, RequestMaker, type FuzzRequest } from './requests.js';
 import { processManagerRpcs } from './schema.js';
@@ -176,6 +177,7 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
   };
 
   const background = [canary(), janitor()];
+  const observers = observe(channels[0]!.client, channels[0]!.metadata, rpcs);
   const share = Math.ceil(total / workers);
   let seconds = 0;
   let uncaught = Number.NaN;
@@ -185,6 +187,7 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
   try {
     await Promise.all(Array.from({ length: workers }, (_, i) => worker(i, Math.min(share, total - i * share))));
     seconds = (Date.now() - started) / 1000;
+    await Promise.all(observers.map((o) => o.finish(2_000)));
     if (!crashed()) {
       uncaught = (await typed.getStatus()).uncaughtErrors;
       run.progress(stageName, 'deleting every process, then stopping the daemon');
@@ -242,6 +245,7 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
   });
   run.figure(stageName, 'dropped', tally.dropped.length, { max: 0 }, { first: firstOf(tally.dropped) });
   run.figure(stageName, 'undecodable_responses', tally.undecodable.length, { max: 0 }, { first: firstOf(tally.undecodable) });
+  run.figure(stageName, 'observers_ended_badly', badEnds(observers).length, { max: 0 }, { observers: describeEnds(observers) });
   run.figure(stageName, 'survivors', survivors.length, { max: 0 }, { pids: survivors.slice(0, 10).join(' ') || undefined });
 }
 
