@@ -8,20 +8,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import type { RpcError } from '../../src/client/errors.js';
+import { drain, rejection } from '../helpers/outcomes.js';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
 
-async function rejection(call: Promise<unknown>): Promise<RpcError> {
-  return call.then(
-    () => assert.fail('expected the call to fail'),
-    (error: unknown) => error as RpcError,
-  );
-}
 
-async function drain(stream: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of stream) {
-    // Read until the stream ends or fails.
-  }
-}
 
 // Seed 13: StreamLogs of a process whose log target is a directory failed with EISDIR → INTERNAL.
 test('StreamLogs of a log path that cannot be read as a file is FAILED_PRECONDITION naming the file, not INTERNAL', async (t) => {

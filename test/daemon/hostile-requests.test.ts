@@ -12,6 +12,7 @@ import path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { createClient, hasCode, isInvalidArgument, isNotFound } from '../../src/client/index.js';
 import type { RpcError } from '../../src/client/errors.js';
+import { drain, rejection } from '../helpers/outcomes.js';
 import { startDaemonBinary, testEnv } from '../helpers/daemon-binary.js';
 import { runCli } from '../cli/run.js';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
@@ -19,13 +20,6 @@ import { killMarked, newMarker, waitUntil } from '../helpers/leaks.js';
 
 const emoji = '\u{1F600}';
 
-/** The rejection of `call`, which must reject. */
-async function rejection(call: Promise<unknown>): Promise<RpcError> {
-  return call.then(
-    () => assert.fail('expected the call to fail'),
-    (error: unknown) => error as RpcError,
-  );
-}
 
 function assertInternal(error: RpcError, rpc: string): void {
   assert.equal(error.grpcCode, status.INTERNAL, `${rpc}: ${error.message}`);
@@ -83,8 +77,6 @@ test('a handler that throws, synchronously or not, answers INTERNAL and the daem
   const h = await startTestDaemon();
   t.after(() => h.close());
   const { supervision } = h.daemon;
-  const logDir = path.join(h.dir, 'a-directory');
-  mkdirSync(logDir);
   // Bugs planted in the daemon under test, one per path a handler can fail by; taken out before it stops.
   const planted = {
     list: () => {
@@ -94,8 +86,8 @@ test('a handler that throws, synchronously or not, answers INTERNAL and the daem
     snapshotEvents: () => {
       throw new TypeError('planted: snapshot failed');
     },
-    // Reading a directory fails with EISDIR, after the stream has started.
-    logFileOf: () => logDir,
+    // Not a path: opening it fails once the stream has begun, in the stream's async body.
+    logFileOf: () => 42,
   };
   const originals = Object.fromEntries(Object.keys(planted).map((key) => [key, supervision[key as keyof typeof planted]]));
   Object.assign(supervision, planted);
@@ -127,11 +119,6 @@ test('a watcher whose event cannot be sent ends with INTERNAL; the publisher and
   assert.deepEqual((await healthy.listProcesses()).map((p) => p.name).sort(), ['api', 'web']);
 });
 
-async function drain(stream: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of stream) {
-    // Read until the stream ends or fails.
-  }
-}
 
 test('the daemon binary outlives an uncaught exception and an unhandled rejection, logs their stacks, and counts them in status', async (t) => {
   const marker = newMarker();
