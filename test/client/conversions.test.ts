@@ -145,6 +145,7 @@ describe('responses arrive in camelCase with friendly enums, Dates and untouched
       logRotations: 0,
       logBytesLost: 0,
       logBytesDropped: 0,
+      uncaughtErrors: 0,
     });
   });
 
