@@ -30,6 +30,8 @@ export interface DaemonUnderTest {
   log(): string;
   /** SIGTERM, then SIGKILL after `timeoutMs`. */
   stop(timeoutMs: number): Promise<Exit>;
+  /** SIGKILL at once (the run was interrupted). */
+  kill(): void;
 }
 
 export interface DaemonOptions {
@@ -81,6 +83,7 @@ export async function startDaemonUnderTest(dir: string, options: DaemonOptions =
     tcp: { address: tcp, token },
     exit: () => exit,
     log,
+    kill: () => child.kill('SIGKILL'),
     async stop(timeoutMs) {
       if (exit !== undefined) return exit;
       child.kill('SIGTERM');

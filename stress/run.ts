@@ -36,6 +36,7 @@ async function main(): Promise<number> {
   const run = new StressRun();
   const interrupt = (signal: NodeJS.Signals) => {
     run.progress('run', `${signal}: killing what the run started`);
+    for (const helper of run.helpers) helper.kill();
     killMarked(run.marker);
     run.close();
     process.exit(130);

@@ -30,6 +30,8 @@ export class StressRun {
   readonly markerArg = markerArg(this.marker);
   /** The run's temp dir: each stage makes its own dir (and daemon state dir) inside. */
   readonly root = mkdtempSync(path.join(os.tmpdir(), 'statevisor-stress-'));
+  /** Daemons and other helpers running now: killed if the run is interrupted. */
+  readonly helpers = new Set<{ kill(): void }>();
   /** Figures that missed their threshold. */
   missed = 0;
   /** Stages that failed before reporting every figure. */

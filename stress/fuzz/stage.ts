@@ -126,6 +126,7 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
   mkdirSync(dir);
   const config = prepare(dir, run.markerArg);
   const daemon: DaemonUnderTest = await startDaemonUnderTest(dir, { config });
+  run.helpers.add(daemon);
   run.progress(stageName, `daemon pid ${daemon.pid}; ${total} requests from ${workers} workers, seed ${options.seed}`);
   const rpcs = processManagerRpcs();
   const ctx: FuzzContext = { markerArg: run.markerArg, dir, names: Array.from({ length: 48 }, (_, i) => `fuzz-${i}`), ids: [] };
@@ -201,6 +202,7 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
     typed.close();
     for (const { client } of channels) client.close();
     const stopped = await daemon.stop(60_000);
+    run.helpers.delete(daemon);
     stopExit = stopped.signal ? `signal ${stopped.signal}` : `code ${stopped.code}`;
     survivors = spawnedAlive(run.marker, daemon.stateDir);
     for (const pid of survivors) {
