@@ -131,6 +131,7 @@ export function toStatus(wire: GetStatusResponse__Output): T.DaemonStatus {
     restartRateLimit: wire.restart_rate_limit,
     restartsDelayed: wire.restarts_delayed,
     restartsWaiting: wire.restarts_waiting,
+    uncaughtErrors: wire.uncaught_errors,
   };
 }
 

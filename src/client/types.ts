@@ -137,6 +137,8 @@ export interface DaemonStatus {
   /** Restarts that waited for that rate since the daemon started, and those waiting now. */
   restartsDelayed: number;
   restartsWaiting: number;
+  /** Errors no handler caught since the daemon started: each was logged, and the daemon kept running. */
+  uncaughtErrors: number;
 }
 
 export interface ReloadResult {

@@ -50,6 +50,8 @@ export interface DaemonOptions {
   readonly http?: string;
   /** Start even with a journal damaged in the middle, keeping what is readable (--repair-journal). */
   readonly repairJournal?: boolean;
+  /** Counts the errors no handler caught, for GetStatus; installed by `statevisor daemon`. */
+  readonly lastResort?: { readonly count: number };
 }
 
 export interface Daemon {
@@ -137,6 +139,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ...(httpEndpoint === undefined ? [] : [{ kind: 'http', address: httpEndpoint.address }]),
     ],
     shuttingDown: () => shuttingDown,
+    uncaughtErrors: () => options.lastResort?.count ?? 0,
     loopLag: () => ({
       event_loop_lag_p50_ms: lag.percentile(50) / 1e6,
       event_loop_lag_p99_ms: lag.percentile(99) / 1e6,
@@ -153,7 +156,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   try {
     listeners.push(await listenUnix(options.socket, handlers));
     if (options.tcp !== undefined) listeners.push(await listenTcp(options.tcp, options.token!, handlers));
-    if (options.http !== undefined) httpEndpoint = await listenHttp(options.http, httpRoutes(supervision, metrics!, () => shuttingDown));
+    if (options.http !== undefined) httpEndpoint = await listenHttp(options.http, httpRoutes(supervision, metrics!, () => shuttingDown), logger);
   } catch (error) {
     await Promise.all(listeners.map(closeListener));
     await httpEndpoint?.close();

@@ -1,6 +1,7 @@
 /**
- * `statevisor daemon`: parse the daemon's flags, start it, and stop it cleanly on SIGTERM or
- * SIGINT (every process stopped within its grace period, then exit 0).
+ * `statevisor daemon`: parse the daemon's flags, start it, keep it running through any error no
+ * handler caught (last-resort.ts), and stop it cleanly on SIGTERM or SIGINT (every process
+ * stopped within its grace period, then exit 0).
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -10,6 +11,7 @@ import { readTokenFile } from '../token-file.js';
 import { startDaemon } from './daemon.js';
 import { defaultRestartRate } from './supervision.js';
 import { describeJournalRepair } from './journal-repair.js';
+import { LastResort } from './last-resort.js';
 import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';
 
 function hostPort(value: string): string {
@@ -68,7 +70,11 @@ export function daemonCommand(): Command {
     }) => {
       const logger = createDaemonLogger(options.logLevel);
       const token = options.tokenFile === undefined ? undefined : readToken(options.tokenFile);
+      // From the start, so that nothing the daemon runs can escape it; a failed start still ends the process.
+      const lastResort = new LastResort();
+      const uninstall = lastResort.install(process, logger);
       const daemon = await startDaemon({
+        lastResort,
         socket: path.resolve(options.socket),
         stateDir: path.resolve(options.stateDir),
         logger,
@@ -79,6 +85,9 @@ export function daemonCommand(): Command {
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
         ...(options.repairJournal === true && { repairJournal: true }),
         ...(options.restartRate !== undefined && { restartRate: options.restartRate }),
+      }).catch((error: unknown) => {
+        uninstall();
+        throw error;
       });
       // Said plainly on stderr as well as in the log: what was lost is for a person to read.
       for (const line of daemon.journalRepair === undefined ? [] : describeJournalRepair(daemon.journalRepair)) {

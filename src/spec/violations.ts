@@ -4,6 +4,7 @@
  * logs, so the offending values they keep are cut down to a readable size.
  */
 import { StatevisorError } from '../errors.js';
+import { clip, firstCodePoints } from './code-points.js';
 
 export interface Violation {
   /** snake_case path: `restart.policy`, `health_check.port`, `args[2]`, `env["A B"]`; '' is the spec itself. */
@@ -57,7 +58,7 @@ export class SpecValidationError extends StatevisorError {
 }
 
 function describe(found: Violations, { source, name }: { source?: string | undefined; name?: string | undefined }): string {
-  const subject = ['invalid process spec', name && JSON.stringify(name), source && `in ${source}`]
+  const subject = ['invalid process spec', name && render(name), source && `in ${source}`]
     .filter(Boolean)
     .join(' ');
   const total = found.list.length + found.dropped;
@@ -84,12 +85,12 @@ function render(value: unknown): string {
   } catch {
     text = Object.prototype.toString.call(value);
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return clip(text, 80);
 }
 
 function preview(value: unknown): unknown {
   if (typeof value === 'string' && value.length > 256) {
-    return `${value.slice(0, 64)}... (${value.length} characters)`;
+    return `${firstCodePoints(value, 64)}... (${value.length} characters)`;
   }
   if (Array.isArray(value) && value.length > 16) return `(an array of ${value.length} items)`;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {

@@ -148,6 +148,7 @@ describe('responses arrive in camelCase with friendly enums, Dates and untouched
       restartRateLimit: 0,
       restartsDelayed: 0,
       restartsWaiting: 0,
+      uncaughtErrors: 0,
     });
   });
 

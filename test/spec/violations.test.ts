@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StatevisorError } from '../../src/errors.js';
 import { SpecValidationError, validateSpec } from '../../src/spec/index.js';
+import { describeProblem } from '../../src/spec/violations.js';
 import { minimal, violationOf, violationsOf } from './support.js';
 
 describe('violations name their field path and value', () => {
@@ -174,5 +175,37 @@ describe('violations are collected and reported together', () => {
     assert.ok(error instanceof SpecValidationError);
     assert.equal(error.violations.length, 100);
     assert.match(error.message, /; and 230 more$/);
+  });
+});
+
+describe('values are cut by code point, never inside a surrogate pair', () => {
+  // Regression: the message cut a quoted value at 77 UTF-16 units, splitting an emoji in two;
+  // grpc-js then threw URIError on the lone surrogate and the daemon died.
+  const emoji = '\u{1F600}';
+
+  test('a policy of "x" and 40 emoji is quoted whole and well-formed: 43 code points, though 83 UTF-16 units', () => {
+    const violation = violationOf(() => validateSpec({ ...minimal, restart: { policy: `x${emoji.repeat(40)}` } }));
+    const problem = describeProblem(violation);
+    assert.ok(problem.isWellFormed(), `ill-formed: ${JSON.stringify(problem)}`);
+    const quoted = /^got (.*), expected /.exec(problem)![1]!;
+    assert.equal(quoted, `"x${emoji.repeat(40)}"`);
+  });
+
+  test('a value of exactly 80 code points is kept whole; one more is cut', () => {
+    const rendered = (value: string) => /^got (.*), expected /.exec(describeProblem({ field: 'x', value, expected: 'y' }))![1]!;
+    assert.equal(rendered(emoji.repeat(78)), `"${emoji.repeat(78)}"`, '80 code points with the quotes');
+    assert.equal(rendered(emoji.repeat(79)), `"${emoji.repeat(76)}...`);
+  });
+
+  test('a long value summarised in the violation keeps whole code points', () => {
+    const violation = violationOf(() => validateSpec({ ...minimal, labels: { tier: `${'a'.repeat(63)}${emoji.repeat(300)}` } }));
+    assert.equal(violation.value, `${'a'.repeat(63)}${emoji}... (663 characters)`);
+  });
+
+  test('a huge emoji name is quoted cut down and well-formed in the message', () => {
+    assert.throws(
+      () => validateSpec({ ...minimal, name: emoji.repeat(200) }),
+      (error: Error) => error.message.isWellFormed() && error.message.length < 400 && /^invalid process spec: name: got "/.test(error.message),
+    );
   });
 });

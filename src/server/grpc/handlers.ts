@@ -2,13 +2,7 @@
  * statevisor.v1.ProcessManager: each RPC translates the wire request, calls Supervision, and
  * translates the answer. Errors go through toServiceError, the one place codes become statuses.
  */
-import {
-  status,
-  type sendUnaryData,
-  type ServerUnaryCall,
-  type ServerWritableStream,
-  type UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import { status, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { StatevisorError } from '../../errors.js';
 import type { Logger } from '../../manager/logger.js';
 import { processMachine } from '../../machines/process.machine.js';
@@ -19,6 +13,7 @@ import type { ReloadResult } from '../config-sync.js';
 import { streamLog } from './log-stream.js';
 import type { SpawnPacerStats } from '../../runtime/exec/spawn-pacer.js';
 import { toServiceError } from './service-errors.js';
+import { endStream, failStream, guardedStream, guardedUnary, type Request, type Stream } from './guarded-handlers.js';
 import { specFromWire, specToWire } from './wire-spec.js';
 import { eventToWire, processToWire, transitionToWire } from './wire-process.js';
 
@@ -34,6 +29,8 @@ export interface DaemonInfo {
   listeners(): { kind: string; address: string }[];
   /** True once shutdown began: every call then gets UNAVAILABLE. */
   shuttingDown(): boolean;
+  /** Errors that reached the daemon's last resort (uncaught exceptions, unhandled rejections). */
+  uncaughtErrors(): number;
   /** Event-loop delay percentiles, in milliseconds. */
   loopLag(): { event_loop_lag_p50_ms: number; event_loop_lag_p99_ms: number; event_loop_lag_max_ms: number };
 }
@@ -41,40 +38,15 @@ export interface DaemonInfo {
 /** RPCs this daemon does not implement yet; GetStatus lists them. */
 export const unimplementedRpcs: string[] = [];
 
-type Request = Record<string, any>;
-
 export function processManagerHandlers(
   supervision: Supervision,
   info: DaemonInfo,
   logger: Logger,
   reloadConfig: () => Promise<ReloadResult>,
 ): UntypedServiceImplementation {
-  function unary(rpc: string, handle: (request: Request) => unknown | Promise<unknown>) {
-    return (call: ServerUnaryCall<Request, unknown>, callback: sendUnaryData<unknown>): void => {
-      if (info.shuttingDown()) {
-        callback(toServiceError(new StatevisorError('E_UNAVAILABLE', 'the daemon is shutting down'), logger, rpc));
-        return;
-      }
-      Promise.resolve()
-        .then(() => handle(call.request))
-        .then(
-          (response) => callback(null, response),
-          (error: unknown) => callback(toServiceError(error, logger, rpc)),
-        );
-    };
-  }
-
-  /** Server streams: bad requests and shutdown end the call with a status, like unary errors. */
-  function stream(rpc: string, handle: (call: ServerWritableStream<Request, unknown>) => void) {
-    return (call: ServerWritableStream<Request, unknown>): void => {
-      try {
-        if (info.shuttingDown()) throw new StatevisorError('E_UNAVAILABLE', 'the daemon is shutting down');
-        handle(call);
-      } catch (error) {
-        call.emit('error', toServiceError(error, logger, rpc));
-      }
-    };
-  }
+  const guard = { logger, shuttingDown: info.shuttingDown };
+  const unary = (rpc: string, handle: (request: Request) => unknown) => guardedUnary(rpc, guard, handle);
+  const stream = (rpc: string, handle: (call: Stream, request: Request) => void | Promise<void>) => guardedStream(rpc, guard, handle);
 
   /** The process a stream is limited to: none when name_or_id is empty. */
   const filteredProcessId = (request: Request): string | undefined => {
@@ -82,23 +54,35 @@ export function processManagerHandlers(
     return filter === undefined ? undefined : supervision.entry(filter).id;
   };
 
-  /** A hub watcher that writes to `call`, is dropped with RESOURCE_EXHAUSTED when too slow, and ends with the daemon. */
+  /**
+   * A hub watcher that writes to `call`, is dropped with RESOURCE_EXHAUSTED when too slow, and
+   * ends with the daemon. An event that cannot be sent ends this call with INTERNAL; it never
+   * throws into the hub, whose publisher is the daemon's own state-change path.
+   */
   function watcherOn<E>(
-    call: ServerWritableStream<Request, unknown>,
+    rpc: string,
+    call: Stream,
     processId: string | undefined,
     toWire: (event: E) => unknown,
     tooSlow: string,
   ): Watcher<E> {
     return {
       processId,
-      deliver: (event) => call.write(toWire(event)),
-      overflow: () => call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: `${tooSlow} and was dropped` }),
-      end: () => call.end(),
+      deliver: (event) => {
+        try {
+          return call.write(toWire(event));
+        } catch (error) {
+          failStream(call, toServiceError(error, logger, rpc), logger, rpc);
+          return true;
+        }
+      },
+      overflow: () => failStream(call, { code: status.RESOURCE_EXHAUSTED, details: `${tooSlow} and was dropped` }, logger, rpc),
+      end: () => endStream(call, logger, rpc),
     };
   }
 
   /** Backpressure and cleanup: the subscription drains with the call and goes when the call does. */
-  function endWithCall(call: ServerWritableStream<Request, unknown>, subscription: { drained(): void; close(): void }): void {
+  function endWithCall(call: Stream, subscription: { drained(): void; close(): void }): void {
     call.on('drain', subscription.drained);
     call.on('cancelled', subscription.close);
     call.on('close', subscription.close);
@@ -209,19 +193,19 @@ export function processManagerHandlers(
         log_bytes_lost: logs.lostBytes,
         log_bytes_dropped: logs.droppedBytes,
         ...pacingToWire(supervision.exec.pacing),
+        uncaught_errors: info.uncaughtErrors(),
       };
     }),
     ReloadConfig: unary('ReloadConfig', () => reloadConfig()),
-    WatchEvents: stream('WatchEvents', (call) => {
-      const processId = filteredProcessId(call.request);
+    WatchEvents: stream('WatchEvents', (call, r) => {
+      const processId = filteredProcessId(r);
       const subscription = supervision.events.subscribe(
-        watcherOn(call, processId, (event) => ({ event: eventToWire(event) }), 'this watcher fell too far behind the daemon events'),
+        watcherOn('WatchEvents', call, processId, (event) => ({ event: eventToWire(event) }), 'this watcher fell too far behind the daemon events'),
         supervision.snapshotEvents(processId),
       );
       endWithCall(call, subscription);
     }),
-    StreamLogs: stream('StreamLogs', (call) => {
-      const r = call.request;
+    StreamLogs: stream('StreamLogs', async (call, r) => {
       const which = r.stream === '' || r.stream === undefined ? 'stdout' : r.stream;
       if (which !== 'stdout' && which !== 'stderr') {
         throw new StatevisorError('E_INVALID_ARGUMENT', `stream: got "${which}", expected stdout or stderr`);
@@ -236,15 +220,15 @@ export function processManagerHandlers(
       const end = () => abort.abort(new Error('the watcher went away'));
       call.on('cancelled', end);
       call.on('error', end);
-      void streamLog(call, file, which, tail, r.follow === true, abort.signal)
-        .then(
-          () => call.end(),
-          (error: unknown) => {
-            if (abort.signal.aborted) call.end();
-            else call.emit('error', toServiceError(error, logger, 'StreamLogs'));
-          },
-        )
-        .finally(() => supervision.logStreams.delete(abort));
+      try {
+        await streamLog(call, file, which, tail, r.follow === true, abort.signal);
+      } catch (error) {
+        // Aborted: the caller went away or the daemon stops; either way the stream just ends.
+        if (!abort.signal.aborted) throw error;
+      } finally {
+        supervision.logStreams.delete(abort);
+      }
+      endStream(call, logger, 'StreamLogs');
     }),
     GetMachineDefinition: unary('GetMachineDefinition', (r) => {
       if (typeof r.name_or_id === 'string' && r.name_or_id !== '') {
@@ -260,10 +244,10 @@ export function processManagerHandlers(
           throw new StatevisorError('E_INVALID_ARGUMENT', `kind: got "${r.kind}", expected one of process, supervisor`);
       }
     }),
-    Inspect: stream('Inspect', (call) => {
-      const processId = filteredProcessId(call.request);
+    Inspect: stream('Inspect', (call, r) => {
+      const processId = filteredProcessId(r);
       const subscription = supervision.inspector.subscribe(
-        watcherOn(call, processId, (record) => ({ event_json: record.json }), 'this inspector fell too far behind the actor system'),
+        watcherOn('Inspect', call, processId, (record) => ({ event_json: record.json }), 'this inspector fell too far behind the actor system'),
       );
       endWithCall(call, subscription);
     }),

@@ -24,6 +24,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { StatevisorError } from '../../errors.js';
 import { errorCodeMetadataKey } from '../../proto/status-codes.js';
 import { packageDefinition, serviceName, wire } from '../../proto/load.js';
+import { withTolerantDeserializers } from './malformed-request.js';
 
 export interface Listener {
   readonly kind: 'unix' | 'tcp';
@@ -40,8 +41,11 @@ function bind(server: Server, address: string): Promise<number> {
   );
 }
 
+/** Decode failures reach the handlers (as INVALID_ARGUMENT) instead of grpc-js's INTERNAL. */
+const processManagerService = withTolerantDeserializers(wire.statevisor.v1.ProcessManager.service);
+
 function addServices(server: Server, handlers: UntypedServiceImplementation): HealthImplementation {
-  server.addService(wire.statevisor.v1.ProcessManager.service, handlers);
+  server.addService(processManagerService, handlers);
   const health = new HealthImplementation({ '': 'SERVING', [serviceName]: 'SERVING' });
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);

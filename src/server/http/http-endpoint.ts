@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../manager/logger.js';
 
 export interface HttpRoutes {
   /** 200 while serving, 503 while the daemon stops. */
@@ -20,15 +21,23 @@ export interface HttpEndpoint {
   close(): Promise<void>;
 }
 
-export async function listenHttp(address: string, routes: HttpRoutes): Promise<HttpEndpoint> {
+/** A route failed: 500, with nothing of the failure in the body (it is logged). Never throws. */
+function failed(request: http.IncomingMessage, response: http.ServerResponse, error: unknown, logger: Logger): void {
+  try {
+    logger.error({ err: error, path: pathOf(request) ?? request.url }, 'HTTP route failed');
+    if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end('internal error\n');
+  } catch {
+    response.destroy();
+  }
+}
+
+export async function listenHttp(address: string, routes: HttpRoutes, logger: Logger): Promise<HttpEndpoint> {
   const at = address.lastIndexOf(':');
   const host = address.slice(0, at);
   const port = Number(address.slice(at + 1));
   const server = http.createServer((request, response) => {
-    void respond(routes, request, response).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(`internal error: ${(error as Error).message}\n`);
-    });
+    respond(routes, request, response).catch((error: unknown) => failed(request, response, error, logger));
   });
   // A scrape that hangs must not keep the daemon from stopping.
   server.keepAliveTimeout = 5_000;
@@ -50,13 +59,27 @@ export async function listenHttp(address: string, routes: HttpRoutes): Promise<H
   };
 }
 
+/** The request's path, or undefined when its target is not a URL. */
+function pathOf(request: http.IncomingMessage): string | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 async function respond(routes: HttpRoutes, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
     response.end('read-only: GET or HEAD\n');
     return;
   }
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const path = pathOf(request);
+  if (path === undefined) {
+    response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end('bad request target\n');
+    return;
+  }
   switch (path) {
     case '/healthz': {
       const { code, body } = routes.healthz();
@@ -70,10 +93,13 @@ async function respond(routes: HttpRoutes, request: http.IncomingMessage, respon
       response.end(body);
       return;
     }
-    case '/':
+    case '/': {
+      // Rendered before the head is written: a page that fails to render is a 500, not a 200.
+      const page = routes.page();
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(routes.page());
+      response.end(page);
       return;
+    }
     default:
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('not found: try /, /healthz or /metrics\n');

@@ -21,6 +21,7 @@ export interface GetStatusResponse {
   'log_rotations'?: (number | string | Long);
   'log_bytes_lost'?: (number | string | Long);
   'log_bytes_dropped'?: (number | string | Long);
+  'uncaught_errors'?: (number | string | Long);
   'restart_rate_limit'?: (number | string);
   'restarts_delayed'?: (number | string | Long);
   'restarts_waiting'?: (number);
@@ -44,6 +45,7 @@ export interface GetStatusResponse__Output {
   'log_rotations': (number);
   'log_bytes_lost': (number);
   'log_bytes_dropped': (number);
+  'uncaught_errors': (number);
   'restart_rate_limit': (number);
   'restarts_delayed': (number);
   'restarts_waiting': (number);
