@@ -1,5 +1,5 @@
 /**
- * procmgr's nine metrics hooks. The manager calls them; a collector turns them into whatever it
+ * procmgr's nine metrics hooks, and one of ours (processForgotten). The manager calls them; a collector turns them into whatever it
  * likes. Durations are in seconds, as Prometheus wants them.
  */
 import type { Phase, UpdateType } from '../machines/process-types.js';
@@ -14,6 +14,8 @@ export interface MetricsCollector {
   workQueueAdd(id: string, delayMs: number): void;
   workQueueRetry(id: string): void;
   workQueueBackoffDuration(id: string, seconds: number): void;
+  /** The manager forgot the process (purged, or finished and no longer known): drop its series. */
+  processForgotten?(id: string): void;
 }
 
 const ignore = (): void => {};

@@ -160,6 +160,7 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
     terminatingSince.delete(id);
     statusListeners.delete(id);
     completions.settle(id, false);
+    metrics.processForgotten?.(id);
   }
 
   function onFact(fact: SupervisorEmitted): void {

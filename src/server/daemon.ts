@@ -104,7 +104,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const setpriv = findSetpriv();
   if (setpriv === undefined) logger.warn({}, 'setpriv (util-linux) not found: a process run as `user:` gets no supplementary groups');
   // Metrics cost a little per transition: collected only when something can scrape them.
-  const metrics = options.http === undefined ? undefined : createPrometheusMetrics();
+  // Series are labelled with the process's name too (ids change when a process is re-created).
+  let nameOf = (id: string): string => id;
+  const metrics = options.http === undefined ? undefined : createPrometheusMetrics({ processName: (id) => nameOf(id) });
   const supervision = new Supervision({
     logger,
     logsDir: path.join(options.stateDir, 'logs'),
@@ -122,6 +124,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     ...(options.restartRate !== undefined && { restartRate: options.restartRate }),
     ...(metrics !== undefined && { metrics }),
   });
+  nameOf = (id) => (supervision.has(id) ? supervision.entry(id).spec.name : id);
   await recover(supervision, store.state(), options.stateDir, logger, resources);
   const listeners: Listener[] = [];
   let httpEndpoint: HttpEndpoint | undefined;

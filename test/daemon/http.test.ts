@@ -31,6 +31,7 @@ test('--http serves /healthz, Prometheus /metrics and a status page, read-only',
   assert.match(metrics.body, /^statevisor_processes\{state="FAILED"\} 0$/m);
   assert.match(metrics.body, /^statevisor_process_state_transitions_total\{.*to_state="Syncing".*\} 1$/m, 'the manager’s own metrics');
   assert.match(metrics.body, /^statevisor_daemon_process_resident_memory_bytes \d+/m, 'the daemon’s process metrics');
+  assert.match(metrics.body, /^statevisor_process_state_transitions_total\{process_id="[0-9a-f-]+",process="web",/m, 'series carry the name');
 
   const page = await get(base, '/');
   assert.equal(page.status, 200);
@@ -39,6 +40,10 @@ test('--http serves /healthz, Prometheus /metrics and a status page, read-only',
 
   assert.equal((await get(base, '/nope')).status, 404);
   assert.equal((await get(base, '/healthz', 'POST')).status, 405, 'nothing here changes state');
+
+  // A deleted process's series go with it: churn does not grow the label set.
+  await h.client.deleteProcess('web', { force: true });
+  assert.doesNotMatch((await get(base, '/metrics')).body, /process="web"/);
 });
 
 test('without --http nothing listens on HTTP and no metrics are collected', async (t) => {

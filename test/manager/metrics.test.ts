@@ -96,3 +96,18 @@ test('the Prometheus collector exposes procmgr metric names under its namespace'
   );
   assert.ok(text.includes('procmgr_process_sync_duration_seconds_count{process_id="a",update_type="create",status="success"} 1'));
 });
+
+test('with processName, series carry the process name; a forgotten process leaves no series behind', async (t) => {
+  const metrics = createPrometheusMetrics({ processName: (id) => `name-of-${id}` });
+  const h = simulatedManager({ metrics });
+  t.after(() => h.dispose());
+  h.manager.updateProcess({ id: 'a', type: 'create' });
+  h.manager.updateProcess({ id: 'b', type: 'create' });
+  await h.advance(0);
+  const before = await metrics.registry.metrics();
+  assert.match(before, /statevisor_process_state_transitions_total\{process_id="a",process="name-of-a",from_state="Starting",to_state="Syncing"\} 1/);
+  h.manager.purgeProcess('a');
+  const after = await metrics.registry.metrics();
+  assert.doesNotMatch(after, /process_id="a"/, 'every series of the purged process is gone');
+  assert.match(after, /process_id="b",process="name-of-b"/, 'the others stay');
+});
