@@ -89,5 +89,5 @@ export async function stopApiFleet(client: StatevisorClient, names: readonly str
 }
 
 export async function deleteAll(client: StatevisorClient, names: readonly string[], concurrency: number): Promise<void> {
-  await forEachConcurrently(names, concurrency, (name) => client.deleteProcess(name, { force: true }));
+  await forEachConcurrently(names, concurrency, async (name) => void (await client.deleteProcess(name, { force: true })));
 }

@@ -28,6 +28,7 @@ export function defaultSocketPath(context: PathContext = {}): string {
 }
 
 export function defaultStateDir(context: PathContext = {}): string {
-  const { uid, home } = resolve(context);
+  const { env, uid, home } = resolve(context);
+  if (env.STATEVISOR_STATE_DIR) return env.STATEVISOR_STATE_DIR;
   return uid === 0 ? '/var/lib/statevisor' : path.join(home, '.statevisor');
 }

@@ -30,6 +30,13 @@ export interface StopOptions extends CallOptions {
 export interface DeleteOptions extends CallOptions {
   /** Stop it first if it is running (else a running process is E_INVALID_STATE). */
   force?: boolean;
+  /** Move the captured logs aside (logs/deleted/<name>-<time>/) rather than remove them. */
+  keepLogs?: boolean;
+}
+
+export interface DeleteResult {
+  /** Where the captured logs were moved with keepLogs; '' when they were removed. */
+  readonly keptLogs: string;
 }
 
 export interface ListOptions extends CallOptions {
@@ -70,7 +77,7 @@ export interface StatevisorClient {
   startProcess(nameOrId: string, options?: CallOptions): Promise<T.Process>;
   stopProcess(nameOrId: string, options?: StopOptions): Promise<T.Process>;
   restartProcess(nameOrId: string, options?: CallOptions): Promise<T.Process>;
-  deleteProcess(nameOrId: string, options?: DeleteOptions): Promise<void>;
+  deleteProcess(nameOrId: string, options?: DeleteOptions): Promise<DeleteResult>;
   listProcesses(options?: ListOptions): Promise<T.Process[]>;
   describeProcess(nameOrId: string, options?: CallOptions): Promise<T.ProcessDescription>;
   updateProcess(nameOrId: string, spec: ProcessSpecPatch | WireSpec, options?: UpdateOptions): Promise<T.UpdateResult>;
@@ -161,9 +168,10 @@ export function createClient(options: ClientOptions = {}): StatevisorClient {
       return convert.requireProcess(response.process, 'RestartProcess');
     },
 
-    async deleteProcess(nameOrId, { force = false, ...callOptions } = {}) {
+    async deleteProcess(nameOrId, { force = false, keepLogs = false, ...callOptions } = {}) {
       const deadline = force ? stopDeadlineMs(connection, {}) : undefined;
-      await call(methods.DeleteProcess, { name_or_id: nameOrIdOf(nameOrId), force }, callOptions, deadline);
+      const response = await call(methods.DeleteProcess, { name_or_id: nameOrIdOf(nameOrId), force, keep_logs: keepLogs }, callOptions, deadline);
+      return { keptLogs: response.kept_logs };
     },
 
     async listProcesses({ labelSelector = '', ...callOptions } = {}) {

@@ -7,6 +7,7 @@ export {
   type CreateOptions,
   type StopOptions,
   type DeleteOptions,
+  type DeleteResult,
   type ListOptions,
   type UpdateOptions,
   type SignalOptions,

@@ -8,7 +8,7 @@
  * and points the log pump at the files when a run is about to spawn. A daemon that restarts finds
  * the pipes of the runs it adopts and drains them again (`restore`).
  */
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { StatevisorError } from '../errors.js';
@@ -43,6 +43,14 @@ export function readableLogFile(logsDir: string, spec: ProcessSpec, stream: LogS
     );
   }
   return file;
+}
+
+/** `NAME.stdout.log`, `NAME.stderr.log` and their rotated copies `.1`, `.2`, … */
+function isCaptureOf(file: string, name: string): boolean {
+  return streams.some((stream) => {
+    const base = path.basename(capturePath('', name, stream));
+    return file === base || (file.startsWith(`${base}.`) && /^\d+$/.test(file.slice(base.length + 1)));
+  });
 }
 
 /** Directories no log path may lie in, beside the state dir: the kernel's and the devices'. */
@@ -186,12 +194,27 @@ export class LogFiles {
     return this.#pump.flush([`${id}.stdout`, `${id}.stderr`]);
   }
 
-  /** A deleted process: its pipes are drained and removed. */
-  async remove(id: string): Promise<void> {
+  /**
+   * A deleted process: its pipes are drained and removed, and so are its captured logs (a new
+   * process of the same name must not show the old one's output), or with `keep` they are moved
+   * to logs/deleted/<name>-<UTC time>/, which is returned. Path targets are the user's: left alone.
+   */
+  async remove(id: string, spec: ProcessSpec, options: { keep: boolean; at: number }): Promise<string | undefined> {
     for (const stream of streams) {
       await this.#pump.detach(`${id}.${stream}`);
       await unlink(this.#fifo(id, stream)).catch(() => undefined);
     }
+    const captured = (await readdir(this.options.logsDir)).filter((name) => isCaptureOf(name, spec.name));
+    if (captured.length === 0) return undefined;
+    if (!options.keep) {
+      await Promise.all(captured.map((name) => unlink(path.join(this.options.logsDir, name)).catch(() => undefined)));
+      return undefined;
+    }
+    const stamp = new Date(options.at).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const aside = path.join(this.options.logsDir, 'deleted', `${spec.name}-${stamp}`);
+    await mkdir(aside, { recursive: true, mode: 0o700 });
+    for (const name of captured) await rename(path.join(this.options.logsDir, name), path.join(aside, name));
+    return aside;
   }
 
   get stats(): LogPumpStats {

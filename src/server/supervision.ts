@@ -343,7 +343,8 @@ export class Supervision {
     return this.view(entry);
   }
 
-  async delete(nameOrId: string, options: { force?: boolean } = {}): Promise<void> {
+  /** Forgets a process; its captured logs are removed, or with keepLogs moved aside (where to is returned). */
+  async delete(nameOrId: string, options: { force?: boolean; keepLogs?: boolean } = {}): Promise<{ keptLogs?: string }> {
     const entry = this.table.get(nameOrId);
     const state = this.state(entry);
     const idle = ['CREATED', 'STOPPED', 'EXITED', 'FAILED'].includes(state);
@@ -358,9 +359,10 @@ export class Supervision {
     const gone = this.history.deleting(entry);
     this.manager.purgeProcess(entry.id);
     this.table.remove(entry.id);
-    await this.logs.remove(entry.id);
-    this.options.logger.info({ process: entry.spec.name, id: entry.id }, 'deleted');
+    const keptLogs = await this.logs.remove(entry.id, entry.spec, { keep: options.keepLogs === true, at: this.clock.now() });
+    this.options.logger.info({ process: entry.spec.name, id: entry.id, ...(keptLogs !== undefined && { keptLogs }) }, 'deleted');
     this.history.deleted(entry.id, gone);
+    return keptLogs === undefined ? {} : { keptLogs };
   }
 
   list(labelSelector = ''): ProcessView[] {

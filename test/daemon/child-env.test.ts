@@ -40,7 +40,8 @@ test('an env file cannot forge the markers; a user’s HOME, USER and LOGNAME re
   const { pid } = (await h.client.describeProcess('forger')).process;
   const environ = environOf(pid);
   assert.equal(environ.STATEVISOR_PROCESS_ID, created.id);
-  assert.equal(environ.STATEVISOR_STATE_DIR, h.stateDir);
+  assert.equal(environ.STATEVISOR_MANAGED_BY, h.stateDir);
+  assert.equal(environ.STATEVISOR_STATE_DIR, '/forged', 'a variable of the user’s (a daemon of its own would use it), not a marker');
   assert.equal(environ.FROM_FILE, 'yes');
   assert.equal(environ.FROM_ENV, 'yes');
   assert.equal(environ.HOME, passwdEntry('nobody').home, 'the user’s HOME, not the daemon’s');
@@ -59,8 +60,8 @@ test('a spec that sets a marker in env is refused at create and at update, namin
   });
   await h.client.createProcess({ name: 'plain', command: 'sleep', args: h.sleepArgs() });
   await assert.rejects(
-    h.client.updateProcess('plain', { env: { STATEVISOR_STATE_DIR: '/elsewhere' } }, { updateMask: ['env'] }),
-    (error: Error) => isInvalidArgument(error) && /env\.STATEVISOR_STATE_DIR/.test(error.message),
+    h.client.updateProcess('plain', { env: { STATEVISOR_MANAGED_BY: '/elsewhere' } }, { updateMask: ['env'] }),
+    (error: Error) => isInvalidArgument(error) && /env\.STATEVISOR_MANAGED_BY/.test(error.message),
   );
 });
 
@@ -101,7 +102,7 @@ test('a child does not inherit the daemon’s NODE_OPTIONS, NODE_*, STATEVISOR_*
   await waitUntil('the child runs', async () => (await client.describeProcess('child')).process.pid > 0, { timeoutMs: 30_000 });
   const environ = environOf((await client.describeProcess('child')).process.pid);
   const daemonOwn = Object.keys(environ).filter((name) => /^(NODE_|STATEVISOR_)/.test(name) || name === 'MY_TOKEN');
-  assert.deepEqual(daemonOwn.sort(), ['NODE_ENV', 'STATEVISOR_PROCESS_ID', 'STATEVISOR_STATE_DIR']);
+  assert.deepEqual(daemonOwn.sort(), ['NODE_ENV', 'STATEVISOR_MANAGED_BY', 'STATEVISOR_PROCESS_ID']);
   assert.equal(environ.STATEVISOR_PROCESS_ID, created.id);
   assert.equal(environ.NODE_ENV, 'production', 'NODE_ENV is the application’s, not the daemon’s');
   assert.equal(environ.KEPT_BY_CHILD, 'yes');

@@ -135,3 +135,25 @@ test('`yes` with max_bytes 64 KiB × 2 keeps the logs dir within (max_files + 1)
   assert.ok(peak <= 3 * maxBytes, `the logs dir held ${peak} bytes, over three files of max_bytes`);
   assert.equal((await h.client.getStatus()).logBytesLost, 0);
 });
+
+test('delete removes the captured logs, so a new process of the same name starts with its own; --keep-logs moves them aside', deadline, async (t) => {
+  // Regression: after `delete --force` and a new `create` of the same name, `logs` showed the
+  // old process's output (the files were kept and appended to).
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const logs = path.join(h.stateDir, 'logs');
+  const file = path.join(logs, 'talker.stdout.log');
+  const talker = (word: string) => ({ name: 'talker', command: 'sh', args: ['-c', `echo ${word}; exec sleep "$0"`, ...h.sleepArgs()] });
+  await h.client.createProcess(talker('old'), { start: true });
+  await waitUntil('old is logged', () => existsSync(file) && readFileSync(file, 'utf8') === 'old\n');
+  assert.deepEqual(await h.client.deleteProcess('talker', { force: true }), { keptLogs: '' });
+  assert.equal(existsSync(file), false, 'the captured log is removed with its process');
+  await h.client.createProcess(talker('new'), { start: true });
+  await waitUntil('new is logged', () => existsSync(file) && readFileSync(file, 'utf8').length > 0);
+  assert.equal(readFileSync(file, 'utf8'), 'new\n', 'only the new process’s output');
+
+  const { keptLogs } = await h.client.deleteProcess('talker', { force: true, keepLogs: true });
+  assert.match(keptLogs, /\/logs\/deleted\/talker-\d{8}T\d{6}Z$/);
+  assert.equal(readFileSync(path.join(keptLogs, 'talker.stdout.log'), 'utf8'), 'new\n');
+  assert.equal(existsSync(file), false);
+});

@@ -248,7 +248,7 @@ test('after kill -9, strays of a deleted process and of a workload that ended ar
   const stray = spawn('sleep', [`3603.${m}`], {
     detached: true,
     stdio: 'ignore',
-    env: { ...process.env, STATEVISOR_PROCESS_ID: deletedId, STATEVISOR_STATE_DIR: path.join(r.dir, 'state') },
+    env: { ...process.env, STATEVISOR_PROCESS_ID: deletedId, STATEVISOR_MANAGED_BY: path.join(r.dir, 'state') },
   });
   stray.unref();
   const strayPid = stray.pid!;

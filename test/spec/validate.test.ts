@@ -262,13 +262,16 @@ describe('validateSpec: snake_case, camelCase and durations', () => {
 
   test('env may not set the daemon’s markers: the violation names env.STATEVISOR_PROCESS_ID', () => {
     const violations = violationsOf(() =>
-      validateSpec({ ...minimal, env: { STATEVISOR_PROCESS_ID: 'forged', STATEVISOR_STATE_DIR: '/x', STATEVISOR_OTHER: 'fine' } }),
+      validateSpec({
+        ...minimal,
+        env: { STATEVISOR_PROCESS_ID: 'forged', STATEVISOR_MANAGED_BY: '/y', STATEVISOR_STATE_DIR: '/x', STATEVISOR_OTHER: 'fine' },
+      }),
     );
     assert.deepEqual(
       violations.map((v) => [v.field, v.value]),
       [
         ['env.STATEVISOR_PROCESS_ID', 'forged'],
-        ['env.STATEVISOR_STATE_DIR', '/x'],
+        ['env.STATEVISOR_MANAGED_BY', '/y'],
       ],
     );
     assert.match(violations[0]!.expected, /^no STATEVISOR_PROCESS_ID here: the daemon sets it on every child/);

@@ -10,11 +10,17 @@ export function register(program: Command): void {
     .alias('rm')
     .description('forget a stopped process (--force: stop it first)')
     .argument('<name>', 'process name or id')
-    .option('--force', 'stop it first if it is running');
-  withExamples(command, 'statevisor rm web --force');
-  command.action(async (name: string, options: { force?: boolean }, self: Command) => {
-    await withClient(self, (client) => client.deleteProcess(name, options.force ? { force: true, deadlineMs: stopWaitMs } : {}));
-    if (globalOptions(self).json) printJson({ name, deleted: true });
-    else printLine(`deleted ${name}`);
+    .option('--force', 'stop it first if it is running')
+    .option('--keep-logs', 'keep its captured logs, moved to logs/deleted/<name>-<time>/ (by default they are removed)');
+  withExamples(command, 'statevisor rm web --force', 'statevisor rm web --keep-logs');
+  command.action(async (name: string, options: { force?: boolean; keepLogs?: boolean }, self: Command) => {
+    const { keptLogs } = await withClient(self, (client) =>
+      client.deleteProcess(name, {
+        ...(options.force && { force: true, deadlineMs: stopWaitMs }),
+        ...(options.keepLogs && { keepLogs: true }),
+      }),
+    );
+    if (globalOptions(self).json) printJson({ name, deleted: true, ...(keptLogs !== '' && { keptLogs }) });
+    else printLine(keptLogs === '' ? `deleted ${name}` : `deleted ${name}; its logs are in ${keptLogs}`);
   });
 }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { hasExited, listProcesses, readProcStat } from '../os/proc-stat.js';
 import type { ProcessIdentity } from './stray-stop.js';
 
-import { processIdEnv, stateDirEnv } from '../../spec/markers.js';
+import { legacyStateDirEnv, processIdEnv, stateDirEnv } from '../../spec/markers.js';
 
 export { processIdEnv, stateDirEnv };
 
@@ -47,7 +47,7 @@ export function findMarked(stateDir: string): MarkedProcess[] {
     if (!stat || hasExited(stat)) continue;
     const env = environOf(pid);
     const processId = env?.get(processIdEnv);
-    if (processId === undefined || env?.get(stateDirEnv) !== stateDir) continue;
+    if (processId === undefined || (env?.get(stateDirEnv) ?? env?.get(legacyStateDirEnv)) !== stateDir) continue;
     found.push({ processId, pid, pgid: stat.pgid, startTime: stat.startTimeTicks, comm: stat.comm });
   }
   return found.sort((a, b) => a.startTime - b.startTime);

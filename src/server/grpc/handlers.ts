@@ -114,8 +114,8 @@ export function processManagerHandlers(
       process: processToWire(await supervision.restart(nameOrId(r))),
     })),
     DeleteProcess: unary('DeleteProcess', async (r) => {
-      await supervision.delete(nameOrId(r), { force: r.force === true });
-      return {};
+      const { keptLogs } = await supervision.delete(nameOrId(r), { force: r.force === true, keepLogs: r.keep_logs === true });
+      return { kept_logs: keptLogs ?? '' };
     }),
     ListProcesses: unary('ListProcesses', (r) => ({
       processes: supervision.list(r.label_selector ?? '').map(processToWire),

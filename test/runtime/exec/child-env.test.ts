@@ -66,14 +66,14 @@ test('neither env nor an env file can change the markers a child carries', async
     {
       now: () => Date.now(),
       baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-      markers: { STATEVISOR_PROCESS_ID: 'the-real-id', STATEVISOR_STATE_DIR: '/the/real/state' },
+      markers: { STATEVISOR_PROCESS_ID: 'the-real-id', STATEVISOR_MANAGED_BY: '/the/real/state' },
     },
     {},
   );
   t.after(() => signalGroup(child.pgid, 'SIGKILL'));
   const environ = environOf(child.pid);
   assert.equal(environ.STATEVISOR_PROCESS_ID, 'the-real-id');
-  assert.equal(environ.STATEVISOR_STATE_DIR, '/the/real/state');
+  assert.equal(environ.STATEVISOR_MANAGED_BY, '/the/real/state');
   assert.equal(environ.FROM_FILE, 'yes', 'the rest of the env file still applies');
   assert.equal(environ.FROM_ENV, 'yes');
   signalGroup(child.pgid, 'SIGKILL');

@@ -1,6 +1,9 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasCode } from '../../../src/errors.js';
 import { groupMembers, readProcStat } from '../../../src/runtime/os/proc-stat.js';
@@ -127,10 +130,16 @@ describe('signalling and waiting on process groups', () => {
     assert.equal(readProcStat(pid)?.pid, pid, 'still running');
   });
 
-  test('a signal the caller may not send is an error, not false', async () => {
+  test('a signal the caller may not send is an error, not false', async (t) => {
     // An unprivileged child probes a root-owned sleep: kill(2) answers EPERM.
     const target = await children.sleep();
-    const module = fileURLToPath(new URL('../../../src/runtime/os/process-group.js', import.meta.url));
+    // `nobody` cannot read a clone in a private directory (root's home, a 0700 mkdtemp): it
+    // imports a copy of the compiled sources from a directory anyone may read.
+    const readable = mkdtempSync(path.join(os.tmpdir(), 'statevisor-readable-'));
+    chmodSync(readable, 0o755);
+    t.after(() => rmSync(readable, { recursive: true, force: true }));
+    cpSync(fileURLToPath(new URL('../../../src', import.meta.url)), path.join(readable, 'src'), { recursive: true });
+    const module = path.join(readable, 'src', 'runtime', 'os', 'process-group.js');
     const script = `
       const { signalProcess, signalGroup } = await import(${JSON.stringify(module)});
       const attempt = (f) => { try { return { result: f() }; } catch (e) { return { code: e.code, message: e.message }; } };

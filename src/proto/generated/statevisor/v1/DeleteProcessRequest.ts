@@ -4,9 +4,11 @@
 export interface DeleteProcessRequest {
   'name_or_id'?: (string);
   'force'?: (boolean);
+  'keep_logs'?: (boolean);
 }
 
 export interface DeleteProcessRequest__Output {
   'name_or_id': (string);
   'force': (boolean);
+  'keep_logs': (boolean);
 }

@@ -2,7 +2,9 @@
 
 
 export interface DeleteProcessResponse {
+  'kept_logs'?: (string);
 }
 
 export interface DeleteProcessResponse__Output {
+  'kept_logs': (string);
 }
