@@ -19,7 +19,6 @@ export function statusView(s: DaemonStatus): string {
     ['event loop lag', `p50 ${s.eventLoopLagP50Ms.toFixed(1)} ms, p99 ${s.eventLoopLagP99Ms.toFixed(1)} ms`],
     ['log rotations', `${s.logRotations}${s.logBytesLost > 0 ? `, ${formatBytes(s.logBytesLost)} of output lost (not writable)` : ''}`],
     ['restart rate', restartRate(s)],
-    ['log rotations', `${s.logRotations}${s.logBytesLost > 0 ? `, ${formatBytes(s.logBytesLost)} lost while rotating` : ''}`],
     ['uncaught errors', s.uncaughtErrors === 0 ? '0' : `${s.uncaughtErrors} (logged with their stacks; the daemon kept running)`],
     ['not implemented', listed(s.unimplementedRpcs)],
   ]);
