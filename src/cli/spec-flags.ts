@@ -93,7 +93,7 @@ const specFlags: readonly SpecFlag[] = [
   valued('restart.maxDelayMs', '--max-delay <duration>', 'the longest restart delay', duration),
   valued('restart.startLimitBurst', '--start-limit-burst <n>', 'give up after this many starts within the interval (0: never)', wholeNumber),
   valued('restart.startLimitIntervalMs', '--start-limit-interval <duration>', 'the interval of the start limit', duration),
-  valued('restart.minUptimeMs', '--min-uptime <duration>', 'an exit sooner than this after a start is a failed start', duration),
+  valued('restart.minUptimeMs', '--min-uptime <duration>', 'a failure sooner than this after a start is a failed start (a success never is)', duration),
   valued('restart.successExitCodes', '--success-exit-code <n>', 'an exit code besides 0 that means success (repeatable)', repeated(wholeNumber)),
   valued('stop.signal', '--stop-signal <signal>', 'the signal that asks it to stop (TERM, SIGINT, 2…)', signalName),
   valued('stop.gracePeriodMs', '--grace-period <duration>', 'how long a stop waits before SIGKILL', duration),

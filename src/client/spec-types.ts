@@ -14,7 +14,7 @@ export interface RestartSpecInput {
   startLimitIntervalMs?: number;
   /** Exit codes besides 0 that count as success. */
   successExitCodes?: number[];
-  /** An exit sooner than this after exec counts as a failed start. */
+  /** A failure sooner than this after exec counts as a failed start; a success exit never does. */
   minUptimeMs?: number;
 }
 
