@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ProcessSpecPatch } from '../client/index.js';
-import { killModes, logSinks, processTypes, readByteSize, readDuration, readSignal, restartPolicies } from '../spec/index.js';
+import { killModes, logSinks, processTypes, readByteSize, readDuration, readSignal, restartPolicies, restartPolicySynonyms } from '../spec/index.js';
 
 interface SpecFlag {
   /** camelCase path in ProcessSpecInput, e.g. "restart.delayMs"; the client turns it into a mask path. */
@@ -88,7 +88,7 @@ const specFlags: readonly SpecFlag[] = [
     ],
   },
   choice('type', '--type <type>', 'simple: a service that keeps running; oneshot: a job that ends', processTypes),
-  choice('restart.policy', '--restart <policy>', 'when a run that ended is started again', restartPolicies),
+  choice('restart.policy', '--restart <policy>', 'when a run that ended is started again', [...restartPolicies, ...Object.keys(restartPolicySynonyms)]),
   valued('restart.delayMs', '--restart-delay <duration>', 'delay before a restart, doubled per failure in a row', duration),
   valued('restart.maxDelayMs', '--max-delay <duration>', 'the longest restart delay', duration),
   valued('restart.startLimitBurst', '--start-limit-burst <n>', 'give up after this many starts within the interval (0: never)', wholeNumber),

@@ -6,7 +6,8 @@
 import type { ProcessSpec as WireSpec } from '../proto/generated/statevisor/v1/ProcessSpec.js';
 
 export interface RestartSpecInput {
-  policy?: 'no' | 'always' | 'on-failure' | 'on-success';
+  /** `never` is a synonym of `no`: the daemon stores and shows `no`. */
+  policy?: 'no' | 'never' | 'always' | 'on-failure' | 'on-success';
   delayMs?: number;
   maxDelayMs?: number;
   /** 0 disables the start limit. */

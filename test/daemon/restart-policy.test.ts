@@ -182,3 +182,21 @@ test('crash loops are paced at the daemon-wide restart rate, which GetStatus sho
   await waitUntil('fresh runs', async () => (await h.client.describeProcess('fresh')).process.state === 'RUNNING');
   for (const name of [...loops, 'fresh']) await h.client.stopProcess(name, { deadlineMs: 30_000 });
 });
+
+test("restart policy 'never' is accepted on the wire and in an update, and stored as 'no'", async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    { name: 'once', command: 'sh', args: ['-c', `exit 1 # ${h.marker}`], restart: { policy: 'never', minUptimeMs: 0 } },
+    { start: true },
+  );
+  await waitUntil('once ends', async () => finalStates.includes((await h.client.describeProcess('once')).process.state));
+  const d = await h.client.describeProcess('once');
+  assert.equal(d.spec?.restart?.policy, 'no');
+  assert.equal(d.process.state, 'FAILED');
+  assert.equal(d.counters.runCount, 1);
+  await h.client.updateProcess('once', { restart: { policy: 'always' } }, { updateMask: ['restart.policy'] });
+  const update = await h.client.updateProcess('once', { restart: { policy: 'never' } }, { updateMask: ['restart.policy'] });
+  assert.deepEqual(update.updatedFields, ['restart.policy']);
+  assert.equal((await h.client.describeProcess('once')).spec?.restart?.policy, 'no');
+});
