@@ -4,6 +4,7 @@
  * the terminated phase has cleaned up; the table test in test/restart-policy.test.ts pins it.
  */
 import { backoffDelay } from './backoff.js';
+import { describeExit } from './exit-status.js';
 
 export const restartPolicyNames = ['no', 'always', 'on-failure', 'on-success'] as const;
 export type RestartPolicyName = (typeof restartPolicyNames)[number];
@@ -98,11 +99,10 @@ function describeEnding(ending: RunEnding, policy: RestartPolicy, success: boole
   if (ending.kind === 'unhealthy') return `unhealthy: ${ending.failures} health checks failed in a row`;
   if (ending.kind === 'start-timeout') return `not healthy within start_timeout (${ending.timeoutMs} ms)`;
   if (ending.error !== undefined) return `failed to start: ${ending.error}`;
-  if (ending.signal !== null) return `killed by ${ending.signal}${ending.cause ? ` (${ending.cause})` : ''}`;
-  if (!success && ending.uptimeMs < policy.minUptimeMs) {
+  if (ending.signal === null && !success && ending.uptimeMs < policy.minUptimeMs) {
     return `exited with code ${ending.exitCode} after ${ending.uptimeMs} ms, before min_uptime ${policy.minUptimeMs} ms`;
   }
-  return `exited with code ${ending.exitCode}${ending.cause ? ` (${ending.cause})` : ''}`;
+  return describeExit(ending);
 }
 
 /**

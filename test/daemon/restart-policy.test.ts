@@ -82,11 +82,19 @@ test('on-failure does not restart a clean exit before min_uptime, code 0 or a su
   }
 });
 
-test('a crash before min_uptime is a failed start', async (t) => {
+test('a crash before min_uptime is a failed start, after an uptime that is never negative', async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
+  // A pids limit starts it through the cgroup's wrapper: a program that exits while the wrapper
+  // is still being watched once read "exited with code 2 after -1 ms".
   await h.client.createProcess(
-    { name: 'quick', command: 'sh', args: ['-c', `exit 1 # ${h.marker}`], restart: { policy: 'on-failure', minUptimeMs: 5_000, delayMs: 0, startLimitBurst: 2 } },
+    {
+      name: 'quick',
+      command: 'sh',
+      args: ['-c', `exit 1 # ${h.marker}`],
+      resources: { pids: 64 },
+      restart: { policy: 'on-failure', minUptimeMs: 5_000, delayMs: 0, startLimitBurst: 2 },
+    },
     { start: true },
   );
   await waitUntil('quick gives up', async () => (await h.client.describeProcess('quick')).process.state === 'FAILED');

@@ -174,3 +174,59 @@ test('reconfigure changes the restart policy of a live process for its next deci
   assert.equal(context.defaultGracePeriodSecs, 7);
   actor.stop();
 });
+
+test('a workload that exited by itself enters terminating saying how it exited, not with a grace period', async () => {
+  // Regression: `RUNNING → STOPPING (exited, grace period 10 s)` for a process that had already exited.
+  const clock = new SimulatedClock();
+  const machine = processMachine.provide({
+    actors: {
+      syncProcess: fromPromise<SyncOutput, SyncInput>(async () => ({ terminal: false, at: clock.now() })),
+      syncTerminatingProcess: fromPromise(async () => ({ at: clock.now() })),
+      syncTerminatedProcess: fromPromise(async () => ({ at: clock.now() })),
+    },
+  });
+  const reasons = async (exit: { exitCode: number | null; signal: string | null; cause?: string } | 'stop') => {
+    const actor = createActor(machine, { clock, input: { id: 'ender', restart: { policy: 'no' }, defaultGracePeriodSecs: 10 } });
+    const seen: string[] = [];
+    actor.on('phase.changed', (fact: ProcessFact) => {
+      if (fact.type === 'phase.changed' && fact.phase === 'terminating') seen.push(fact.reason);
+    });
+    actor.start();
+    clock.increment(0);
+    await flush();
+    if (exit === 'stop') actor.send({ type: 'terminate' });
+    else actor.send({ type: 'workload.exited', ...exit, at: clock.now() });
+    await flush();
+    actor.stop();
+    return seen;
+  };
+  assert.deepEqual(await reasons({ exitCode: 3, signal: null }), ['exited with code 3']);
+  assert.deepEqual(await reasons({ exitCode: null, signal: 'SIGKILL', cause: 'out of memory' }), ['killed by SIGKILL (out of memory)']);
+  // A stop that was asked for does wait out a grace period, and says so.
+  assert.deepEqual(await reasons('stop'), ['requested, grace period 10 s']);
+});
+
+test('the uptime a decision reads is never negative, even when the exit is stamped before the start', async () => {
+  // Regression: "exited with code 2 after -1 ms" (the run's start was stamped after its exit).
+  const clock = new SimulatedClock();
+  clock.set(10_000);
+  const machine = processMachine.provide({
+    actors: {
+      // The runtime stamps the start 5 ms after the exit it then reports (clocks step, stamps race).
+      syncProcess: fromPromise<SyncOutput, SyncInput>(async () => ({ terminal: false, at: clock.now(), startedAt: clock.now() + 5 })),
+      syncTerminatingProcess: fromPromise(async () => ({ at: clock.now() })),
+      syncTerminatedProcess: fromPromise(async () => ({ at: clock.now() })),
+    },
+  });
+  const actor = createActor(machine, {
+    clock,
+    input: { id: 'early', restart: { policy: 'no', minUptimeMs: 1_000 } },
+  });
+  actor.start();
+  clock.increment(0);
+  await flush();
+  actor.send({ type: 'workload.exited', exitCode: 2, signal: null, at: clock.now() });
+  await flush();
+  assert.equal(actor.getSnapshot().context.decision?.reason, "exited with code 2 after 0 ms, before min_uptime 1000 ms; restart policy 'no'");
+  actor.stop();
+});
