@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ProcessSpecPatch } from '../client/index.js';
-import { killModes, logSinks, processTypes, readByteSize, readDuration, readSignal, restartPolicies } from '../spec/index.js';
+import { killModes, logSinks, processTypes, readByteSize, readDuration, readSignal, restartPolicies, restartPolicySynonyms } from '../spec/index.js';
 
 interface SpecFlag {
   /** camelCase path in ProcessSpecInput, e.g. "restart.delayMs"; the client turns it into a mask path. */
@@ -88,12 +88,12 @@ const specFlags: readonly SpecFlag[] = [
     ],
   },
   choice('type', '--type <type>', 'simple: a service that keeps running; oneshot: a job that ends', processTypes),
-  choice('restart.policy', '--restart <policy>', 'when a run that ended is started again', restartPolicies),
+  choice('restart.policy', '--restart <policy>', 'when a run that ended is started again', [...restartPolicies, ...Object.keys(restartPolicySynonyms)]),
   valued('restart.delayMs', '--restart-delay <duration>', 'delay before a restart, doubled per failure in a row', duration),
   valued('restart.maxDelayMs', '--max-delay <duration>', 'the longest restart delay', duration),
   valued('restart.startLimitBurst', '--start-limit-burst <n>', 'give up after this many starts within the interval (0: never)', wholeNumber),
   valued('restart.startLimitIntervalMs', '--start-limit-interval <duration>', 'the interval of the start limit', duration),
-  valued('restart.minUptimeMs', '--min-uptime <duration>', 'an exit sooner than this after a start is a failed start', duration),
+  valued('restart.minUptimeMs', '--min-uptime <duration>', 'a failure sooner than this after a start is a failed start (a success never is)', duration),
   valued('restart.successExitCodes', '--success-exit-code <n>', 'an exit code besides 0 that means success (repeatable)', repeated(wholeNumber)),
   valued('stop.signal', '--stop-signal <signal>', 'the signal that asks it to stop (TERM, SIGINT, 2…)', signalName),
   valued('stop.gracePeriodMs', '--grace-period <duration>', 'how long a stop waits before SIGKILL', duration),

@@ -78,6 +78,7 @@ export function toDescription(wire: DescribeProcessResponse__Output): T.ProcessD
     enforcement: wire.enforcement.map((e) => ({ field: e.field, enforced: e.enforced, detail: e.detail })),
     recentTransitions: wire.recent_transitions.map((t) => ({ at: toDate(t.at), from: t.from, to: t.to, reason: t.reason })),
     recovery: wire.recovery,
+    restartPendingFields: [...wire.restart_pending_fields],
   };
 }
 

@@ -6,7 +6,8 @@
 import type { ProcessSpec as WireSpec } from '../proto/generated/statevisor/v1/ProcessSpec.js';
 
 export interface RestartSpecInput {
-  policy?: 'no' | 'always' | 'on-failure' | 'on-success';
+  /** `never` is a synonym of `no`: the daemon stores and shows `no`. */
+  policy?: 'no' | 'never' | 'always' | 'on-failure' | 'on-success';
   delayMs?: number;
   maxDelayMs?: number;
   /** 0 disables the start limit. */
@@ -14,7 +15,7 @@ export interface RestartSpecInput {
   startLimitIntervalMs?: number;
   /** Exit codes besides 0 that count as success. */
   successExitCodes?: number[];
-  /** An exit sooner than this after exec counts as a failed start. */
+  /** A failure sooner than this after exec counts as a failed start; a success exit never does. */
   minUptimeMs?: number;
 }
 

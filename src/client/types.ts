@@ -73,12 +73,20 @@ export interface ProcessDescription {
   recentTransitions: Transition[];
   /** What the daemon did with this process when it last started ("" when nothing was recovered). */
   recovery: string;
+  /**
+   * Spec fields (snake_case) changed since the running workload started that apply only by a
+   * restart ("spec changed, restart pending"); empty when no run is up.
+   */
+  restartPendingFields: string[];
 }
 
 export interface UpdateResult {
   /** Spec field paths (snake_case) that changed. */
   updatedFields: string[];
-  /** Of those, the ones that take effect only after a restart. */
+  /**
+   * What takes effect only after a restart: with a run up, every field it lacks (this update's
+   * and any an earlier update left pending; restartProcess restarts for them); else this update's.
+   */
   restartRequiredFields: string[];
   processRestarted: boolean;
   process: Process | undefined;

@@ -34,6 +34,7 @@ import { assign, enqueueActions, setup, fromPromise } from 'xstate';
 import { backoffDelay, defaultBackoff, nextSeed, sampleOf } from './backoff.js';
 import { decideRestart, defaultRestartPolicy, pruneStarts, type RunEnding } from './restart-policy.js';
 import { judgeProbe, probeRecordOf, reconfiguredHealth } from './health-verdict.js';
+import { describeExit } from './exit-status.js';
 import type {
   HookOutput,
   Phase,
@@ -346,7 +347,9 @@ export const processMachine = setup({
               kind: 'exited',
               exitCode: context.exit.exitCode,
               signal: context.exit.signal,
-              uptimeMs: context.exit.at - (context.startedAt ?? context.exit.at),
+              // Never negative: a start stamped after the exit (a wall clock stepped back, stamps
+              // taken in a race) is an uptime of 0, not "after -1 ms".
+              uptimeMs: Math.max(0, context.exit.at - (context.startedAt ?? context.exit.at)),
               ...(context.exit.error !== undefined && { error: context.exit.error }),
               ...(context.exit.cause !== undefined && { cause: context.exit.cause }),
             };
@@ -563,8 +566,7 @@ export const processMachine = setup({
     terminating: {
       entry: {
         type: 'report',
-        params: ({ context }) =>
-          phaseFact(context, 'terminating', `${context.termination ?? 'requested'}, grace period ${context.gracePeriodSecs} s`),
+        params: ({ context }) => phaseFact(context, 'terminating', terminatingReason(context)),
       },
       initial: 'running',
       on: {
@@ -677,6 +679,15 @@ export const processMachine = setup({
     },
   },
 });
+
+/**
+ * Why the run is terminating. A workload that exited by itself is already gone (the phase only
+ * stops what is left of its group): the reason is how it exited, not a stop's grace period.
+ */
+function terminatingReason(context: ProcessContext): string {
+  if (context.termination === 'exited' && context.exit !== undefined) return describeExit(context.exit);
+  return `${context.termination ?? 'requested'}, grace period ${context.gracePeriodSecs} s`;
+}
 
 /** Why the run ended: a requested stop wins over whatever the restart guard had decided. */
 function endReason(context: ProcessContext): string {

@@ -4,6 +4,7 @@
  * the terminated phase has cleaned up; the table test in test/restart-policy.test.ts pins it.
  */
 import { backoffDelay } from './backoff.js';
+import { describeExit } from './exit-status.js';
 
 export const restartPolicyNames = ['no', 'always', 'on-failure', 'on-success'] as const;
 export type RestartPolicyName = (typeof restartPolicyNames)[number];
@@ -19,7 +20,11 @@ export interface RestartPolicy {
   readonly startLimitIntervalMs: number;
   /** Exit codes besides 0 that count as success. */
   readonly successExitCodes: readonly number[];
-  /** A run shorter than this is a failed start, whatever its exit status (supervisord's startsecs). */
+  /**
+   * A failure sooner than this after the start is a failed start (supervisord's startsecs). It
+   * judges failures only: a success exit is a success however early (systemd's semantics), and
+   * every start counts toward the start limit whatever its uptime.
+   */
   readonly minUptimeMs: number;
 }
 
@@ -86,20 +91,18 @@ export function isSuccessfulEnding(ending: RunEnding, policy: RestartPolicy): bo
   if (ending.kind === 'stopped') return true;
   if (ending.kind === 'unhealthy' || ending.kind === 'start-timeout') return false;
   if (ending.error !== undefined || ending.signal !== null) return false;
-  if (ending.uptimeMs < policy.minUptimeMs) return false;
   return ending.exitCode === 0 || policy.successExitCodes.includes(ending.exitCode ?? -1);
 }
 
-function describeEnding(ending: RunEnding, policy: RestartPolicy): string {
+function describeEnding(ending: RunEnding, policy: RestartPolicy, success: boolean): string {
   if (ending.kind === 'stopped') return 'stopped on request';
   if (ending.kind === 'unhealthy') return `unhealthy: ${ending.failures} health checks failed in a row`;
   if (ending.kind === 'start-timeout') return `not healthy within start_timeout (${ending.timeoutMs} ms)`;
   if (ending.error !== undefined) return `failed to start: ${ending.error}`;
-  if (ending.signal !== null) return `killed by ${ending.signal}${ending.cause ? ` (${ending.cause})` : ''}`;
-  if (ending.uptimeMs < policy.minUptimeMs) {
+  if (ending.signal === null && !success && ending.uptimeMs < policy.minUptimeMs) {
     return `exited with code ${ending.exitCode} after ${ending.uptimeMs} ms, before min_uptime ${policy.minUptimeMs} ms`;
   }
-  return `exited with code ${ending.exitCode}${ending.cause ? ` (${ending.cause})` : ''}`;
+  return describeExit(ending);
 }
 
 /**
@@ -114,7 +117,7 @@ export function decideRestart(
 ): RestartDecision {
   const success = isSuccessfulEnding(ending, policy);
   const failureStreak = success ? 0 : counters.failureStreak + 1;
-  const why = describeEnding(ending, policy);
+  const why = describeEnding(ending, policy, success);
   const outcome: RunOutcome = ending.kind === 'stopped' ? 'stopped' : success ? 'exited' : 'failed';
 
   if (ending.kind === 'stopped') {

@@ -6,6 +6,7 @@
  * watches.
  */
 import type { Phase, ProcessFact } from '../machines/process-types.js';
+import { describeExit } from '../machines/exit-status.js';
 import type { ChildExit } from '../runtime/exec/child-handle.js';
 import { EventHub, type EventType, type ProcessEventRecord } from './events.js';
 import type { ProcessEntry } from './process-table.js';
@@ -59,8 +60,7 @@ export class ProcessEvents {
   exited(id: string, exit: ChildExit): void {
     const entry = this.lookup.find(id);
     if (entry === undefined || this.hub.watcherCount === 0) return;
-    const status = exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
-    this.hub.publish(this.#event('exited', entry, '', '', exit.cause === undefined ? status : `${status} (${exit.cause})`));
+    this.hub.publish(this.#event('exited', entry, '', '', describeExit(exit)));
   }
 
   specChanged(entry: ProcessEntry, reason: string): void {

@@ -91,6 +91,28 @@ export function stateOf(snapshot: ProcessSnapshot | undefined): ProcessState {
   }
 }
 
+/**
+ * The health a view shows: the chart's verdict while a run is up — STARTING (with a check, the
+ * verdict is `starting` until the first one), RUNNING, STOPPING of a run whose workload came up —
+ * and unknown otherwise. The chart keeps the last verdict of a run that ended (and resets it to
+ * `starting` when a run begins), which a BACKOFF or stopped process must not show.
+ */
+export function healthOf(
+  state: ProcessState,
+  context: Pick<ProcessSnapshot['context'], 'health' | 'startedAt'> | undefined,
+): HealthStatus {
+  if (context === undefined) return 'unknown';
+  switch (state) {
+    case 'STARTING':
+    case 'RUNNING':
+      return context.health;
+    case 'STOPPING':
+      return context.startedAt !== undefined ? context.health : 'unknown';
+    default:
+      return 'unknown';
+  }
+}
+
 export function viewOf(
   entry: ProcessEntry,
   snapshot: ProcessSnapshot | undefined,
@@ -116,7 +138,7 @@ export function viewOf(
     failureStreak: c?.failureStreak ?? 0,
     exitCode: (c?.exit ?? c?.lastExit)?.exitCode ?? undefined,
     signal: (c?.exit ?? c?.lastExit)?.signal ?? undefined,
-    health: c?.health ?? (entry.spec.healthCheck === undefined ? 'unknown' : 'starting'),
+    health: healthOf(state, c),
     healthFailures: c?.healthFailures ?? 0,
     healthMessage: c?.lastProbe?.message ?? '',
     cpuPercent: usage?.cpuPercent ?? 0,

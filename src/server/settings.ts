@@ -10,7 +10,7 @@ export function chartSettings(spec: ProcessSpec): ProcessSettings {
   return {
     restart: {
       ...spec.restart,
-      // A oneshot is meant to exit soon: its quick success is not a failed start.
+      // A oneshot is meant to exit soon: even its quick failure is not a failed start.
       minUptimeMs: spec.type === 'oneshot' ? 0 : spec.restart.minUptimeMs,
     },
     defaultGracePeriodSecs: spec.stop.gracePeriodMs / 1000,

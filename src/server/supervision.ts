@@ -67,6 +67,8 @@ export interface SupervisionOptions {
 export interface Description {
   readonly process: ProcessView;
   readonly spec: ProcessSpec;
+  /** Restart-required fields changed since the live run started: "spec changed, restart pending". */
+  readonly restartPending: readonly string[];
   readonly enforcement: readonly Enforcement[];
   readonly transitions: readonly TransitionRecord[];
   /** What the daemon did with this process when it started after a stop or crash. */
@@ -75,6 +77,7 @@ export interface Description {
 
 export interface UpdateResult {
   readonly updatedFields: string[];
+  /** With a live run, what it lacks until a restart (earlier updates' fields too); else this update's. */
   readonly restartRequiredFields: string[];
   readonly processRestarted: boolean;
   readonly process: ProcessView;
@@ -92,6 +95,13 @@ export class Supervision {
   /** Open log streams, ended when the daemon stops. */
   readonly logStreams = new Set<AbortController>();
   private readonly recoveries = new Map<string, string>();
+  /**
+   * The spec each live run was started with. An update stores a restart-required field at once;
+   * the run keeps what it began with until a new run starts, so the difference is what a
+   * restart would apply. In memory only: a run adopted after a daemon restart is taken to run
+   * the stored spec.
+   */
+  private readonly runSpecs = new Map<string, ProcessSpec>();
   readonly usage: UsageMonitor;
 
   constructor(private readonly options: SupervisionOptions) {
@@ -113,7 +123,8 @@ export class Supervision {
       output: this.logs,
       pacer: new SpawnPacer({ restartsPerSecond: options.restartRate ?? defaultRestartRate }),
       stateDir: options.stateDir,
-      onRun: (id, run) => {
+      onRun: (id, run, spec) => {
+        this.runSpecs.set(id, spec);
         const runCount = this.manager.getProcessSnapshot(id)?.context.runCount ?? 0;
         const record = { pid: run.pid, pgid: run.pgid, startTime: run.startTime, startedAt: run.startedAt, runCount };
         this.persist(options.store.recordRun(id, record), id, 'record the run');
@@ -128,6 +139,7 @@ export class Supervision {
       // No clearRun on exit: a stale run record is harmless (recovery checks pid + start time
       // before adopting), and a crash loop would otherwise pay a second fdatasync per restart.
       onExit: (id, exit) => {
+        this.runSpecs.delete(id);
         this.history.exited(id, exit);
         this.manager.reportWorkloadExit(id, exit);
       },
@@ -359,6 +371,7 @@ export class Supervision {
     const gone = this.history.deleting(entry);
     this.manager.purgeProcess(entry.id);
     this.table.remove(entry.id);
+    this.runSpecs.delete(entry.id);
     const keptLogs = await this.logs.remove(entry.id, entry.spec, { keep: options.keepLogs === true, at: this.clock.now() });
     this.options.logger.info({ process: entry.spec.name, id: entry.id, ...(keptLogs !== undefined && { keptLogs }) }, 'deleted');
     this.history.deleted(entry.id, gone);
@@ -378,6 +391,7 @@ export class Supervision {
     return {
       process: this.view(entry),
       spec: entry.spec,
+      restartPending: this.restartPending(entry.id, entry.spec) ?? [],
       enforcement: enforcementOf(entry.spec, this.options.resources, this.options.setpriv),
       transitions: this.history.transitionsOf(entry.id),
       recovery: this.recoveries.get(entry.id) ?? '',
@@ -394,13 +408,44 @@ export class Supervision {
     // An empty mask means "the fields present in the input" (AIP-134).
     const next = validateSpecPatch(input, entry.spec, [...mask]);
     checkLogPaths(next, this.options.stateDir);
-    // Limits are rewritten in a live cgroup; a process without one (rlimits, or none) needs a restart.
-    const liveGroup = this.options.resources?.cgroupOf(entry.id) !== undefined;
-    const canGroup = this.options.resources?.canGroup === true;
-    const { updated, restartRequired } = classifyUpdate(entry.spec, next, { liveGroup, canGroup });
-    if (options.dryRun || updated.length === 0) {
+    const { updated, restartRequired: changed } = classifyUpdate(entry.spec, next, this.groupOf(entry.id));
+    // A live run is judged against the spec it started with, so that a field stored by an earlier
+    // update without a restart still asks for one (and restart_process gives it), though it is
+    // unchanged now.
+    const restartRequired = this.restartPending(entry.id, next) ?? changed;
+    const restarting = options.restartProcess === true && restartRequired.length > 0;
+    if (options.dryRun || (updated.length === 0 && !restarting)) {
       return { updatedFields: updated, restartRequiredFields: restartRequired, processRestarted: false, process: this.view(entry) };
     }
+    if (updated.length > 0) await this.applySpec(entry, next, updated);
+    const running = !['CREATED', 'STOPPED', 'EXITED', 'FAILED'].includes(this.state(entry));
+    let processRestarted = false;
+    if (restarting && running) {
+      await this.restart(entry.id);
+      processRestarted = true;
+    }
+    this.options.logger.info({ process: next.name, updated, restartRequired, processRestarted }, 'updated');
+    return { updatedFields: updated, restartRequiredFields: restartRequired, processRestarted, process: this.view(entry) };
+  }
+
+  /** Limits are rewritten in a live cgroup; a process without one (rlimits, or none) needs a restart. */
+  private groupOf(id: string): { liveGroup: boolean; canGroup: boolean } {
+    return { liveGroup: this.options.resources?.cgroupOf(id) !== undefined, canGroup: this.options.resources?.canGroup === true };
+  }
+
+  /**
+   * The restart-required fields in which `spec` differs from what the live run was started with;
+   * undefined when no run is up (the next start takes the stored spec whole).
+   */
+  private restartPending(id: string, spec: ProcessSpec): string[] | undefined {
+    const started = this.runSpecs.get(id);
+    if (started === undefined || this.exec.child(id)?.alive !== true) return undefined;
+    return classifyUpdate(started, spec, this.groupOf(id)).restartRequired;
+  }
+
+  /** Store a changed spec, then apply its hot fields to the live cgroup, the log files and the chart. */
+  private async applySpec(entry: ProcessEntry, next: ProcessSpec, updated: readonly string[]): Promise<void> {
+    const { liveGroup } = this.groupOf(entry.id);
     // The live cgroup first: a limit the kernel refuses (memory below what is in use: EBUSY)
     // fails the update before anything is stored.
     const limitsChanged = liveGroup && updated.some((field) => field.startsWith('resources.'));
@@ -425,14 +470,6 @@ export class Supervision {
       this.manager.updateProcess({ id: entry.id, type: 'update', config: next });
       this.manager.reconfigureProcess(entry.id, chartSettings(next));
     }
-    const running = !['CREATED', 'STOPPED', 'EXITED', 'FAILED'].includes(this.state(entry));
-    let processRestarted = false;
-    if (options.restartProcess && running && restartRequired.length > 0) {
-      await this.restart(entry.id);
-      processRestarted = true;
-    }
-    this.options.logger.info({ process: next.name, updated, restartRequired, processRestarted }, 'updated');
-    return { updatedFields: updated, restartRequiredFields: restartRequired, processRestarted, process: this.view(entry) };
   }
 
   signal(nameOrId: string, signal: string | number, options: { group?: boolean } = {}): void {

@@ -1,7 +1,7 @@
 /**
  * The one defaults object that normalization applies. Values follow systemd and supervisord
  * where users already have expectations, with one deliberate departure: min_uptime is 1 s so
- * that a crash right after exec counts as a failed start (startsecs). kill_mode has no entry
+ * that a crash right after exec counts as a failed start (startsecs; a clean exit never does). kill_mode has no entry
  * here: its default depends on the machine, not the spec — control-group (systemd's default)
  * where a cgroup can be made, else process-group — so an unset kill_mode stays unset and the
  * exec runtime resolves it (src/runtime/exec/kill-mode.ts).

@@ -92,11 +92,15 @@ export const flag: Field<boolean> = {
   },
 };
 
-export function oneOf<const T extends string>(values: readonly T[]): Field<T> {
+/** One of `values`; a synonym is read as the value it names. */
+export function oneOf<const T extends string>(values: readonly T[], synonyms: Readonly<Record<string, T>> = {}): Field<T> {
+  const listed = [...values, ...Object.entries(synonyms).map(([synonym, value]) => `${synonym} (a synonym of ${value})`)];
   return {
     read(value, at, found) {
       if ((values as readonly unknown[]).includes(value)) return value as T;
-      return found.reject(at, value, `one of ${values.join(', ')}`);
+      // Own properties only: "constructor" or "__proto__" is not a synonym.
+      if (typeof value === 'string' && Object.hasOwn(synonyms, value)) return synonyms[value];
+      return found.reject(at, value, `one of ${listed.join(', ')}`);
     },
   };
 }

@@ -20,7 +20,7 @@ export type {
   SpecInput,
   StopSpec,
 } from './types.js';
-export { healthCheckTypes, killModes, logSinks, processTypes, restartPolicies, runtimeKinds } from './types.js';
+export { healthCheckTypes, killModes, logSinks, processTypes, restartPolicies, restartPolicySynonyms, runtimeKinds } from './types.js';
 export { specDefaults, type SpecDefaults } from './defaults.js';
 export { maxDurationMs, parseDuration, readDuration, readMilliseconds, type Parsed } from './duration.js';
 export { readByteSize } from './byte-size.js';

@@ -30,6 +30,7 @@ import {
   killModes,
   processTypes,
   restartPolicies,
+  restartPolicySynonyms,
   runtimeKinds,
   type HealthCheckSpec,
   type LogsSpec,
@@ -51,7 +52,7 @@ const commandLines = list(commandLine, { max: 64 });
 const processNames = list(processName, { max: 1024, unique: true });
 
 const restart: Shape<Partial<RestartSpec>> = {
-  policy: oneOf(restartPolicies),
+  policy: oneOf(restartPolicies, restartPolicySynonyms),
   delayMs: duration(),
   maxDelayMs: duration(),
   startLimitBurst: integer({ max: 1_000_000 }),

@@ -10,6 +10,11 @@ export type ProcessType = (typeof processTypes)[number];
 
 export const restartPolicies = ['no', 'always', 'on-failure', 'on-success'] as const;
 export type RestartPolicyName = (typeof restartPolicies)[number];
+/**
+ * Other supervisors' names for a policy (DataDog's `never`): accepted wherever a spec is read and
+ * stored as the policy they name, so a spec has one spelling whatever its client wrote.
+ */
+export const restartPolicySynonyms: Readonly<Record<string, RestartPolicyName>> = { never: 'no' };
 
 export const killModes = ['control-group', 'process-group', 'process', 'mixed'] as const;
 export type KillMode = (typeof killModes)[number];

@@ -38,6 +38,11 @@ test('each flag sets its spec field, and the fields given are the update mask', 
   ]);
 });
 
+test("--restart never is accepted (a synonym of no, which the daemon stores); the choices list it", () => {
+  assert.deepEqual(parse('--restart', 'never'), { patch: { restart: { policy: 'never' } }, fields: ['restart.policy'] });
+  assert.throws(() => parse('--restart', 'sometimes'), /Allowed choices are no, always, on-failure, on-success, never\./);
+});
+
 test('no flags, no fields: an update must not send an empty mask by accident', () => {
   assert.deepEqual(parse(), { patch: {}, fields: [] });
 });

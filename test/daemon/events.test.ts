@@ -23,6 +23,10 @@ test('a watcher gets the current state first, flagged snapshot, then every chang
     { start: true },
   );
   await waitUntil('job fails', async () => (await client.describeProcess('job')).process.state === 'FAILED');
+  // It exited by itself: the way into terminating says how, not a grace period (regression:
+  // "exited, grace period 10 s").
+  const terminating = (await client.describeProcess('job')).recentTransitions.find((tr) => tr.to === 'terminating');
+  assert.equal(terminating?.reason, 'exited with code 4');
   await client.updateProcess('job', { restart: { policy: 'on-failure' } }, { updateMask: ['restart.policy'] });
   await client.deleteProcess('job');
   const events = await seen;
@@ -43,6 +47,7 @@ test('a watcher gets the current state first, flagged snapshot, then every chang
   ]);
   const exited = events.find((e) => e.type === 'exited');
   assert.equal(exited?.reason, 'exited with code 4');
+  assert.equal(events.find((e) => e.to === 'STOPPING')?.reason, 'exited with code 4');
   await waitUntil('the watcher is cleaned up', () => h.daemon.supervision.events.watcherCount === 0);
 });
 

@@ -554,3 +554,25 @@ test('start_timeout: never healthy in time is a failed start, stopped and judged
   const d = await h.client.describeProcess('late');
   assert.equal(d.enforcement.find((e) => e.field === 'start_timeout')?.enforced, true);
 });
+
+test('a process in BACKOFF shows no health (UNKNOWN), not its last run\'s verdict', { timeout: 60_000 }, async (t) => {
+  // Regression: ls showed `healthy` (stale) for a process waiting to restart.
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    {
+      name: 'checked',
+      command: 'sleep',
+      args: h.sleepArgs(),
+      healthCheck: { type: 'exec', command: 'true', intervalMs: 100, timeoutMs: 5_000 },
+      restart: { policy: 'on-failure', delayMs: 60_000 },
+    },
+    { start: true },
+  );
+  await waitUntil('checked is healthy', async () => (await h.client.describeProcess('checked')).process.health === 'HEALTHY');
+  await h.client.signalProcess('checked', 'SIGKILL');
+  await waitUntil('checked backs off', async () => (await h.client.describeProcess('checked')).process.state === 'BACKOFF');
+  assert.equal((await h.client.describeProcess('checked')).process.health, 'UNKNOWN');
+  assert.equal((await h.client.listProcesses()).find((p) => p.name === 'checked')?.health, 'UNKNOWN');
+  await h.client.stopProcess('checked');
+});

@@ -6,13 +6,13 @@ import type { RestartPolicyName } from '../../src/spec/types.js';
 
 const finalStates = ['STOPPED', 'EXITED', 'FAILED'];
 
-async function runToEnd(h: DaemonHarness, name: string, policy: RestartPolicyName, exitCode: number) {
+async function runToEnd(h: DaemonHarness, name: string, policy: RestartPolicyName, exitCode: number, minUptimeMs: number) {
   await h.client.createProcess(
     {
       name,
       command: 'sh',
       args: ['-c', `exit ${exitCode} # ${h.marker}`],
-      restart: { policy, delayMs: 0, startLimitBurst: 3, startLimitIntervalMs: 60_000, minUptimeMs: 0 },
+      restart: { policy, delayMs: 0, startLimitBurst: 3, startLimitIntervalMs: 60_000, minUptimeMs },
     },
     { start: true },
   );
@@ -21,6 +21,8 @@ async function runToEnd(h: DaemonHarness, name: string, policy: RestartPolicyNam
 }
 
 // Restarting policies run into the start limit (3 starts), so every case has a final state.
+// The same outcomes whether the exits come after min_uptime (0) or before it (60 s): min_uptime
+// judges failures only, and never turns a clean exit into a failure.
 const table: [RestartPolicyName, number, string, number][] = [
   ['no', 0, 'EXITED', 1],
   ['no', 1, 'FAILED', 1],
@@ -32,18 +34,20 @@ const table: [RestartPolicyName, number, string, number][] = [
   ['on-success', 1, 'FAILED', 1],
 ];
 
-test('each restart policy against each exit status', async (t) => {
-  const h = await startTestDaemon();
-  t.after(() => h.close());
-  for (const [policy, code, state, runs] of table) {
-    const name = `${policy}-exit-${code}`;
-    const d = await runToEnd(h, name, policy, code);
-    assert.equal(d.process.state, state, `${name}: ${d.process.lastError}`);
-    assert.equal(d.counters.runCount, runs, `${name} ran ${d.counters.runCount} times`);
-    assert.equal(d.process.exitCode, code);
-    if (runs === 3) assert.match(d.process.lastError, /start limit reached/);
-  }
-});
+for (const minUptimeMs of [0, 60_000]) {
+  test(`each restart policy against each exit status, min_uptime ${minUptimeMs} ms`, async (t) => {
+    const h = await startTestDaemon();
+    t.after(() => h.close());
+    for (const [policy, code, state, runs] of table) {
+      const name = `${policy}-exit-${code}`;
+      const d = await runToEnd(h, name, policy, code, minUptimeMs);
+      assert.equal(d.process.state, state, `${name}: ${d.process.lastError}`);
+      assert.equal(d.counters.runCount, runs, `${name} ran ${d.counters.runCount} times`);
+      assert.equal(d.process.exitCode, code);
+      if (runs === 3) assert.match(d.process.lastError, /start limit reached/);
+    }
+  });
+}
 
 test('success_exit_codes turn an exit code into success', async (t) => {
   const h = await startTestDaemon();
@@ -56,15 +60,45 @@ test('success_exit_codes turn an exit code into success', async (t) => {
   assert.equal((await h.client.describeProcess('graceful')).process.state, 'EXITED');
 });
 
-test('an exit before min_uptime is a failed start even with code 0', async (t) => {
+test('on-failure does not restart a clean exit before min_uptime, code 0 or a success code: EXITED after one run', async (t) => {
+  // Regression: `exit 0` under on-failure ran five times and ended FAILED ("before min_uptime ...; start limit reached").
   const h = await startTestDaemon();
   t.after(() => h.close());
+  for (const [name, code] of [['quick-zero', 0], ['quick-seven', 7]] as const) {
+    await h.client.createProcess(
+      {
+        name,
+        command: 'sh',
+        args: ['-c', `exit ${code} # ${h.marker}`],
+        restart: { policy: 'on-failure', minUptimeMs: 5_000, delayMs: 0, startLimitBurst: 5, successExitCodes: [7] },
+      },
+      { start: true },
+    );
+    await waitUntil(`${name} ends`, async () => finalStates.includes((await h.client.describeProcess(name)).process.state));
+    const d = await h.client.describeProcess(name);
+    assert.equal(d.process.state, 'EXITED', `${name}: ${d.process.lastError}`);
+    assert.equal(d.counters.runCount, 1);
+    assert.equal(d.process.lastError, '');
+  }
+});
+
+test('a crash before min_uptime is a failed start, after an uptime that is never negative', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  // A pids limit starts it through the cgroup's wrapper: a program that exits while the wrapper
+  // is still being watched once read "exited with code 2 after -1 ms".
   await h.client.createProcess(
-    { name: 'quick', command: 'sh', args: ['-c', `exit 0 # ${h.marker}`], restart: { policy: 'on-failure', minUptimeMs: 5_000, delayMs: 0, startLimitBurst: 2 } },
+    {
+      name: 'quick',
+      command: 'sh',
+      args: ['-c', `exit 1 # ${h.marker}`],
+      resources: { pids: 64 },
+      restart: { policy: 'on-failure', minUptimeMs: 5_000, delayMs: 0, startLimitBurst: 2 },
+    },
     { start: true },
   );
   await waitUntil('quick gives up', async () => (await h.client.describeProcess('quick')).process.state === 'FAILED');
-  assert.match((await h.client.describeProcess('quick')).process.lastError, /before min_uptime/);
+  assert.match((await h.client.describeProcess('quick')).process.lastError, /exited with code 1 after \d+ ms, before min_uptime 5000 ms; start limit reached/);
 });
 
 test('restart delays grow exponentially up to max_delay; the start limit ends in FAILED until started by hand', async (t) => {
@@ -155,4 +189,22 @@ test('crash loops are paced at the daemon-wide restart rate, which GetStatus sho
   await h.client.createProcess({ name: 'fresh', command: 'sleep', args: h.sleepArgs() }, { start: true });
   await waitUntil('fresh runs', async () => (await h.client.describeProcess('fresh')).process.state === 'RUNNING');
   for (const name of [...loops, 'fresh']) await h.client.stopProcess(name, { deadlineMs: 30_000 });
+});
+
+test("restart policy 'never' is accepted on the wire and in an update, and stored as 'no'", async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.createProcess(
+    { name: 'once', command: 'sh', args: ['-c', `exit 1 # ${h.marker}`], restart: { policy: 'never', minUptimeMs: 0 } },
+    { start: true },
+  );
+  await waitUntil('once ends', async () => finalStates.includes((await h.client.describeProcess('once')).process.state));
+  const d = await h.client.describeProcess('once');
+  assert.equal(d.spec?.restart?.policy, 'no');
+  assert.equal(d.process.state, 'FAILED');
+  assert.equal(d.counters.runCount, 1);
+  await h.client.updateProcess('once', { restart: { policy: 'always' } }, { updateMask: ['restart.policy'] });
+  const update = await h.client.updateProcess('once', { restart: { policy: 'never' } }, { updateMask: ['restart.policy'] });
+  assert.deepEqual(update.updatedFields, ['restart.policy']);
+  assert.equal((await h.client.describeProcess('once')).spec?.restart?.policy, 'no');
 });

@@ -6,6 +6,17 @@ import { supervisorMachine } from '../../src/machines/supervisor.machine.js';
 import type { Phase, ProcessFact, SyncInput, SyncOutput } from '../../src/machines/process-types.js';
 import { flush } from '../helpers/simulated-manager.js';
 
+/** Hooks that succeed at once, stamped by the clock; `sync` gives the sync hook's answer. */
+function quietHooks(clock: SimulatedClock, sync: () => SyncOutput = () => ({ terminal: false, at: clock.now() })) {
+  return processMachine.provide({
+    actors: {
+      syncProcess: fromPromise<SyncOutput, SyncInput>(async () => sync()),
+      syncTerminatingProcess: fromPromise(async () => ({ at: clock.now() })),
+      syncTerminatedProcess: fromPromise(async () => ({ at: clock.now() })),
+    },
+  });
+}
+
 test('the chart exports its five phases in order, with named delays and guards', () => {
   const json = processMachine.toJSON() as { states: Record<string, unknown> };
   assert.deepEqual(Object.keys(json.states), ['starting', 'syncing', 'terminating', 'terminated', 'finished']);
@@ -154,13 +165,7 @@ test('a start failure ends the run as failed with the OS error, and follows the 
 
 test('reconfigure changes the restart policy of a live process for its next decision', async () => {
   const clock = new SimulatedClock();
-  const machine = processMachine.provide({
-    actors: {
-      syncProcess: fromPromise<SyncOutput, SyncInput>(async () => ({ terminal: false, at: clock.now() })),
-      syncTerminatingProcess: fromPromise(async () => ({ at: clock.now() })),
-      syncTerminatedProcess: fromPromise(async () => ({ at: clock.now() })),
-    },
-  });
+  const machine = quietHooks(clock);
   const actor = createActor(machine, { clock, input: { id: 'hot', restart: { policy: 'no' } } });
   actor.start();
   clock.increment(0);
@@ -172,5 +177,49 @@ test('reconfigure changes the restart policy of a live process for its next deci
   assert.deepEqual(value, { syncing: { sync: 'idle', health: 'off' } }, 'restarted at once under the new policy');
   assert.equal(context.restartCount, 1);
   assert.equal(context.defaultGracePeriodSecs, 7);
+  actor.stop();
+});
+
+test('a workload that exited by itself enters terminating saying how it exited, not with a grace period', async () => {
+  // Regression: `RUNNING → STOPPING (exited, grace period 10 s)` for a process that had already exited.
+  const clock = new SimulatedClock();
+  const machine = quietHooks(clock);
+  const reasons = async (exit: { exitCode: number | null; signal: string | null; cause?: string } | 'stop') => {
+    const actor = createActor(machine, { clock, input: { id: 'ender', restart: { policy: 'no' }, defaultGracePeriodSecs: 10 } });
+    const seen: string[] = [];
+    actor.on('phase.changed', (fact: ProcessFact) => {
+      if (fact.type === 'phase.changed' && fact.phase === 'terminating') seen.push(fact.reason);
+    });
+    actor.start();
+    clock.increment(0);
+    await flush();
+    if (exit === 'stop') actor.send({ type: 'terminate' });
+    else actor.send({ type: 'workload.exited', ...exit, at: clock.now() });
+    await flush();
+    actor.stop();
+    return seen;
+  };
+  assert.deepEqual(await reasons({ exitCode: 3, signal: null }), ['exited with code 3']);
+  assert.deepEqual(await reasons({ exitCode: null, signal: 'SIGKILL', cause: 'out of memory' }), ['killed by SIGKILL (out of memory)']);
+  // A stop that was asked for does wait out a grace period, and says so.
+  assert.deepEqual(await reasons('stop'), ['requested, grace period 10 s']);
+});
+
+test('the uptime a decision reads is never negative, even when the exit is stamped before the start', async () => {
+  // Regression: "exited with code 2 after -1 ms" (the run's start was stamped after its exit).
+  const clock = new SimulatedClock();
+  clock.set(10_000);
+  // The runtime stamps the start 5 ms after the exit it then reports (clocks step, stamps race).
+  const machine = quietHooks(clock, () => ({ terminal: false, at: clock.now(), startedAt: clock.now() + 5 }));
+  const actor = createActor(machine, {
+    clock,
+    input: { id: 'early', restart: { policy: 'no', minUptimeMs: 1_000 } },
+  });
+  actor.start();
+  clock.increment(0);
+  await flush();
+  actor.send({ type: 'workload.exited', exitCode: 2, signal: null, at: clock.now() });
+  await flush();
+  assert.equal(actor.getSnapshot().context.decision?.reason, "exited with code 2 after 0 ms, before min_uptime 1000 ms; restart policy 'no'");
   actor.stop();
 });

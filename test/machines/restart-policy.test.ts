@@ -13,11 +13,23 @@ const killed: RunEnding = { kind: 'exited', exitCode: null, signal: 'SIGSEGV', u
 const stopped: RunEnding = { kind: 'stopped' };
 const unhealthy: RunEnding = { kind: 'unhealthy', failures: 3 };
 const startTimeout: RunEnding = { kind: 'start-timeout', timeoutMs: 90_000 };
+// Ended 10 ms after its start, well before min_uptime (judged with minUptimeMs 1_000 below).
+const earlyClean: RunEnding = { kind: 'exited', exitCode: 0, signal: null, uptimeMs: 10 };
+const earlyCrash: RunEnding = { kind: 'exited', exitCode: 3, signal: null, uptimeMs: 10 };
 const counters = { failureStreak: 0, recentStarts: [0], now: 60_000 };
 
 const table: [RestartPolicy['policy'], RunEnding, boolean, string][] = [
   ['no', clean, false, 'exited'],
   ['no', crash, false, 'failed'],
+  // min_uptime judges failures only: a clean exit is a success however early (systemd's semantics).
+  ['no', earlyClean, false, 'exited'],
+  ['no', earlyCrash, false, 'failed'],
+  ['always', earlyClean, true, ''],
+  ['always', earlyCrash, true, ''],
+  ['on-failure', earlyClean, false, 'exited'],
+  ['on-failure', earlyCrash, true, ''],
+  ['on-success', earlyClean, true, ''],
+  ['on-success', earlyCrash, false, 'failed'],
   ['no', stopped, false, 'stopped'],
   ['always', clean, true, ''],
   ['always', crash, true, ''],
@@ -48,9 +60,9 @@ for (const [policy, ending, restarts, outcome] of table) {
         ? 'restart_after failed probes'
         : ending.kind === 'start-timeout'
           ? 'a start timeout'
-          : (ending.signal ?? `exit ${ending.exitCode}`);
+          : `${ending.signal ?? `exit ${ending.exitCode}`}${ending.uptimeMs < 1_000 ? ' before min_uptime' : ''}`;
   test(`policy ${policy} after ${label}: ${restarts ? 'restart' : `no restart (${outcome})`}`, () => {
-    const decision = decideRestart(ending, { ...defaultRestartPolicy, policy }, counters, 0);
+    const decision = decideRestart(ending, { ...defaultRestartPolicy, policy, minUptimeMs: 1_000 }, counters, 0);
     assert.equal(decision.restart, restarts);
     if (!decision.restart) assert.equal(decision.outcome, outcome);
   });
@@ -63,13 +75,36 @@ test('success_exit_codes make a non-zero exit a success', () => {
   assert.equal(!decision.restart && decision.outcome, 'exited');
 });
 
-test('an exit before min_uptime is a failed start even with code 0', () => {
+test('a success exit before min_uptime is still a success (code 0 or a success_exit_code)', () => {
+  // Regression: on-failure restarted `exit 0` five times and ended FAILED ("before min_uptime ...; start limit reached").
+  const policy = { ...defaultRestartPolicy, policy: 'on-failure' as const, minUptimeMs: 1_000, successExitCodes: [7] };
+  for (const exitCode of [0, 7]) {
+    const quick: RunEnding = { kind: 'exited', exitCode, signal: null, uptimeMs: 0 };
+    const decision = decideRestart(quick, policy, { ...counters, failureStreak: 2 }, 0);
+    assert.equal(decision.restart, false, `exit ${exitCode}`);
+    assert.equal(!decision.restart && decision.outcome, 'exited', `exit ${exitCode}`);
+    assert.equal(decision.failureStreak, 0, `exit ${exitCode}`);
+    assert.doesNotMatch(decision.reason, /min_uptime/);
+  }
+});
+
+test('a crash before min_uptime is a failed start: it grows the streak and says so', () => {
   const policy = { ...defaultRestartPolicy, policy: 'on-failure' as const, minUptimeMs: 1_000 };
-  const quick: RunEnding = { kind: 'exited', exitCode: 0, signal: null, uptimeMs: 200 };
-  const decision = decideRestart(quick, policy, counters, 0);
+  const decision = decideRestart(earlyCrash, policy, { ...counters, failureStreak: 1 }, 0);
   assert.equal(decision.restart, true);
-  assert.equal(decision.failureStreak, 1);
-  assert.match(decision.reason, /before min_uptime/);
+  assert.equal(decision.failureStreak, 2);
+  assert.match(decision.reason, /exited with code 3 after 10 ms, before min_uptime 1000 ms; restarting in/);
+});
+
+test('always restarts an instant clean exit, and the start limit still ends the loop FAILED', () => {
+  const policy = { ...defaultRestartPolicy, policy: 'always' as const, minUptimeMs: 1_000, startLimitBurst: 3, startLimitIntervalMs: 10_000 };
+  const first = decideRestart(earlyClean, policy, { failureStreak: 0, recentStarts: [59_000], now: 60_000 }, 0);
+  assert.equal(first.restart && first.delayMs, policy.delayMs);
+  assert.equal(first.failureStreak, 0);
+  const limited = decideRestart(earlyClean, policy, { failureStreak: 0, recentStarts: [58_000, 59_000, 59_990], now: 60_000 }, 0);
+  assert.equal(limited.restart, false);
+  assert.equal(!limited.restart && limited.outcome, 'failed');
+  assert.match(limited.reason, /^exited with code 0; start limit reached \(3 starts within 10000 ms\)$/);
 });
 
 test('the restart delay doubles with the failure streak up to max_delay', () => {

@@ -40,7 +40,7 @@ describe('loading spec files', () => {
         {
           file,
           field: 'processes[1].restart.policy',
-          message: 'got "sometimes", expected one of no, always, on-failure, on-success',
+          message: 'got "sometimes", expected one of no, always, on-failure, on-success, never (a synonym of no)',
         },
         { file, field: 'processes[3].name', message: 'name "db" is already used by processes[0]' },
       ]);
@@ -96,7 +96,7 @@ describe('loading a config directory', () => {
       assert.deepEqual(
         errors.map((e) => [e.file, e.field, e.message.split(':')[0]]),
         [
-          [join(dir, 'b-api.yaml'), 'restart.policy', 'got "sometimes", expected one of no, always, on-failure, on-success'],
+          [join(dir, 'b-api.yaml'), 'restart.policy', 'got "sometimes", expected one of no, always, on-failure, on-success, never (a synonym of no)'],
           [join(dir, 'e-broken.yaml'), undefined, 'invalid YAML'],
           [join(dir, 'f-list.yaml'), undefined, 'a file in a config directory holds one process, not a list'],
           [join(dir, 'g-dup.yaml'), 'name', `name "a-db" is already used by ${join(dir, 'a-db.json')}`],

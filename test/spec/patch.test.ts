@@ -71,7 +71,7 @@ describe('validateSpecPatch with a field mask', () => {
     assert.deepEqual(violation, {
       field: 'restart.policy',
       value: 'sometimes',
-      expected: 'one of no, always, on-failure, on-success',
+      expected: 'one of no, always, on-failure, on-success, never (a synonym of no)',
     });
   });
 

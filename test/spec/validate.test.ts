@@ -256,6 +256,19 @@ describe('validateSpec: snake_case, camelCase and durations', () => {
     assert.equal(validateSpec({ ...minimal, resources: { memory_bytes: '1073741824' } }).resources.memoryBytes, 2 ** 30);
   });
 
+  test("restart policy 'never' (DataDog's name) is a synonym of 'no', stored as 'no'", () => {
+    assert.equal(validateSpec({ ...minimal, restart: { policy: 'never' } }).restart.policy, 'no');
+    // Config files (snake_case) and the wire (_ms integers) read it the same way.
+    assert.equal(validateSpec({ ...minimal, restart: { policy: 'never', min_uptime: '2s' } }).restart.policy, 'no');
+    assert.equal(validateSpec({ ...minimal, restart: { policy: 'never', min_uptime_ms: 2_000 } }).restart.policy, 'no');
+  });
+
+  test('only listed synonyms are accepted: an inherited property name is not a policy', () => {
+    for (const policy of ['constructor', '__proto__', 'toString', 'Never']) {
+      assert.equal(violationOf(() => validateSpec({ ...minimal, restart: { policy } })).field, 'restart.policy', policy);
+    }
+  });
+
   test('null means not given', () => {
     assert.deepEqual(validateSpec({ ...minimal, args: null, restart: { policy: null } }), validateSpec(minimal));
   });

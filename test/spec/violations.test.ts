@@ -30,7 +30,7 @@ describe('violations name their field path and value', () => {
     ['a user with a space', { user: 'www data' }, 'user', 'www data', /user or group name/],
     ['an unknown type', { type: 'forking' }, 'type', 'forking', /^one of simple, oneshot$/],
     ['a string for a boolean', { auto_start: 'yes' }, 'auto_start', 'yes', /true or false/],
-    ['an unknown restart policy', { restart: { policy: 'sometimes' } }, 'restart.policy', 'sometimes', /^one of no, always, on-failure, on-success$/],
+    ['an unknown restart policy', { restart: { policy: 'sometimes' } }, 'restart.policy', 'sometimes', /^one of no, always, on-failure, on-success, never \(a synonym of no\)$/],
     ['a duration with an unknown unit', { restart: { delay: '5x' } }, 'restart.delay', '5x', /duration such as/],
     ['a negative duration', { restart: { delay_ms: -5 } }, 'restart.delay_ms', -5, /not negative/],
     ['a duration over the timer limit', { stop: { grace_period: '800h' } }, 'stop.grace_period', '800h', /at most 2147483647 ms/],
@@ -113,7 +113,7 @@ describe('violations are collected and reported together', () => {
     assert.equal(error.code, 'E_SPEC_INVALID');
     assert.equal(
       error.message,
-      'invalid process spec "web": restart.policy: got "sometimes", expected one of no, always, on-failure, on-success; ' +
+      'invalid process spec "web": restart.policy: got "sometimes", expected one of no, always, on-failure, on-success, never (a synonym of no); ' +
         'stop.kill_mode: got "all", expected one of control-group, process-group, process, mixed',
     );
   });

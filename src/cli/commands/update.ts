@@ -16,12 +16,14 @@ interface Options extends Record<string, unknown> {
 }
 
 function report(name: string, result: UpdateResult, options: Options): string[] {
-  if (result.updatedFields.length === 0) return [`${name} is unchanged`];
-  const lines = [`${options.dryRun ? 'would update' : 'updated'} ${name}: ${result.updatedFields.join(', ')}`];
-  if (result.processRestarted) lines.push(`restarted ${name}`);
+  const unchanged = result.updatedFields.length === 0;
+  const lines = [unchanged ? `${name} is unchanged` : `${options.dryRun ? 'would update' : 'updated'} ${name}: ${result.updatedFields.join(', ')}`];
+  // Unchanged, a restart-required field is one an earlier update stored and the run lacks.
+  const required = result.restartRequiredFields.join(', ');
+  if (result.processRestarted) lines.push(unchanged ? `restarted ${name} to apply ${required}` : `restarted ${name}`);
   else if (result.restartRequiredFields.length > 0) {
     const how = options.dryRun ? '' : `; pass --restart-process or run 'statevisor restart ${name}'`;
-    lines.push(`restart required for ${result.restartRequiredFields.join(', ')}${how}`);
+    lines.push(`restart ${unchanged ? 'pending' : 'required'} for ${required}${how}`);
   }
   return lines;
 }

@@ -21,12 +21,18 @@ function healthOf(p: ProcessDescription['process']): string {
   return `${p.health}${failures}${p.healthMessage ? ` (${p.healthMessage})` : ''}`;
 }
 
+/** A run behind its stored spec says so beside its state, until a restart applies the spec. */
+function restartPendingOf(d: ProcessDescription): string {
+  const pending = d.restartPendingFields;
+  return pending.length > 0 ? `, spec changed, restart pending: ${pending.join(', ')}` : '';
+}
+
 function processRows(d: ProcessDescription, now: number): Row[] {
   const p = d.process;
   return [
     ['name', p.name],
     ['id', p.id],
-    ['state', `${p.state} (phase ${p.phase.toLowerCase()})`],
+    ['state', `${p.state} (phase ${p.phase.toLowerCase()})${restartPendingOf(d)}`],
     ['health', healthOf(p)],
     ['pid', p.pid > 0 ? String(p.pid) : '-'],
     ['uptime', p.uptimeMs > 0 ? formatDuration(p.uptimeMs) : '-'],

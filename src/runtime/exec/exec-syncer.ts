@@ -46,8 +46,8 @@ export interface ExecRuntimeOptions extends SpawnContext {
   readonly stateDir: string;
   /** Told of every exit of a current child, with the process id it belongs to. */
   readonly onExit: (id: string, exit: ChildExit) => void;
-  /** Told of every workload that starts (spawned or adopted), to record the run. */
-  readonly onRun?: (id: string, run: RunIdentity) => void;
+  /** Told of every workload that starts (spawned or adopted), with the spec it runs, to record the run. */
+  readonly onRun?: (id: string, run: RunIdentity, spec: ProcessSpec) => void;
   /** setpriv(1), found at start: children of a `user:` take that user's groups through it. */
   readonly setpriv?: string;
   /** cgroups and rlimits; without it no limit is applied (the embedding decides). */
@@ -209,7 +209,7 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
       startTime: processStartTime(handle.pid) ?? 0,
       startedAt: handle.startedAt,
       adopted,
-    });
+    }, spec);
     const reported = handle.exited.then(async (exit) => {
       const [cause] = await Promise.all([
         this.options.resources?.exitCause(id, spec).catch(() => undefined),

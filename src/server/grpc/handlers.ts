@@ -134,6 +134,7 @@ export function processManagerHandlers(
         enforcement: d.enforcement,
         recent_transitions: d.transitions.map(transitionToWire),
         recovery: d.recovery,
+        restart_pending_fields: [...d.restartPending],
       };
     }),
     UpdateProcess: unary('UpdateProcess', async (r) => {

@@ -13,6 +13,7 @@ export interface DescribeProcessResponse {
   'enforcement'?: (_statevisor_v1_Enforcement)[];
   'recent_transitions'?: (_statevisor_v1_Transition)[];
   'recovery'?: (string);
+  'restart_pending_fields'?: (string)[];
 }
 
 export interface DescribeProcessResponse__Output {
@@ -22,4 +23,5 @@ export interface DescribeProcessResponse__Output {
   'enforcement': (_statevisor_v1_Enforcement__Output)[];
   'recent_transitions': (_statevisor_v1_Transition__Output)[];
   'recovery': (string);
+  'restart_pending_fields': (string)[];
 }
