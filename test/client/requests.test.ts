@@ -59,8 +59,8 @@ describe('each method sends its options as the RPC fields', () => {
   });
 
   test('delete, list, signal and machine definition requests', async () => {
-    assert.equal(await client.deleteProcess('web', { force: true }), undefined);
-    await client.deleteProcess('api');
+    assert.deepEqual(await client.deleteProcess('web', { force: true }), { keptLogs: '' });
+    await client.deleteProcess('api', { keepLogs: true });
     await client.listProcesses({ labelSelector: 'tier=web,team=core' });
     await client.listProcesses();
     assert.equal(await client.signalProcess('web', 'SIGHUP'), undefined);
@@ -68,8 +68,8 @@ describe('each method sends its options as the RPC fields', () => {
     await client.getMachineDefinition({ kind: 'supervisor' });
     await client.getMachineDefinition({ nameOrId: 'web' });
     assert.deepEqual(received.DeleteProcess, [
-      { name_or_id: 'web', force: true },
-      { name_or_id: 'api', force: false },
+      { name_or_id: 'web', force: true, keep_logs: false },
+      { name_or_id: 'api', force: false, keep_logs: true },
     ]);
     assert.deepEqual(received.ListProcesses, [{ label_selector: 'tier=web,team=core' }, { label_selector: '' }]);
     assert.deepEqual(received.SignalProcess, [
