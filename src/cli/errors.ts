@@ -59,6 +59,11 @@ export function failIfAny(messages: readonly string[]): void {
   throw new ExitCode(exitFailure);
 }
 
+/** Something the user should know that is not a failure (a stream skipped): the same one line on stderr. */
+export function notice(message: string): void {
+  writeLine(message);
+}
+
 function writeLine(message: string): void {
   // One line, whatever the message holds: scripts read stderr line by line.
   process.stderr.write(`statevisor: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
