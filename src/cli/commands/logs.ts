@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { LogStream, StatevisorClient } from '../../client/index.js';
 import { globalOptions, withClient } from '../connection.js';
 import { notice } from '../errors.js';
-import { withExamples } from '../help.js';
+import { paragraph, withExamples } from '../help.js';
 import { printJsonLine, printLine } from '../output.js';
 import { wholeNumber } from '../spec-flags.js';
 import { colourEnabled } from '../style.js';
@@ -46,14 +46,13 @@ export function register(program: Command): void {
     .option('--stderr', 'stderr only, its lines as written')
     .addHelpText(
       'after',
-      `
-Both streams are shown unless one is chosen, each line after its stream's
-label ("stdout | ", "stderr | "; coloured on a terminal). The log files hold
-no timestamps, so lines of the two streams cannot be put in order one by one:
-the last lines of each come as a block, the stream written to last coming
-last; with -f, new lines of either follow in the order the daemon reads them.
-A stream that is not written to a file (logs.stdout: null or inherit) is
-skipped with one line on stderr saying so.`,
+      `\n${paragraph(
+        'Both streams are shown unless one is chosen, each line after its stream\'s label ("stdout | ", "stderr | "; ' +
+          'coloured on a terminal). The log files hold no timestamps, so lines of the two streams cannot be put in ' +
+          'order one by one: the last lines of each come as a block, the stream written to last coming last; with -f, ' +
+          'new lines of either follow in the order the daemon reads them. A stream that is not written to a file ' +
+          '(logs.stdout: null or inherit) is skipped, with one line on stderr saying so.',
+      )}`,
     );
   withExamples(command, 'statevisor logs web', 'statevisor logs web -f -n 100 --stderr');
   command.action(async (name: string, options: Options, self: Command) => {
