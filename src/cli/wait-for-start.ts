@@ -61,16 +61,17 @@ export async function watchStart(client: StatevisorClient, name: string, options
 
   /** The verdict an event brings on the run being waited for, if any. */
   const judge = (event: ProcessEvent): StartOutcome | undefined => {
-    const process = event.process;
-    if (process === undefined) return undefined;
-    last = process;
-    if (event.type === 'deleted') return { kind: 'failed', process, reason: 'it was deleted' };
-    if (process.runCount <= runsBefore) return undefined;
-    const verdict = startVerdict(process.state, type);
+    const view = event.process;
+    if (view === undefined) return undefined;
+    last = view;
+    if (event.type === 'deleted') return { kind: 'failed', process: view, reason: 'it was deleted' };
+    if (view.runCount <= runsBefore) return undefined;
+    const verdict = startVerdict(view.state, type);
     if (verdict === 'waiting') return undefined;
-    if (verdict === 'started') return { kind: 'started', process };
-    const reason = (event.type === 'transition' && event.reason) || process.lastError || `it is ${process.state}`;
-    return { kind: 'failed', process, reason };
+    if (verdict === 'started') return { kind: 'started', process: view };
+    // The transition's reason is this run's (the restart decision); lastError may be an older run's.
+    const reason = (event.type === 'transition' && event.reason) || view.lastError || `it is ${view.state}`;
+    return { kind: 'failed', process: view, reason };
   };
 
   return {
