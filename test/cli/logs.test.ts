@@ -23,6 +23,8 @@ async function twoStreams(h: DaemonHarness): Promise<{ go: string; stdoutLog: st
   const script = [
     'echo err-1 >&2',
     wait(go),
+    // File times tick coarsely (a few ms): a pause makes the stdout log's clearly the later one.
+    'sleep 0.1',
     'echo out-1; echo out-2',
     wait(`${go}.live`),
     'echo live-out; echo live-err >&2',
