@@ -49,6 +49,21 @@ export function reportError(error: unknown, hint?: string): number {
   return exitFailure;
 }
 
+/**
+ * A command that did what it could and failed in part (reload, apply -f): each failure on its own
+ * `statevisor: …` line, after what succeeded was printed; the exit code is 1 when there was any.
+ */
+export function failIfAny(messages: readonly string[]): void {
+  if (messages.length === 0) return;
+  for (const message of messages) writeLine(message);
+  throw new ExitCode(exitFailure);
+}
+
+/** Something the user should know that is not a failure (a stream skipped): the same one line on stderr. */
+export function notice(message: string): void {
+  writeLine(message);
+}
+
 function writeLine(message: string): void {
   // One line, whatever the message holds: scripts read stderr line by line.
   process.stderr.write(`statevisor: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -36,6 +36,7 @@ Examples:
   $ statevisor daemon &
   $ statevisor create web --restart always --start -- node server.js
   $ statevisor ls
+  $ statevisor logs web -f
   $ statevisor describe web
   $ statevisor update web --grace-period 30s --restart-process
   $ statevisor apply -f processes.yaml

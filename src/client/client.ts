@@ -62,8 +62,11 @@ export interface SignalOptions extends CallOptions {
 }
 
 export interface LogsOptions extends CallOptions {
-  /** Which captured stream; stdout when absent. */
-  stream?: T.LogStream;
+  /**
+   * Which captured stream; stdout when absent. 'both': every stream written to a file, each
+   * tail as a block (the file written last comes last), then new lines of either as read.
+   */
+  stream?: T.LogStream | 'both';
   /** Start with the last N lines. */
   tailLines?: number;
   /** Keep streaming new lines until cancelled. */

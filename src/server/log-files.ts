@@ -53,6 +53,24 @@ function isCaptureOf(file: string, name: string): boolean {
   });
 }
 
+/**
+ * Every stream of a process that is written to a file, stdout first, for StreamLogs of both
+ * streams; a clear error when neither is.
+ */
+export function readableLogFiles(logsDir: string, spec: ProcessSpec): { stream: LogStream; file: string }[] {
+  const sources = streams.flatMap((stream) => {
+    const file = logFile(logsDir, spec, stream);
+    return file === undefined ? [] : [{ stream, file }];
+  });
+  if (sources.length === 0) {
+    throw new StatevisorError(
+      'E_INVALID_STATE',
+      `${spec.name} writes neither stream to a file (logs.stdout: ${spec.logs.stdout}, logs.stderr: ${spec.logs.stderr})`,
+    );
+  }
+  return sources;
+}
+
 /** Directories no log path may lie in, beside the state dir: the kernel's and the devices'. */
 const systemRoots = ['/proc', '/sys', '/dev'];
 

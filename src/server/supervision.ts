@@ -27,7 +27,7 @@ import { specToSnakeCase } from '../spec/snake-case.js';
 import type { EventHub, ProcessEventRecord } from './events.js';
 import { ProcessEvents, type TransitionRecord } from './process-events.js';
 import { Inspector } from './inspector.js';
-import { checkLogPaths, LogFiles, readableLogFile, type LogStream } from './log-files.js';
+import { checkLogPaths, LogFiles, readableLogFile, readableLogFiles, type LogStream } from './log-files.js';
 import { ProcessTable, type ProcessEntry } from './process-table.js';
 import { stateOf, viewOf, type ProcessState, type ProcessView } from './process-view.js';
 import { chartSettings } from './settings.js';
@@ -254,6 +254,11 @@ export class Supervision {
   logFileOf(nameOrId: string, stream: LogStream): string {
     const entry = this.table.get(nameOrId);
     return readableLogFile(this.options.logsDir, entry.spec, stream);
+  }
+
+  /** Both output streams of a process, those written to a file (E_INVALID_STATE when neither is). */
+  logFilesOf(nameOrId: string): { stream: LogStream; file: string }[] {
+    return readableLogFiles(this.options.logsDir, this.table.get(nameOrId).spec);
   }
 
   noteRecovery(id: string, what: string): void {

@@ -81,6 +81,11 @@ test('--help lists every command on one line each with examples, and --version p
   assert.deepEqual(help.stdout.split('\n').filter((line) => line.length > 80), [], 'fits 80 columns when not a terminal');
   assert.match(help.stdout, /^Examples:$/m);
 
+  for (const command of ['create', 'start', 'restart', 'stop', 'logs', 'apply', 'reload']) {
+    const lines = (await runCli([command, '--help'])).stdout.split('\n');
+    assert.deepEqual(lines.filter((line) => line.length > 80), [], `${command} --help fits 80 columns`);
+  }
+
   const commandHelp = await runCli(['stop', '--help']);
   assert.match(commandHelp.stdout, /--grace-period <duration>/);
   assert.match(commandHelp.stdout, /^Example:\n {2}\$ statevisor stop /m);

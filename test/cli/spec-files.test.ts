@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
-import { waitUntil } from '../helpers/leaks.js';
 import { cliOn, oneErrorLine } from './run.js';
 
 function specFile(dir: string, marker: string, delay: string): string {
@@ -34,13 +33,16 @@ test('create -f creates every process of a file, and --start starts them', async
 
   const created = await cli('create', '-f', file, '--start');
   assert.equal(created.code, 0, created.stderr);
-  assert.match(created.stdout, /^created api \(id [0-9a-f-]{36}, STARTING\)\ncreated worker \(id [0-9a-f-]{36}, STARTING\)\n$/);
+  const [createdApi, createdWorker, ...started] = created.stdout.trimEnd().split('\n');
+  assert.match(`${createdApi}\n${createdWorker}`, /^created api \(id [0-9a-f-]{36}, STARTING\)\ncreated worker \(id [0-9a-f-]{36}, STARTING\)$/);
+  // Each reported once it runs, in the order they came up.
+  assert.deepEqual(started.map((l) => l.replace(/, pid \d+/, '')).sort(), ['started api (RUNNING)', 'started worker (RUNNING)']);
   const api = await h.client.describeProcess('api');
   assert.equal(api.spec?.restart?.delayMs, 250);
   assert.deepEqual(api.spec?.labels, { tier: 'api' });
   const worker = await h.client.describeProcess('worker');
   assert.deepEqual([worker.spec?.umask, worker.spec?.stop?.signal, worker.spec?.stop?.gracePeriodMs], ['022', 'SIGINT', 2_000]);
-  await waitUntil('both run', async () => (await h.client.listProcesses()).every((p) => p.state === 'RUNNING'));
+  assert.ok((await h.client.listProcesses()).every((p) => p.state === 'RUNNING'), 'both run when create returns');
 
   const again = await cli('create', '-f', file);
   assert.equal(again.code, 1);

@@ -2,14 +2,17 @@
  * `statevisor apply -f PATH`: make the daemon hold exactly the specs of a file (or directory) —
  * create what is new, replace the whole spec of what exists (mask "*": a field left out of the
  * file goes back to its default), and say which were added, modified or unchanged. Processes
- * the file does not name are left alone.
+ * the file does not name are left alone. As the daemon's reload does, a bad file (or a spec the
+ * daemon refuses) never stops the good ones: each problem is printed on stderr, with file, field
+ * and reason, and the exit code is 1 when there was any.
  */
 import type { Command } from 'commander';
-import { isNotFound, type StatevisorClient, type UpdateResult, type WireProcessSpecInput } from '../../client/index.js';
+import { isAlreadyExists, isInvalidArgument, isInvalidState, isNotFound, type StatevisorClient, type UpdateResult, type WireProcessSpecInput } from '../../client/index.js';
 import { globalOptions, withClient } from '../connection.js';
 import { withExamples } from '../help.js';
 import { printJson, printLine } from '../output.js';
-import { readSpecFile, specToWire } from '../spec-file.js';
+import { failIfAny } from '../errors.js';
+import { readSpecFileContents, specToWire } from '../spec-file.js';
 
 interface Applied {
   name: string;
@@ -38,6 +41,11 @@ async function applyOne(client: StatevisorClient, spec: WireProcessSpecInput): P
   return { name: spec.name, result: updatedFields.length > 0 ? 'modified' : 'unchanged', updatedFields, restartRequiredFields };
 }
 
+/** The daemon answered, and refused this spec: the others may still go through. */
+function refused(error: unknown): boolean {
+  return isInvalidArgument(error) || isAlreadyExists(error) || isInvalidState(error);
+}
+
 function line(a: Applied): string {
   if (a.result !== 'modified') return `${a.result} ${a.name}`;
   const restart = a.restartRequiredFields.length > 0 ? `; restart required for ${a.restartRequiredFields.join(', ')}` : '';
@@ -48,22 +56,29 @@ export function register(program: Command): void {
   const command = program
     .command('apply')
     .description('create or update the processes of a spec file')
-    .requiredOption('-f, --file <path>', 'a YAML/JSON spec file, or a directory of them');
+    .requiredOption('-f, --file <path>', 'a YAML/JSON spec file, or a directory of them')
+    .addHelpText('after', '\nA bad file or spec is reported on stderr (file, field, reason) and skipped;\nthe rest are applied, and the exit code is 1.');
   withExamples(command, 'statevisor apply -f processes.yaml');
   command.action(async (options: { file: string }, self: Command) => {
-    const specs = (await readSpecFile(options.file)).map(specToWire);
+    const { specs, errors } = await readSpecFileContents(options.file);
     const json = globalOptions(self).json === true;
     const applied: Applied[] = [];
     try {
       await withClient(self, async (client) => {
-        for (const spec of specs) {
-          const outcome = await applyOne(client, spec);
-          applied.push(outcome);
-          if (!json) printLine(line(outcome));
+        for (const spec of specs.map(specToWire)) {
+          try {
+            const outcome = await applyOne(client, spec);
+            applied.push(outcome);
+            if (!json) printLine(line(outcome));
+          } catch (error) {
+            if (!refused(error)) throw error;
+            errors.push(`${spec.name}: ${(error as Error).message}`);
+          }
         }
       });
     } finally {
       if (json) printJson(applied);
     }
+    failIfAny(errors);
   });
 }

@@ -1,17 +1,24 @@
-/** `statevisor create NAME [flags] -- COMMAND [ARGS…]`, or `create -f spec.yaml`. */
+/**
+ * `statevisor create NAME [flags] -- COMMAND [ARGS…]`, or `create -f spec.yaml`. With --start,
+ * it then waits until each process runs or has failed, as `start` does (unless --no-wait).
+ */
 import type { Command } from 'commander';
-import type { Process, ProcessSpecInput, WireProcessSpecInput } from '../../client/index.js';
+import type { Process, ProcessSpecInput, StatevisorClient, WireProcessSpecInput } from '../../client/index.js';
 import { SpecValidationError, validateSpec } from '../../spec/index.js';
 import { withClient, globalOptions } from '../connection.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { withExamples } from '../help.js';
 import { printJson, printLine } from '../output.js';
 import { addSpecFlags, specFromFlags } from '../spec-flags.js';
 import { readSpecFile, specToWire } from '../spec-file.js';
+import { addWaitFlags, reportStart, worstExit } from '../start-report.js';
+import { watchStart } from '../wait-for-start.js';
 
 interface Options extends Record<string, unknown> {
   file?: string;
   start?: boolean;
+  wait: boolean;
+  timeout?: number;
 }
 
 async function specsOf(name: string | undefined, argv: string[], options: Options): Promise<(ProcessSpecInput | WireProcessSpecInput)[]> {
@@ -34,6 +41,23 @@ async function specsOf(name: string | undefined, argv: string[], options: Option
   return [spec];
 }
 
+/**
+ * Waits for the starts of what was created, each reported as its verdict comes; `created` is
+ * updated with each process as it was then. Returns the exit code.
+ */
+async function awaitStarts(client: StatevisorClient, created: Process[], options: Options, json: boolean): Promise<number> {
+  // Every watch opens before any is awaited: a Ctrl-C reaches them all.
+  const watches = await Promise.all(created.map((p) => watchStart(client, p.id, { judgeSnapshot: true })));
+  const codes = await Promise.all(
+    watches.map(async (watch, i) => {
+      const outcome = await watch.outcome(options.timeout === undefined ? {} : { timeoutMs: options.timeout });
+      created[i] = outcome.process;
+      return reportStart(outcome, 'started', json);
+    }),
+  );
+  return worstExit(codes);
+}
+
 export function register(program: Command): void {
   const command = program
     .command('create')
@@ -41,7 +65,8 @@ export function register(program: Command): void {
     .argument('[name]', 'process name')
     .argument('[command...]', 'after --: the program and its arguments')
     .option('-f, --file <path>', 'create every process in a YAML/JSON spec file (or a directory of them)')
-    .option('--start', 'start it at once');
+    .option('--start', 'start it at once, and wait until it runs or has failed');
+  addWaitFlags(command, 'With --start, it waits');
   addSpecFlags(command);
   withExamples(
     command,
@@ -51,18 +76,22 @@ export function register(program: Command): void {
   command.action(async (name: string | undefined, argv: string[], options: Options, self: Command) => {
     const specs = await specsOf(name, argv, options);
     const json = globalOptions(self).json === true;
+    const start = options.start === true;
     const created: Process[] = [];
+    let code = 0;
     try {
       await withClient(self, async (client) => {
         for (const spec of specs) {
-          const process = await client.createProcess(spec, { start: options.start === true });
+          const process = await client.createProcess(spec, { start });
           created.push(process);
           if (!json) printLine(`created ${process.name} (id ${process.id}, ${process.state})`);
         }
+        if (start && options.wait) code = await awaitStarts(client, created, options, json);
       });
     } finally {
       // Scripts learn what was created even when a later spec of the file failed.
       if (json && created.length > 0) printJson(options.file === undefined ? created[0] : created);
     }
+    if (code !== 0) throw new ExitCode(code);
   });
 }

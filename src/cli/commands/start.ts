@@ -1,16 +1,12 @@
-/** `statevisor start NAME` */
+/** `statevisor start NAME [--no-wait] [--timeout DURATION]`: begin a run, and wait until it runs or has failed. */
 import type { Command } from 'commander';
-import { globalOptions, withClient } from '../connection.js';
 import { withExamples } from '../help.js';
-import { printJson, printLine } from '../output.js';
-import { outcome } from '../views/summary.js';
+import { addWaitFlags, startCommand, type WaitOptions } from '../start-report.js';
 
 export function register(program: Command): void {
-  const command = program.command('start').description('start a run of a process').argument('<name>', 'process name or id');
-  withExamples(command, 'statevisor start web');
-  command.action(async (name: string, _options: unknown, self: Command) => {
-    const process = await withClient(self, (client) => client.startProcess(name));
-    if (globalOptions(self).json) printJson(process);
-    else printLine(outcome('started', process));
-  });
+  const command = addWaitFlags(program.command('start').description('start a run of a process').argument('<name>', 'process name or id'));
+  withExamples(command, 'statevisor start web', 'statevisor start web --no-wait');
+  command.action((name: string, options: WaitOptions, self: Command) =>
+    startCommand(self, name, options, 'started', (client) => client.startProcess(name)),
+  );
 }

@@ -10,7 +10,7 @@ import { supervisorMachine } from '../../machines/supervisor.machine.js';
 import type { Supervision } from '../supervision.js';
 import type { Watcher } from '../events.js';
 import type { ReloadResult } from '../config-sync.js';
-import { streamLog } from './log-stream.js';
+import { streamLogs } from './log-stream.js';
 import type { SpawnPacerStats } from '../../runtime/exec/spawn-pacer.js';
 import { toServiceError } from './service-errors.js';
 import { endStream, failStream, guardedStream, guardedUnary, type Request, type Stream } from './guarded-handlers.js';
@@ -208,21 +208,21 @@ export function processManagerHandlers(
     }),
     StreamLogs: stream('StreamLogs', async (call, r) => {
       const which = r.stream === '' || r.stream === undefined ? 'stdout' : r.stream;
-      if (which !== 'stdout' && which !== 'stderr') {
-        throw new StatevisorError('E_INVALID_ARGUMENT', `stream: got "${which}", expected stdout or stderr`);
+      if (which !== 'stdout' && which !== 'stderr' && which !== 'both') {
+        throw new StatevisorError('E_INVALID_ARGUMENT', `stream: got "${which}", expected stdout, stderr or both`);
       }
       const tail = Number(r.tail_lines ?? 0);
       if (!Number.isSafeInteger(tail) || tail < 0 || tail > 100_000) {
         throw new StatevisorError('E_INVALID_ARGUMENT', `tail_lines: got ${r.tail_lines}, expected 0..100000`);
       }
-      const file = supervision.logFileOf(nameOrId(r), which);
+      const sources = which === 'both' ? supervision.logFilesOf(nameOrId(r)) : [{ stream: which, file: supervision.logFileOf(nameOrId(r), which) }];
       const abort = new AbortController();
       supervision.logStreams.add(abort);
       const end = () => abort.abort(new Error('the watcher went away'));
       call.on('cancelled', end);
       call.on('error', end);
       try {
-        await streamLog(call, file, which, tail, r.follow === true, abort.signal);
+        await streamLogs(call, sources, tail, r.follow === true, abort.signal);
       } catch (error) {
         // Aborted: the caller went away or the daemon stops; either way the stream just ends.
         if (!abort.signal.aborted) throw error;

@@ -1,12 +1,14 @@
 /**
- * StreamLogs' body: the last N lines, then (with follow) every new line, across rotations. Lines
- * are read only as fast as the client takes them: when the call's buffer is full, reading waits
- * for 'drain', so a slow reader never makes the daemon hold more than a chunk of its log.
+ * StreamLogs' body: the last N lines of one stream or both, then (with follow) every new line,
+ * across rotations. Lines are read only as fast as the client takes them: when the call's buffer
+ * is full, reading waits for 'drain', so a slow reader never makes the daemon hold more than a
+ * chunk of each log.
  *
  * A log path that the file system refuses to read as a file (a directory, a path through a file,
  * no permission) is the spec's problem, not the daemon's: FAILED_PRECONDITION naming the file.
  */
 import { once } from 'node:events';
+import { stat } from 'node:fs/promises';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { StatevisorError } from '../../errors.js';
 import { followLines } from '../../runtime/logs/follow.js';
@@ -24,21 +26,63 @@ function unreadable(error: unknown, file: string, stream: string): unknown {
   return new StatevisorError('E_INVALID_STATE', `the ${stream} log ${file} cannot be read (${code}): check logs.${stream}`, { cause: error });
 }
 
-export async function streamLog(
+/** One stream of a process and the file it is written to. */
+export interface LogSource {
+  readonly stream: string;
+  readonly file: string;
+}
+
+/** When the file was last written; a file not made yet sorts first. */
+async function modifiedAt(file: string): Promise<number> {
+  return (await stat(file).catch(() => undefined))?.mtimeMs ?? -Infinity;
+}
+
+/**
+ * The last `tailLines` of each source, then (with follow) every new line of any of them. The files
+ * carry no timestamps, so lines of two streams cannot be put in order line by line: each tail is
+ * sent as a block, the file written least recently first (the newest output comes last, as in a
+ * terminal); followed lines go out in the order they are read, from whichever file grew.
+ */
+export async function streamLogs(
   call: ServerWritableStream<unknown, unknown>,
-  file: string,
-  stream: string,
+  sources: readonly LogSource[],
   tailLines: number,
   follow: boolean,
   signal: AbortSignal,
 ): Promise<void> {
+  const read = async (source: LogSource) => {
+    try {
+      return { source, modified: await modifiedAt(source.file), tail: await readTail(source.file, tailLines) };
+    } catch (error) {
+      throw unreadable(error, source.file, source.stream);
+    }
+  };
+  // Stable: a tie keeps the order asked for (stdout before stderr).
+  const tails = (await Promise.all(sources.map(read))).sort((a, b) => a.modified - b.modified);
+  for (const { source, tail } of tails) {
+    for (const line of tail.lines) await send(call, source.stream, line, signal);
+  }
+  if (!follow) return;
+  // One follower failing ends the others too: the call is over.
+  const followers = new AbortController();
+  const end = () => followers.abort(signal.reason);
+  signal.addEventListener('abort', end, { once: true });
   try {
-    const tail = await readTail(file, tailLines);
-    for (const line of tail.lines) await send(call, stream, line, signal);
-    if (!follow) return;
-    // From where the tail ended, not the end now: lines written while the tail was sent are not skipped.
-    for await (const line of followLines(file, { fromEnd: true, fromOffset: tail.end, signal })) await send(call, stream, line, signal);
-  } catch (error) {
-    throw unreadable(error, file, stream);
+    await Promise.all(
+      tails.map(async ({ source, tail }) => {
+        try {
+          // From where the tail ended, not the end now: lines written while the tail was sent are not skipped.
+          for await (const line of followLines(source.file, { fromEnd: true, fromOffset: tail.end, signal: followers.signal })) {
+            await send(call, source.stream, line, signal);
+          }
+        } catch (error) {
+          followers.abort(error);
+          throw unreadable(error, source.file, source.stream);
+        }
+      }),
+    );
+  } finally {
+    signal.removeEventListener('abort', end);
+    followers.abort();
   }
 }
