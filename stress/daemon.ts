@@ -151,6 +151,23 @@ export class DaemonPlace {
     return [...pids];
   }
 
+  /**
+   * The live processes of this place once the kernel had a moment to finish a kill that reached
+   * them: a process leaves its cgroup (so a stop is over) before it turns zombie, and a look in
+   * between sees it running. `seen`: how many were alive at once; `left`: those still alive
+   * after `settleMs`.
+   */
+  async survivors(marker?: string, settleMs = 2_000): Promise<{ seen: number; left: number[] }> {
+    let left = this.leftovers(marker);
+    const seen = left.length;
+    const deadline = Date.now() + settleMs;
+    while (left.length > 0 && Date.now() < deadline) {
+      await delay(20);
+      left = this.leftovers(marker);
+    }
+    return { seen, left };
+  }
+
   /** Kills the live processes of this place (see leftovers) until none is left; returns those it found. */
   async killLeftovers(marker?: string): Promise<number[]> {
     const found = this.leftovers(marker);

@@ -9,32 +9,16 @@
  * zombies of the daemon (its unreaped children after each stop, summed; 0). 100 stops, 10 with
  * --short; the seed picks which service each stop is of.
  */
-import { delay, pollUntil } from '../bench/concurrency.js';
+import { pollUntil } from '../bench/concurrency.js';
 import type { StressOptions } from './options.js';
 import { Prng } from './prng.js';
-import { zombiesOf, type DaemonPlace } from './daemon.js';
+import { zombiesOf } from './daemon.js';
 import type { StressRun, StressStage } from './stage.js';
 
 const stageName = 'escape';
 
 /** Two ways out of the group and session: a setsid'd child beside a plain one, and a double fork. */
 const shapes = ['setsid sleep $0 & sleep $0 & wait', '(setsid sleep $0 &); exec sleep $0'];
-
-/**
- * The place's processes still alive once the kernel had a moment to finish a kill that reached
- * them: a process leaves its cgroup (so the stop is over) before it turns zombie, and a look in
- * between sees it running. `seen`: alive at once; `left`: still alive after `settleMs`.
- */
-async function survivorsOf(place: DaemonPlace, settleMs = 2_000): Promise<{ seen: number; left: number }> {
-  const seen = place.marked().length;
-  const deadline = Date.now() + settleMs;
-  let left = seen;
-  while (left > 0 && Date.now() < deadline) {
-    await delay(20);
-    left = place.marked().length;
-  }
-  return { seen, left };
-}
 
 async function escape(options: StressOptions, run: StressRun): Promise<void> {
   const stops = options.short ? 10 : 100;
@@ -61,10 +45,10 @@ async function escape(options: StressOptions, run: StressRun): Promise<void> {
       const stopped = await client.stopProcess(name, { deadlineMs: 30_000 });
       if (stopped.state !== 'STOPPED') throw new Error(`${name} is ${stopped.state} after its stop`);
       zombies += zombiesOf(daemon.pid).length;
-      const { seen, left } = await survivorsOf(place);
+      const { seen, left } = await place.survivors();
       if (seen > 0) stopsStillDying += 1;
-      if (left > 0) {
-        survivors += left;
+      if (left.length > 0) {
+        survivors += left.length;
         stopsWithSurvivors += 1;
         await place.killLeftovers();
       }

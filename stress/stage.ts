@@ -85,15 +85,16 @@ export class StressRun {
 
   /**
    * After a stage: once it completed, what its daemons left running after their stop (anything
-   * carrying their state dir or the run's marker) is a figure, `left_running`, that must be 0;
-   * then, completed or not, every daemon of the stage and all it left is killed.
+   * carrying their state dir or the run's marker, still alive 2 s later) is a figure,
+   * `left_running`, that must be 0; then, completed or not, every daemon of the stage and all it
+   * left is killed.
    */
   async settle(stage: string, completed: boolean): Promise<void> {
     const places = [...this.places];
     this.places.clear();
     for (const place of places) {
       if (completed) {
-        const left = await place.cleanUp(this.marker);
+        const { left } = await place.survivors(this.marker);
         this.figure(stage, 'left_running', left.length, { max: 0 }, { pids: left.slice(0, 10).join(' ') || undefined });
       }
       await place.kill(this.marker);
