@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isInvalidArgument } from '../../src/client/index.js';
+import { isInvalidArgument, isNotFound } from '../../src/client/index.js';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
 import { waitUntil } from '../helpers/leaks.js';
 
@@ -156,4 +156,22 @@ test('delete removes the captured logs, so a new process of the same name starts
   assert.match(keptLogs, /\/logs\/deleted\/talker-\d{8}T\d{6}Z$/);
   assert.equal(readFileSync(path.join(keptLogs, 'talker.stdout.log'), 'utf8'), 'new\n');
   assert.equal(existsSync(file), false);
+});
+
+test('two deletes of one process racing each other, keeping logs, never answer INTERNAL', deadline, async (t) => {
+  // Found by the fuzzer: the second one's rename found the file moved by the first (ENOENT).
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  for (let round = 0; round < 10; round += 1) {
+    const name = `racer-${round}`;
+    await h.client.createProcess({ name, command: 'sh', args: ['-c', 'echo out; echo err >&2; exec sleep "$0"', ...h.sleepArgs()] }, { start: true });
+    await waitUntil(`${name} logged`, () => existsSync(path.join(h.stateDir, 'logs', `${name}.stderr.log`)));
+    const results = await Promise.allSettled([
+      h.client.deleteProcess(name, { force: true, keepLogs: true }),
+      h.client.deleteProcess(name, { force: true, keepLogs: true }),
+    ]);
+    for (const result of results) {
+      if (result.status === 'rejected') assert.ok(isNotFound(result.reason), `${name}: ${(result.reason as Error).message}`);
+    }
+  }
 });
