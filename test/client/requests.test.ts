@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
 import { startFakeDaemon, wireProcess, type FakeDaemon } from './fake-daemon.js';
+import { readUntil } from '../helpers/streams.js';
 
 describe('each method sends its options as the RPC fields', () => {
   let daemon: FakeDaemon;
@@ -59,8 +60,8 @@ describe('each method sends its options as the RPC fields', () => {
   });
 
   test('delete, list, signal and machine definition requests', async () => {
-    assert.equal(await client.deleteProcess('web', { force: true }), undefined);
-    await client.deleteProcess('api');
+    assert.deepEqual(await client.deleteProcess('web', { force: true }), { keptLogs: '' });
+    await client.deleteProcess('api', { keepLogs: true });
     await client.listProcesses({ labelSelector: 'tier=web,team=core' });
     await client.listProcesses();
     assert.equal(await client.signalProcess('web', 'SIGHUP'), undefined);
@@ -68,8 +69,8 @@ describe('each method sends its options as the RPC fields', () => {
     await client.getMachineDefinition({ kind: 'supervisor' });
     await client.getMachineDefinition({ nameOrId: 'web' });
     assert.deepEqual(received.DeleteProcess, [
-      { name_or_id: 'web', force: true },
-      { name_or_id: 'api', force: false },
+      { name_or_id: 'web', force: true, keep_logs: false },
+      { name_or_id: 'api', force: false, keep_logs: true },
     ]);
     assert.deepEqual(received.ListProcesses, [{ label_selector: 'tier=web,team=core' }, { label_selector: '' }]);
     assert.deepEqual(received.SignalProcess, [
@@ -83,8 +84,8 @@ describe('each method sends its options as the RPC fields', () => {
   });
 
   test('watching everything sends an empty name', async () => {
-    for await (const event of client.watchEvents()) assert.fail(`unexpected ${event.type}`);
-    for await (const event of client.watchEvents('web')) assert.fail(`unexpected ${event.type}`);
+    assert.deepEqual(await readUntil(client.watchEvents()), [], 'the fake ends the stream at once');
+    assert.deepEqual(await readUntil(client.watchEvents('web')), [], 'the fake ends the stream at once');
     assert.deepEqual(received.WatchEvents, [{ name_or_id: '' }, { name_or_id: 'web' }]);
   });
 });
