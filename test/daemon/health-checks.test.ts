@@ -15,6 +15,7 @@ import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.j
 import { killMarked, pidsWithMarker, procParent, procState, waitUntil } from '../helpers/leaks.js';
 import type { Process, ProcessEvent } from '../../src/client/index.js';
 import { collect } from '../helpers/events.js';
+import { needsRoot } from '../helpers/requirements.js';
 
 const wait = { timeoutMs: 15_000 };
 /** A hang (a stream that never ends) fails its test instead of stalling the file. */
@@ -506,7 +507,7 @@ test('describe reports health_check as enforced; a live update adds a check with
   assert.equal(d.enforcement.find((e) => e.field === 'health_check')?.enforced, true);
 });
 
-test('exec: the probe runs as the process’s user, not as the daemon', bounded, async (t) => {
+test('exec: the probe runs as the process’s user, not as the daemon', { ...bounded, skip: needsRoot && `${needsRoot}, to run a process as nobody` }, async (t) => {
   const h = await daemon(t);
   const nobody = userInfo('nobody');
   const asUser = (name: string, expectedUid: number) => ({
