@@ -16,15 +16,21 @@ const uid = process.getuid?.();
 /** Spawning as another user, chown, making cgroups: root only. */
 export const needsRoot: string | false = uid === 0 ? false : `needs root (this run is uid ${uid})`;
 
+/** Why `controller` is not usable as `mechanism`: the part of the detector's reason that is about it. */
+function whyNot(controller: CgroupController, mechanism: 'v1' | 'v2' | 'v1 or v2'): string {
+  const support = layout.controllers[controller];
+  if (support.mechanism !== 'none') return `cgroup ${support.mechanism} here`;
+  // The reason says why not v1, then why not v2.
+  const parts = support.reason.split('; ');
+  return mechanism === 'v2' ? parts.at(-1)! : mechanism === 'v1' ? parts[0]! : support.reason;
+}
+
 function needsMechanism(mechanism: 'v1' | 'v2' | 'v1 or v2', controllers: readonly CgroupController[]): string | false {
   const usable = (support: (typeof layout.controllers)[CgroupController]) =>
     mechanism === 'v1 or v2' ? support.mechanism !== 'none' : support.mechanism === mechanism;
   const missing = controllers.filter((controller) => !usable(layout.controllers[controller]));
   if (missing.length > 0) {
-    const why = missing.map((controller) => {
-      const support = layout.controllers[controller];
-      return `${controller}: ${support.mechanism === 'none' ? support.reason : `cgroup ${support.mechanism} here`}`;
-    });
+    const why = missing.map((controller) => `${controller}: ${whyNot(controller, mechanism)}`);
     return `needs cgroup ${mechanism} ${missing.join(', ')} (${why.join('; ')})`;
   }
   return needsRoot && `${needsRoot}, to make cgroups`;
@@ -51,6 +57,4 @@ export function needsCgroupV2(...controllers: CgroupController[]): string | fals
  */
 export const needsSomeCgroup: string | false = Object.values(layout.controllers).some((support) => support.mechanism !== 'none')
   ? needsRoot && `${needsRoot}, to make cgroups`
-  : `needs a usable cgroup controller (${Object.entries(layout.controllers)
-      .map(([controller, support]) => `${controller}: ${support.mechanism === 'none' ? support.reason : support.mechanism}`)
-      .join('; ')})`;
+  : `needs a usable cgroup controller (none here; memory: ${whyNot('memory', 'v1 or v2')})`;
