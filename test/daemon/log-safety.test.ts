@@ -101,11 +101,10 @@ test('a symlink planted at a log path is not followed: the start fails and its t
   assert.equal(readFileSync(victim, 'utf8'), 'secret\n');
 });
 
-test('`yes` with max_bytes 64 KiB × 2 keeps the logs dir within (max_files + 1) × max_bytes + 16 MiB, losing nothing', deadline, async (t) => {
+test('`yes` with max_bytes 64 KiB × 2 keeps the logs dir within (max_files + 1) × max_bytes, losing nothing', deadline, async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
   const maxBytes = 64 * 1024;
-  const bound = 3 * maxBytes + 16 * 1024 * 1024;
   await h.client.createProcess(
     {
       name: 'flood',
@@ -130,8 +129,7 @@ test('`yes` with max_bytes 64 KiB × 2 keeps the logs dir within (max_files + 1)
   await h.client.stopProcess('flood');
   peak = Math.max(peak, dirBytes(logs));
   t.diagnostic(`peak ${peak} bytes on disk`);
-  assert.ok(peak <= bound, `the logs dir held ${peak} bytes, over ${bound}`);
-  // The pump's own bound is much tighter than the issue's: three files of max_bytes.
+  // The live file and two copies, none ever past max_bytes (the pump rotates before a write would pass it).
   assert.ok(peak <= 3 * maxBytes, `the logs dir held ${peak} bytes, over three files of max_bytes`);
   assert.equal((await h.client.getStatus()).logBytesLost, 0);
 });
