@@ -7,7 +7,7 @@
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { StatevisorError } from '../errors.js';
-import { checkDeadlineMs } from './rpc.js';
+import { checkDeadlineMs } from './deadline.js';
 import { defaultSocketPath } from '../paths.js';
 
 export interface TlsOptions {

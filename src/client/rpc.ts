@@ -5,9 +5,9 @@
  * channel.
  */
 import { status, type CallOptions as GrpcCallOptions, type ClientUnaryCall } from '@grpc/grpc-js';
-import { StatevisorError } from '../errors.js';
 import type { Connection } from './connect.js';
 import { RpcError, toClientError } from './errors.js';
+import { checkDeadlineMs } from './deadline.js';
 
 /** Accepted as the last argument of every method. */
 export interface CallOptions {
@@ -26,13 +26,6 @@ export interface RpcMethod<Request, Response> {
 
 export function rpcName(method: { path: string }): string {
   return method.path.slice(method.path.lastIndexOf('/') + 1);
-}
-
-export function checkDeadlineMs(deadlineMs: number): number {
-  if (!(deadlineMs > 0)) {
-    throw new StatevisorError('E_INVALID_ARGUMENT', `deadlineMs must be a positive number of milliseconds, got ${String(deadlineMs)}`);
-  }
-  return deadlineMs;
 }
 
 export function grpcCallOptions(deadlineMs: number | undefined): GrpcCallOptions {

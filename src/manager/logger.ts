@@ -24,3 +24,21 @@ export const silentLogger: Logger = {
   error: ignore,
   child: () => silentLogger,
 };
+
+/**
+ * One child logger per process, with `{ process: label }` bound once, so that every line about a
+ * process names it the same way. `forget` drops a process's logger when the process goes.
+ */
+export function processLoggers(logger: Logger, label: (id: string) => string): { of(id: string): Logger; forget(id: string): void } {
+  const children = new Map<string, Logger>();
+  return {
+    of(id) {
+      let child = children.get(id);
+      if (child === undefined) children.set(id, (child = logger.child({ process: label(id) })));
+      return child;
+    },
+    forget(id) {
+      children.delete(id);
+    },
+  };
+}

@@ -10,11 +10,11 @@ import { supervisorMachine, type ProcessDefaults, type SupervisorEmitted } from 
 import type { Phase, ProcessEvent, ProcessSettings, WorkloadExit } from '../machines/process-types.js';
 import type { RestartPolicy } from '../machines/restart-policy.js';
 import { ShutdownDeadlineError } from '../errors.js';
-import { syncerHooks } from '../runtime/syncer-hooks.js';
+import { syncerHooks } from './syncer-hooks.js';
 import { systemClock, type Clock } from './clock.js';
 import { Completions } from './completions.js';
 import { healthOf, phaseOf, statusOf, type HealthReport, type ProcessSnapshotLike } from './health.js';
-import { silentLogger, type Logger } from './logger.js';
+import { processLoggers, silentLogger, type Logger } from './logger.js';
 import { noopMetrics, type MetricsCollector } from './metrics.js';
 import type { ProcessStatus, ProcessSyncer, ProcessUpdate, StatusReporter, TerminateOptions } from './syncer.js';
 
@@ -104,7 +104,7 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? noopMetrics;
   const logger = options.logger ?? silentLogger;
-  const label = options.processLabel ?? ((id: string) => id);
+  const loggers = processLoggers(logger, options.processLabel ?? ((id: string) => id));
   const completions = new Completions();
   const statusListeners = new Map<string, NonNullable<TerminateOptions['onStatus']>[]>();
   const lastPhase = new Map<string, Phase>();
@@ -159,6 +159,7 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
     lastPhase.delete(id);
     terminatingSince.delete(id);
     statusListeners.delete(id);
+    loggers.forget(id);
     completions.settle(id, false);
     metrics.processForgotten?.(id);
   }
@@ -170,7 +171,7 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
         const from = lastPhase.get(fact.id) ?? null;
         lastPhase.set(fact.id, fact.phase);
         metrics.processStateTransition(fact.id, from, fact.phase);
-        logger.info({ process: label(fact.id), from, to: fact.phase, reason: fact.reason }, 'transition');
+        loggers.of(fact.id).info({ from, to: fact.phase, reason: fact.reason }, 'transition');
         if (fact.phase === 'terminating') terminatingSince.set(fact.id, performance.now());
         if (fact.phase === 'terminated') {
           const since = terminatingSince.get(fact.id);
@@ -189,18 +190,18 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
         metrics.processError(fact.id, fact.phase);
         metrics.workQueueRetry(fact.id);
         metrics.workQueueBackoffDuration(fact.id, fact.delayMs / 1000);
-        logger.warn({ process: label(fact.id), phase: fact.phase, err: fact.error, retryInMs: fact.delayMs }, 'hook failed');
+        loggers.of(fact.id).warn({ phase: fact.phase, err: fact.error, retryInMs: fact.delayMs }, 'hook failed');
         return;
       case 'process.restarting':
         metrics.processRestart(fact.id);
-        logger.info({ process: label(fact.id), delayMs: fact.delayMs, reason: fact.reason }, 'restarting');
+        loggers.of(fact.id).info({ delayMs: fact.delayMs, reason: fact.reason }, 'restarting');
         return;
       case 'run.ended':
-        logger.info({ process: label(fact.id), outcome: fact.outcome, reason: fact.reason }, 'run ended');
+        loggers.of(fact.id).info({ outcome: fact.outcome, reason: fact.reason }, 'run ended');
         return;
       case 'health.changed': {
         const level = fact.health === 'unhealthy' ? 'warn' : 'info';
-        logger[level]({ process: label(fact.id), health: fact.health, failures: fact.failures, reason: fact.message }, 'health');
+        loggers.of(fact.id)[level]({ health: fact.health, failures: fact.failures, reason: fact.message }, 'health');
         return;
       }
       case 'supervisor.stopped':
@@ -243,7 +244,7 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
         return;
       }
       if (shuttingDown) {
-        logger.warn({ process: id, update: update.type }, 'update ignored: shutting down');
+        loggers.of(id).warn({ update: update.type }, 'update ignored: shutting down');
         return;
       }
       const settings = update.settings;

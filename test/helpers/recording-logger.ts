@@ -1,4 +1,7 @@
-/** A Logger that keeps what is logged, for tests that check what the daemon reports. */
+/**
+ * A Logger that keeps what is logged, for tests that check what the daemon reports. A child's
+ * bindings (`logger.child({ process })`) are in the fields of each line it logs, as pino puts them.
+ */
 import type { Logger } from '../../src/manager/logger.js';
 
 export interface LogRecord {
@@ -7,12 +10,20 @@ export interface LogRecord {
   readonly message: string | undefined;
 }
 
-export function recordingLogger(records: LogRecord[] = []): Logger & { records: LogRecord[] } {
+export function recordingLogger(records: LogRecord[] = [], bindings: Record<string, unknown> = {}): Logger & { records: LogRecord[] } {
   const at =
     (level: LogRecord['level']) =>
     (first: object | string, message?: string): void => {
-      records.push(typeof first === 'string' ? { level, fields: {}, message: first } : { level, fields: { ...first }, message });
+      records.push(
+        typeof first === 'string' ? { level, fields: { ...bindings }, message: first } : { level, fields: { ...bindings, ...first }, message },
+      );
     };
-  const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger, records };
-  return logger as Logger & { records: LogRecord[] };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => recordingLogger(records, { ...bindings, ...more }),
+    records,
+  };
 }

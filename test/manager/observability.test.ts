@@ -2,29 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InspectionEvent } from 'xstate';
 import { simulatedManager } from '../helpers/simulated-manager.js';
-import type { Logger } from '../../src/index.js';
-
-function recordingLogger() {
-  const lines: { level: string; obj: Record<string, unknown>; msg: string | undefined }[] = [];
-  const at =
-    (level: string) =>
-    (obj: object | string, msg?: string): void => {
-      if (typeof obj === 'string') lines.push({ level, obj: {}, msg: obj });
-      else lines.push({ level, obj: obj as Record<string, unknown>, msg });
-    };
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
-  return { lines, logger };
-}
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 test('every transition is logged once, with process, from, to and reason', async (t) => {
-  const { lines, logger } = recordingLogger();
+  const logger = recordingLogger();
   const h = simulatedManager({ logger });
   t.after(() => h.dispose());
   h.manager.updateProcess({ id: 'a', type: 'create' });
   await h.advance(0);
   h.manager.updateProcess({ id: 'a', type: 'terminate', terminate: { gracePeriodSecs: 3 } });
   await h.advance(0);
-  const transitions = lines.filter((l) => l.msg === 'transition').map((l) => l.obj);
+  const transitions = logger.records.filter((l) => l.message === 'transition').map((l) => l.fields);
   assert.deepEqual(
     transitions.map((o) => [o.process, o.from, o.to]),
     [

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { HealthCheckSpec } from '../../spec/types.js';
 import { signalGroup, waitForGroupExit } from '../os/process-group.js';
-import type { ProbeContext, ProbeResult } from './probe.js';
+import type { ProbeContext, ProbeResult } from './probe-attempt.js';
 import { clip, errorMessage, runAttempt } from './probe-attempt.js';
 
 const outputLimitBytes = 4 * 1024;

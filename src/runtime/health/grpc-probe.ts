@@ -7,7 +7,7 @@
 import { Client, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import type { HealthCheckSpec } from '../../spec/types.js';
-import type { ProbeContext, ProbeResult } from './probe.js';
+import type { ProbeContext, ProbeResult } from './probe-attempt.js';
 import { clip, runAttempt, timedOut } from './probe-attempt.js';
 import { TrackedInsecureCredentials } from './tracked-credentials.js';
 

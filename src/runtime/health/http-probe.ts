@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { HealthCheckSpec } from '../../spec/types.js';
-import type { ProbeContext, ProbeResult } from './probe.js';
+import type { ProbeContext, ProbeResult } from './probe-attempt.js';
 import { errorMessage, runAttempt } from './probe-attempt.js';
 
 const bodyLimitBytes = 64 * 1024;

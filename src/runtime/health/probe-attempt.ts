@@ -1,9 +1,30 @@
 /**
  * Timeout and cancellation are handled here once, so each probe only says how to start and how
  * to let go. The probe's answer is awaited only after its resources are released (an exec probe's
- * child reaped, a socket destroyed): a settled probe owns nothing.
+ * child reaped, a socket destroyed): a settled probe owns nothing. What a probe is given and
+ * what it answers are declared here too, below every probe.
  */
-import type { ProbeContext, ProbeResult } from './probe.js';
+
+/** What every probe answers, whatever its transport. */
+export interface ProbeResult {
+  readonly healthy: boolean;
+  /** A short human reason: "HTTP 503 (expected 2xx/3xx)", "grpc SERVING", "timed out after 1000 ms". */
+  readonly message: string;
+}
+
+export interface ProbeContext {
+  /** Aborted when the caller gives up: everything the probe started is released at once. */
+  readonly signal: AbortSignal;
+  /** Enforced by the probe itself too, so that a forgetful caller still gets an answer. */
+  readonly timeoutMs: number;
+  /** exec probes: the environment (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** exec probes: the working directory. */
+  readonly cwd?: string;
+  /** exec probes: run as this user and group (the process's own), not as the daemon. */
+  readonly uid?: number;
+  readonly gid?: number;
+}
 
 export interface ProbeAttempt {
   /** Settles when the target answered or failed; must never reject. */

@@ -8,26 +8,7 @@ import { probeExec } from './exec-probe.js';
 import { probeGrpc } from './grpc-probe.js';
 import { probeHttp } from './http-probe.js';
 import { probeTcp } from './tcp-probe.js';
-
-export interface ProbeResult {
-  readonly healthy: boolean;
-  /** A short human reason: "HTTP 503 (expected 2xx/3xx)", "grpc SERVING", "timed out after 1000 ms". */
-  readonly message: string;
-}
-
-export interface ProbeContext {
-  /** Aborted when the caller gives up: everything the probe started is released at once. */
-  readonly signal: AbortSignal;
-  /** Enforced by the probe itself too, so that a forgetful caller still gets an answer. */
-  readonly timeoutMs: number;
-  /** exec probes: the environment (default process.env). */
-  readonly env?: NodeJS.ProcessEnv;
-  /** exec probes: the working directory. */
-  readonly cwd?: string;
-  /** exec probes: run as this user and group (the process's own), not as the daemon. */
-  readonly uid?: number;
-  readonly gid?: number;
-}
+import type { ProbeContext, ProbeResult } from './probe-attempt.js';
 
 export function runProbe(check: HealthCheckSpec, context: ProbeContext): Promise<ProbeResult> {
   switch (check.type) {

@@ -1,7 +1,7 @@
 /** TCP probe: a completed handshake is the whole test, for services that speak no HTTP or gRPC. */
 import net from 'node:net';
 import type { HealthCheckSpec } from '../../spec/types.js';
-import type { ProbeContext, ProbeResult } from './probe.js';
+import type { ProbeContext, ProbeResult } from './probe-attempt.js';
 import { errorMessage, runAttempt } from './probe-attempt.js';
 
 export function probeTcp(check: HealthCheckSpec, context: ProbeContext): Promise<ProbeResult> {

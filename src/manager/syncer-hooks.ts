@@ -14,9 +14,9 @@ import type {
   TerminatedInput,
   TerminatingInput,
 } from '../machines/process-types.js';
-import type { Clock } from '../manager/clock.js';
-import type { MetricsCollector } from '../manager/metrics.js';
-import type { ProcessSyncer, StatusReporter } from '../manager/syncer.js';
+import type { Clock } from './clock.js';
+import type { MetricsCollector } from './metrics.js';
+import type { ProcessSyncer, StatusReporter } from './syncer.js';
 
 export interface SyncerHookOptions {
   readonly clock: Pick<Clock, 'now'>;
