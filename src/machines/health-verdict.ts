@@ -3,24 +3,22 @@
  * one probe result does to the counts and the verdict, and what a changed check resets.
  */
 import type { HealthSettings, HealthStatus, ProbeOutput, ProbeRecord, ProcessContext, ProcessFact } from './process-types.js';
+import { errorMessage } from './process-context.js';
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** How a probe ended: its actor's output, its actor's error, or the chart's probeTimeout. */
+export type ProbeOutcome = { readonly output: ProbeOutput } | { readonly error: unknown } | { readonly timedOut: true };
 
 /**
- * What a probe found, from its actor's output, its error, or (any other event) the chart's
- * timeout. The time of an error or timeout is not known to the chart: it is estimated from the
- * previous probe, for display only.
+ * What a probe found. The time of an error or timeout is not known to the chart: it is estimated
+ * from the previous probe, for display only.
  */
-export function probeRecordOf(context: ProcessContext, event: unknown): ProbeRecord {
-  const type = (event as { type: string }).type;
-  if (type.startsWith('xstate.done.actor.')) {
-    const { healthy, message, at } = (event as { output: ProbeOutput }).output;
+export function probeRecordOf(context: ProcessContext, outcome: ProbeOutcome): ProbeRecord {
+  if ('output' in outcome) {
+    const { healthy, message, at } = outcome.output;
     return { healthy, message, at };
   }
   const at = (context.lastProbe?.at ?? context.startedAt ?? 0) + (context.healthCheck?.intervalMs ?? 0);
-  if (type.startsWith('xstate.error.actor.')) return { healthy: false, message: errorMessage((event as { error: unknown }).error), at };
+  if ('error' in outcome) return { healthy: false, message: errorMessage(outcome.error), at };
   return { healthy: false, message: `timed out after ${context.healthCheck?.timeoutMs ?? 0} ms`, at };
 }
 

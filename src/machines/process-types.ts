@@ -98,6 +98,10 @@ export interface TerminatedInput {
   readonly config: unknown;
   readonly exit: WorkloadExit | undefined;
 }
+/** What a hook's actor rejected with, as the chart's actions and guards are given it. */
+export interface HookError {
+  readonly error: unknown;
+}
 export interface HookOutput {
   readonly at: number;
 }
@@ -120,7 +124,8 @@ export interface ProbeRecord {
 
 /** What a process actor tells its supervisor (and emits to local listeners). */
 export type ProcessFact =
-  | { type: 'phase.changed'; id: string; phase: Phase; reason: string }
+  /** `from` is the phase the chart left (null for the first): computed once, by the chart. */
+  | { type: 'phase.changed'; id: string; from: Phase | null; phase: Phase; reason: string }
   | { type: 'queue.added'; id: string; delayMs: number; why: 'start' | 'resync' | 'retry' | 'restart' }
   | { type: 'queue.retried'; id: string; delayMs: number; phase: Phase; error: string }
   | { type: 'process.restarting'; id: string; delayMs: number; reason: string }
@@ -140,12 +145,17 @@ export interface ProcessInput {
   readonly startTimeoutMs?: number;
   /** Seed of the jitter PRNG; any non-zero 32-bit integer. */
   readonly seed?: number;
+  /** Send every fact to the parent actor too (a supervisor spawns its processes so). */
+  readonly reportsToParent?: boolean;
 }
 
 export interface ProcessContext {
   readonly id: string;
+  readonly reportsToParent: boolean;
   /** The last known config: kept through terminations (rule 1). */
   config: unknown;
+  /** The phase entered last: what the next phase.changed is from (undefined before the first). */
+  phase: Phase | undefined;
   /** The type of the sync in flight or next to run. */
   updateType: UpdateType;
   /** A newer update that arrived while a sync was in flight; only the newest is kept. */

@@ -1,41 +1,67 @@
 /**
  * The process chart: one actor per managed process, from its first sync to its last cleanup.
+ * Substates are named for what they wait on: a hook (`syncHook`, `stopHook`, `cleanupHook`, the
+ * health `probe`), a named delay (`syncRetry` and its kin wait on `retryBackoff`, `restartDelay`,
+ * `resyncInterval`, …), or an event (`awaitingUpdate`); a transient state is named for the
+ * question it answers (`restartGuard`, `hasCheck`).
  *
  *   starting     the run has begun but the workload is not confirmed up. `queued` waits one
  *                scheduler turn so that a terminate sent together with the create wins before
- *                any hook runs (rule 6); `running` invokes the sync hook with updateType
- *                'create'; its errors retry from `retrying` with jittered exponential backoff.
- *   syncing      the workload should be up. `idle` waits for the resync interval or an update;
- *                `running` invokes the sync hook. Updates that arrive during a sync coalesce
- *                into one pending update (rule 1). `terminal: true` starts termination at once
- *                (rule 5); so does `workload.exited`, the fact a runtime sends when the
+ *                any hook runs (rule 6); `syncHook` invokes the sync hook with updateType
+ *                'create'; its errors retry from `syncRetry` with jittered exponential backoff.
+ *   syncing      the workload should be up. `resyncInterval` waits for the next resync or an
+ *                update; `syncHook` invokes the sync hook. Updates that arrive during a sync
+ *                coalesce into one pending update (rule 1). `terminal: true` starts termination
+ *                at once (rule 5); so does `workload.exited`, the fact a runtime sends when the
  *                workload ends by itself. Syncing is parallel: beside the `sync` region, the
  *                `health` region runs the health check's probe actor every interval, judges
  *                its results (health-verdict.ts), and terminates the run when restart_after
  *                failures or start_timeout without a healthy verdict say so.
- *   terminating  invokes the terminating hook with the grace period; after the grace period the
- *                hook is abandoned (its AbortSignal fires) and the chart moves on. A terminate
- *                with a shorter grace period re-enters the phase: the running hook is cancelled
- *                and re-run with the new value (rule 3). Once here, every update is a terminate
- *                (rule 2): it may shorten the grace period, nothing else.
- *   terminated   invokes the cleanup hook, then the restart guard (restart-policy.ts) decides:
- *                `waitingRestart` loops back to starting through the named `restartDelay`, or
- *                the run ends in finished.
+ *   terminating  `stopHook` invokes the terminating hook with the grace period; after the grace
+ *                period the hook is abandoned (its AbortSignal fires) and the chart moves on. A
+ *                terminate with a shorter grace period re-enters the phase: the running hook is
+ *                cancelled and re-run with the new value (rule 3). Once here, every update is a
+ *                terminate (rule 2): it may shorten the grace period, nothing else.
+ *   terminated   `cleanupHook` invokes the cleanup hook, then the `restartGuard`
+ *                (restart-policy.ts) decides: `restartDelay` loops back to starting through the
+ *                named delay of that name, or the run ends in finished.
  *   finished     final for this run, with an outcome (stopped, exited, failed). Updates are
  *                ignored; `start` begins a new run.
  *
  * Who sends what: the supervisor routes `update` and `terminate` from the API; a runtime's
  * workload watcher sends `workload.exited`; only a user's explicit start sends `start`. The chart
  * does no I/O and owns no timers: hooks are invoked actors provided by the embedding (a syncer)
- * or by the exec runtime, and every wait is a named delay run by the actor system's clock.
- * Facts (phase changes, queue activity, restarts) go to the parent and are emitted locally.
+ * or by the exec runtime, and every wait is a named delay run by the actor system's clock. Its
+ * arithmetic is in process-context.ts; the tags that say what a person sees, in process-state.ts.
+ * Facts (phase changes, queue activity, restarts) are emitted, and sent to the supervisor that
+ * spawned the actor (`reportsToParent` in its input).
  */
 import { assign, enqueueActions, setup, fromPromise } from 'xstate';
-import { backoffDelay, defaultBackoff, nextSeed, sampleOf } from './backoff.js';
-import { decideRestart, defaultRestartPolicy, pruneStarts, type RunEnding } from './restart-policy.js';
-import { judgeProbe, probeRecordOf, reconfiguredHealth } from './health-verdict.js';
-import { describeExit } from './exit-status.js';
+import { judgeProbe, probeRecordOf, reconfiguredHealth, type ProbeOutcome } from './health-verdict.js';
+import {
+  beganRun,
+  decided,
+  endReason,
+  finishedOutcome,
+  isCancellation,
+  isStartFailure,
+  initialProcessContext,
+  recordedExit,
+  recordedStartFailure,
+  recordedSync,
+  recordedTerminal,
+  reconfigured,
+  rememberedUpdate,
+  requestedTermination,
+  restartDelayMs,
+  scheduledRetry,
+  shortensGrace,
+  terminatingReason,
+  coalesce,
+} from './process-context.js';
+import type { StateTag } from './process-state.js';
 import type {
+  HookError,
   HookOutput,
   Phase,
   ProbeInput,
@@ -48,97 +74,7 @@ import type {
   SyncOutput,
   TerminatedInput,
   TerminatingInput,
-  TerminationReason,
-  UpdateType,
 } from './process-types.js';
-
-/** The smallest grace period a terminate may ask for (rule 3). */
-export const minGracePeriodSecs = 1;
-export const defaultGracePeriodSecs = 30;
-export const defaultResyncIntervalMs = 10_000;
-export const defaultCancelledRetryMs = 100;
-
-/** Newest wins, but a pending config change is never downgraded to a plain resync. */
-function coalesce(pending: UpdateType | undefined, next: UpdateType): UpdateType {
-  const rank: Record<UpdateType, number> = { sync: 0, update: 1, create: 2 };
-  return pending !== undefined && rank[pending] > rank[next] ? pending : next;
-}
-
-function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
-/** A sync that was cancelled (not by this chart: then it is stopped and its result dropped). */
-export function isCancellation(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return name === 'AbortError' || code === 'ABORT_ERR' || code === 'E_CANCELLED';
-}
-
-/** The workload could not be started (a missing binary, a bad user): a failed run, not a retry. */
-export function isStartFailure(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'E_START_FAILED';
-}
-
-function clampGrace(secs: number | undefined, fallback: number): number {
-  if (secs === undefined || !Number.isFinite(secs)) return Math.max(minGracePeriodSecs, fallback);
-  return Math.max(minGracePeriodSecs, secs);
-}
-
-export function initialProcessContext(input: ProcessInput): ProcessContext {
-  const defaultGrace = clampGrace(input.defaultGracePeriodSecs, defaultGracePeriodSecs);
-  return {
-    id: input.id,
-    config: input.config,
-    updateType: 'create',
-    pending: undefined,
-    resyncIntervalMs: input.resyncIntervalMs ?? defaultResyncIntervalMs,
-    backoff: { ...defaultBackoff, ...input.backoff },
-    cancelledRetryMs: input.cancelledRetryMs ?? defaultCancelledRetryMs,
-    defaultGracePeriodSecs: defaultGrace,
-    gracePeriodSecs: defaultGrace,
-    restart: { ...defaultRestartPolicy, ...input.restart },
-    healthCheck: input.healthCheck,
-    startTimeoutMs: input.startTimeoutMs ?? 0,
-    health: input.healthCheck === undefined ? 'unknown' : 'starting',
-    healthFailures: 0,
-    healthSuccesses: 0,
-    everHealthy: false,
-    healthGated: input.healthCheck !== undefined,
-    inStartPeriod: false,
-    lastProbe: undefined,
-    termination: undefined,
-    stopRequested: false,
-    exit: undefined,
-    synced: false,
-    consecutiveErrors: 0,
-    errorCount: 0,
-    lastError: undefined,
-    retryDelayMs: 0,
-    seed: nextSeed(input.seed ?? 0x2545f491),
-    runCount: 0,
-    restartCount: 0,
-    failureStreak: 0,
-    recentStarts: [],
-    startedAt: undefined,
-    lastSyncAt: undefined,
-    endedAt: undefined,
-    decision: undefined,
-    lastExit: undefined,
-    lastDecision: undefined,
-    runCause: 'start',
-    outcome: undefined,
-  };
-}
-
-/** Done and error events of invoked hooks are not in ProcessEvent; these read them. */
-function outputOf<T>(event: unknown): T {
-  return (event as { output: T }).output;
-}
-function errorOf(event: unknown): unknown {
-  return (event as { error: unknown }).error;
-}
 
 export const processMachine = setup({
   types: {
@@ -146,7 +82,7 @@ export const processMachine = setup({
     events: {} as ProcessEvent,
     input: {} as ProcessInput,
     emitted: {} as ProcessFact,
-    tags: {} as 'queued' | 'hookRunning',
+    tags: {} as 'queued' | 'hookRunning' | StateTag,
   },
   actors: {
     // Defaults do nothing: the embedding API and the exec runtime provide the real hooks.
@@ -164,22 +100,19 @@ export const processMachine = setup({
     resyncInterval: ({ context }) => context.resyncIntervalMs,
     retryBackoff: ({ context }) => context.retryDelayMs,
     gracePeriod: ({ context }) => context.gracePeriodSecs * 1000,
-    restartDelay: ({ context }) => (context.decision?.restart ? context.decision.delayMs : 0),
+    restartDelay: ({ context }) => restartDelayMs(context),
     healthInterval: ({ context }) => context.healthCheck?.intervalMs ?? 0,
     probeTimeout: ({ context }) => context.healthCheck?.timeoutMs ?? 0,
     healthStartPeriod: ({ context }) => context.healthCheck?.startPeriodMs ?? 0,
     startTimeout: ({ context }) => context.startTimeoutMs,
   },
   guards: {
-    isTerminal: ({ event }) => outputOf<SyncOutput>(event).terminal,
+    isTerminal: (_, output: SyncOutput) => output.terminal,
     hasPending: ({ context }) => context.pending !== undefined,
     resyncDisabled: ({ context }) => context.resyncIntervalMs <= 0,
-    wasCancelled: ({ event }) => isCancellation(errorOf(event)),
-    isStartFailure: ({ event }) => isStartFailure(errorOf(event)),
-    shortensGrace: ({ context, event }) =>
-      event.type === 'terminate' &&
-      event.gracePeriodSecs !== undefined &&
-      clampGrace(event.gracePeriodSecs, context.gracePeriodSecs) < context.gracePeriodSecs,
+    wasCancelled: (_, { error }: HookError) => isCancellation(error),
+    isStartFailure: (_, { error }: HookError) => isStartFailure(error),
+    shortensGrace: ({ context, event }) => shortensGrace(context, event),
     willRestart: ({ context }) => context.decision?.restart === true,
     restartIsImmediate: ({ context }) => context.decision?.restart === true && context.decision.delayMs === 0,
     noHealthCheck: ({ context }) => context.healthCheck === undefined,
@@ -193,40 +126,16 @@ export const processMachine = setup({
       context.healthFailures >= context.healthCheck.restartAfter,
   },
   actions: {
-    report: enqueueActions(({ enqueue, self }, fact: ProcessFact) => {
-      enqueue.emit(fact);
-      if (self._parent) enqueue.sendTo(self._parent, fact);
+    report: enqueueActions(({ context, enqueue }, fact: ProcessFact) => tell(enqueue, context, fact)),
+    /** A phase begins: remembered, so that its fact says where it came from. */
+    enterPhase: enqueueActions(({ context, enqueue }, { phase, reason }: { phase: Phase; reason: string }) => {
+      enqueue.assign({ phase });
+      tell(enqueue, context, { type: 'phase.changed', id: context.id, from: context.phase ?? null, phase, reason });
     }),
-    beginRun: assign(({ context }) => ({
-      runCount: context.runCount + 1,
-      updateType: 'create' as const,
-      pending: undefined,
-      termination: undefined,
-      stopRequested: false,
-      exit: undefined,
-      synced: false,
-      consecutiveErrors: 0,
-      gracePeriodSecs: context.defaultGracePeriodSecs,
-      startedAt: undefined,
-      endedAt: undefined,
-      decision: undefined,
-      outcome: undefined,
-      health: context.healthCheck === undefined ? ('unknown' as const) : ('starting' as const),
-      healthFailures: 0,
-      healthSuccesses: 0,
-      everHealthy: false,
-      healthGated: context.healthCheck !== undefined,
-      inStartPeriod: false,
-      lastProbe: undefined,
-    })),
-    rememberUpdate: assign(({ context, event }) => {
-      if (event.type !== 'update' && event.type !== 'start') return {};
-      return {
-        config: event.config === undefined ? context.config : event.config,
-        pending: coalesce(context.pending, event.type === 'update' ? event.updateType : 'create'),
-        ...(event.type === 'start' && { runCause: 'start' as const }),
-      };
-    }),
+    beginRun: assign(({ context }) => beganRun(context)),
+    rememberUpdate: assign(({ context, event }) =>
+      event.type === 'update' || event.type === 'start' ? rememberedUpdate(context, event) : {},
+    ),
     keepConfig: assign(({ context, event }) =>
       'config' in event && event.config !== undefined ? { config: event.config } : { config: context.config },
     ),
@@ -235,97 +144,23 @@ export const processMachine = setup({
       updateType: context.pending ?? context.updateType,
       pending: undefined,
     })),
-    recordSync: assign(({ context, event }) => {
-      const { at, startedAt } = outputOf<SyncOutput>(event);
-      const first = !context.synced;
-      return {
-        synced: true,
-        consecutiveErrors: 0,
-        lastSyncAt: at,
-        startedAt: first ? (startedAt ?? at) : context.startedAt,
-        recentStarts: first ? [...pruneStarts(context.recentStarts, at, context.restart), at] : context.recentStarts,
-      };
-    }),
-    recordTerminal: assign(({ context, event }) => {
-      const { at } = outputOf<SyncOutput>(event);
-      return {
-        termination: context.termination ?? ('terminal' as const),
-        exit: context.exit ?? { exitCode: 0, signal: null, at },
-        lastSyncAt: at,
-      };
-    }),
-    recordExit: assign(({ context, event }) => {
-      if (event.type !== 'workload.exited') return {};
-      return {
-        termination: context.termination ?? ('exited' as const),
-        exit: context.exit ?? {
-          exitCode: event.exitCode,
-          signal: event.signal,
-          at: event.at,
-          ...(event.cause !== undefined && { cause: event.cause }),
-        },
-      };
-    }),
-    requestTermination: assign(({ context, event }) => {
-      if (event.type !== 'terminate') return {};
-      const reason: TerminationReason = event.reason ?? 'requested';
-      return {
-        termination: context.termination === undefined || context.termination === 'exited' || context.termination === 'terminal'
-          ? reason
-          : context.termination,
-        stopRequested: true,
-        config: event.config === undefined ? context.config : event.config,
-        gracePeriodSecs: Math.min(context.gracePeriodSecs, clampGrace(event.gracePeriodSecs, context.gracePeriodSecs)),
-      };
-    }),
-    scheduleRetry: assign(({ context, event }) => {
-      const error = errorOf(event);
-      const attempt = context.consecutiveErrors + 1;
-      const seed = nextSeed(context.seed);
-      return {
-        consecutiveErrors: attempt,
-        errorCount: context.errorCount + 1,
-        lastError: errorMessage(error),
-        retryDelayMs: backoffDelay(attempt, context.backoff, sampleOf(seed)),
-        seed,
-      };
-    }),
-    recordStartFailure: assign(({ context, event }) => {
-      const error = errorOf(event);
-      const stamped = (error as { at?: unknown }).at;
-      const at = typeof stamped === 'number' ? stamped : (context.lastSyncAt ?? 0);
-      const message = errorMessage(error);
-      return {
-        termination: context.termination ?? ('exited' as const),
-        exit: { exitCode: null, signal: null, at, error: message },
-        lastError: message,
-        errorCount: context.errorCount + 1,
-        startedAt: at,
-        recentStarts: [...pruneStarts(context.recentStarts, at, context.restart), at],
-      };
-    }),
-    reconfigure: assign(({ context, event }) => {
-      if (event.type !== 'reconfigure') return {};
-      const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck, startTimeoutMs } = event.settings;
-      const grace = defaultGracePeriodSecs === undefined ? undefined : clampGrace(defaultGracePeriodSecs, defaultGracePeriodSecs);
-      return {
-        restart: restart === undefined ? context.restart : { ...context.restart, ...restart },
-        defaultGracePeriodSecs: grace ?? context.defaultGracePeriodSecs,
-        resyncIntervalMs: resyncIntervalMs ?? context.resyncIntervalMs,
-        startTimeoutMs: startTimeoutMs ?? context.startTimeoutMs,
-        ...(healthCheck !== undefined && reconfiguredHealth(context, healthCheck)),
-      };
-    }),
+    recordSync: assign(({ context }, output: SyncOutput) => recordedSync(context, output)),
+    recordTerminal: assign(({ context }, output: SyncOutput) => recordedTerminal(context, output)),
+    recordExit: assign(({ context, event }) => (event.type === 'workload.exited' ? recordedExit(context, event) : {})),
+    requestTermination: assign(({ context, event }) => (event.type === 'terminate' ? requestedTermination(context, event) : {})),
+    scheduleRetry: assign(({ context }, { error }: HookError) => scheduledRetry(context, error)),
+    recordStartFailure: assign(({ context }, { error }: HookError) => recordedStartFailure(context, error)),
+    reconfigure: assign(({ context, event }) =>
+      event.type === 'reconfigure' ? reconfigured(context, event.settings, (next) => reconfiguredHealth(context, next)) : {},
+    ),
     scheduleFastRetry: assign(({ context }) => ({ retryDelayMs: context.cancelledRetryMs })),
     beginStartPeriod: assign({ inStartPeriod: true }),
     endStartPeriod: assign({ inStartPeriod: false }),
     /** One probe's result, whichever way it came: counted, and reported if health changed. */
-    recordProbe: enqueueActions(({ context, event, enqueue, self }) => {
-      const { changes, fact } = judgeProbe(context, probeRecordOf(context, event));
+    recordProbe: enqueueActions(({ context, enqueue }, outcome: ProbeOutcome) => {
+      const { changes, fact } = judgeProbe(context, probeRecordOf(context, outcome));
       enqueue.assign(changes);
-      if (fact === undefined) return;
-      enqueue.emit(fact);
-      if (self._parent) enqueue.sendTo(self._parent, fact);
+      if (fact !== undefined) tell(enqueue, context, fact);
     }),
     requestUnhealthyRestart: assign(({ context }) => ({
       termination: context.termination ?? ('unhealthy' as const),
@@ -333,45 +168,9 @@ export const processMachine = setup({
     requestStartTimeout: assign(({ context }) => ({
       termination: context.termination ?? ('start-timeout' as const),
     })),
-    decide: assign(({ context, event }) => {
-      const { at } = outputOf<HookOutput>(event);
-      const seed = nextSeed(context.seed);
-      const ending: RunEnding =
-        context.termination === 'unhealthy' && !context.stopRequested
-          ? { kind: 'unhealthy', failures: context.healthFailures }
-          : context.termination === 'start-timeout' && !context.stopRequested
-          ? { kind: 'start-timeout', timeoutMs: context.startTimeoutMs }
-          : context.stopRequested || context.exit === undefined
-          ? { kind: 'stopped' }
-          : {
-              kind: 'exited',
-              exitCode: context.exit.exitCode,
-              signal: context.exit.signal,
-              // Never negative: a start stamped after the exit (a wall clock stepped back, stamps
-              // taken in a race) is an uptime of 0, not "after -1 ms".
-              uptimeMs: Math.max(0, context.exit.at - (context.startedAt ?? context.exit.at)),
-              ...(context.exit.error !== undefined && { error: context.exit.error }),
-              ...(context.exit.cause !== undefined && { cause: context.exit.cause }),
-            };
-      const decision = decideRestart(
-        ending,
-        context.restart,
-        { failureStreak: context.failureStreak, recentStarts: context.recentStarts, now: at },
-        sampleOf(seed),
-      );
-      return {
-        decision,
-        lastDecision: decision,
-        lastExit: context.exit ?? context.lastExit,
-        seed,
-        endedAt: at,
-        failureStreak: decision.failureStreak,
-      };
-    }),
+    decide: assign(({ context }, output: HookOutput) => decided(context, output.at)),
     countRestart: assign(({ context }) => ({ restartCount: context.restartCount + 1, runCause: 'restart' as const })),
-    finish: assign(({ context }) => ({
-      outcome: !context.stopRequested && context.decision?.restart === false ? context.decision.outcome : 'stopped',
-    })),
+    finish: assign(({ context }) => finishedOutcome(context)),
   },
 }).createMachine({
   id: 'process',
@@ -383,10 +182,7 @@ export const processMachine = setup({
   },
   states: {
     starting: {
-      entry: [
-        'beginRun',
-        { type: 'report', params: ({ context }) => phaseFact(context, 'starting', `run ${context.runCount}`) },
-      ],
+      entry: ['beginRun', { type: 'enterPhase', params: ({ context }) => ({ phase: 'starting', reason: `run ${context.runCount}` }) }],
       initial: 'queued',
       on: {
         update: { actions: 'rememberUpdate' },
@@ -395,12 +191,12 @@ export const processMachine = setup({
       },
       states: {
         queued: {
-          tags: 'queued',
+          tags: ['queued', 'launching'],
           entry: { type: 'report', params: ({ context }) => queueFact(context, 0, 'start') },
-          after: { queueDelay: 'running' },
+          after: { queueDelay: 'syncHook' },
         },
-        running: {
-          tags: 'hookRunning',
+        syncHook: {
+          tags: ['hookRunning', 'launching'],
           entry: assign({ updateType: 'create' as const, pending: undefined }),
           invoke: {
             src: 'syncProcess',
@@ -411,26 +207,38 @@ export const processMachine = setup({
               restart: context.runCause === 'restart',
             }),
             onDone: [
-              { guard: 'isTerminal', target: '#process.terminating', actions: ['recordSync', 'recordTerminal'] },
-              { target: '#process.syncing', actions: 'recordSync' },
+              {
+                guard: { type: 'isTerminal', params: ({ event }) => event.output },
+                target: '#process.terminating',
+                actions: [
+                  { type: 'recordSync', params: ({ event }) => event.output },
+                  { type: 'recordTerminal', params: ({ event }) => event.output },
+                ],
+              },
+              { target: '#process.syncing', actions: { type: 'recordSync', params: ({ event }) => event.output } },
             ],
             onError: [
-              { guard: 'isStartFailure', target: '#process.terminated', actions: 'recordStartFailure' },
-              { guard: 'wasCancelled', target: 'retrying', actions: 'scheduleFastRetry' },
-              { target: 'retrying', actions: 'scheduleRetry' },
+              {
+                guard: { type: 'isStartFailure', params: ({ event }) => ({ error: event.error }) },
+                target: '#process.terminated',
+                actions: { type: 'recordStartFailure', params: ({ event }) => ({ error: event.error }) },
+              },
+              { guard: { type: 'wasCancelled', params: ({ event }) => ({ error: event.error }) }, target: 'syncRetry', actions: 'scheduleFastRetry' },
+              { target: 'syncRetry', actions: { type: 'scheduleRetry', params: ({ event }) => ({ error: event.error }) } },
             ],
           },
         },
-        retrying: {
-          tags: 'queued',
+        syncRetry: {
+          tags: ['queued', 'backoff'],
           entry: { type: 'report', params: ({ context }) => retryFact(context, 'starting') },
-          after: { retryBackoff: 'running' },
+          after: { retryBackoff: 'syncHook' },
         },
       },
     },
 
     syncing: {
-      entry: { type: 'report', params: ({ context }) => phaseFact(context, 'syncing', 'first sync succeeded') },
+      tags: 'workloadUp',
+      entry: { type: 'enterPhase', params: { phase: 'syncing', reason: 'first sync succeeded' } },
       type: 'parallel',
       on: {
         terminate: { target: 'terminating', actions: 'requestTermination' },
@@ -439,30 +247,30 @@ export const processMachine = setup({
       states: {
         /** Keeping the workload in step with its config: resyncs and coalesced updates. */
         sync: {
-          initial: 'settled',
+          initial: 'afterSync',
           states: {
-            /** After each sync: sync again, wait for the next resync, or (no resync interval) just wait. */
-            settled: {
+            /** After each sync: sync again, wait for the next resync, or (no resync interval) for an update. */
+            afterSync: {
               always: [
-                { guard: 'hasPending', target: 'running' },
-                { guard: 'resyncDisabled', target: 'steady' },
-                { target: 'idle' },
+                { guard: 'hasPending', target: 'syncHook' },
+                { guard: 'resyncDisabled', target: 'awaitingUpdate' },
+                { target: 'resyncInterval' },
               ],
             },
             /** Synced; no periodic resync (an OS process reports its exit as an event). */
-            steady: {
-              on: { update: { target: 'running', actions: 'rememberUpdate' } },
+            awaitingUpdate: {
+              on: { update: { target: 'syncHook', actions: 'rememberUpdate' } },
             },
-            idle: {
+            resyncInterval: {
               tags: 'queued',
               entry: {
                 type: 'report',
                 params: ({ context }) => queueFact(context, context.resyncIntervalMs, 'resync'),
               },
-              after: { resyncInterval: { target: 'running', actions: 'queueResync' } },
-              on: { update: { target: 'running', actions: 'rememberUpdate' } },
+              after: { resyncInterval: { target: 'syncHook', actions: 'queueResync' } },
+              on: { update: { target: 'syncHook', actions: 'rememberUpdate' } },
             },
-            running: {
+            syncHook: {
               tags: 'hookRunning',
               entry: 'takePending',
               on: { update: { actions: 'rememberUpdate' } },
@@ -470,21 +278,33 @@ export const processMachine = setup({
                 src: 'syncProcess',
                 input: ({ context }) => ({ id: context.id, updateType: context.updateType, config: context.config, restart: false }),
                 onDone: [
-                  { guard: 'isTerminal', target: '#process.terminating', actions: ['recordSync', 'recordTerminal'] },
-                  { guard: 'hasPending', target: 'running', reenter: true, actions: 'recordSync' },
-                  { target: 'settled', actions: 'recordSync' },
+                  {
+                    guard: { type: 'isTerminal', params: ({ event }) => event.output },
+                    target: '#process.terminating',
+                    actions: [
+                      { type: 'recordSync', params: ({ event }) => event.output },
+                      { type: 'recordTerminal', params: ({ event }) => event.output },
+                    ],
+                  },
+                  {
+                    guard: 'hasPending',
+                    target: 'syncHook',
+                    reenter: true,
+                    actions: { type: 'recordSync', params: ({ event }) => event.output },
+                  },
+                  { target: 'afterSync', actions: { type: 'recordSync', params: ({ event }) => event.output } },
                 ],
                 onError: [
-                  { guard: 'wasCancelled', target: 'retrying', actions: 'scheduleFastRetry' },
-                  { target: 'retrying', actions: 'scheduleRetry' },
+                  { guard: { type: 'wasCancelled', params: ({ event }) => ({ error: event.error }) }, target: 'syncRetry', actions: 'scheduleFastRetry' },
+                  { target: 'syncRetry', actions: { type: 'scheduleRetry', params: ({ event }) => ({ error: event.error }) } },
                 ],
               },
             },
-            retrying: {
+            syncRetry: {
               tags: 'queued',
               entry: { type: 'report', params: ({ context }) => retryFact(context, 'syncing') },
               on: { update: { actions: 'rememberUpdate' } },
-              after: { retryBackoff: 'running' },
+              after: { retryBackoff: 'syncHook' },
             },
           },
         },
@@ -494,12 +314,12 @@ export const processMachine = setup({
          * started again. A reconfigure that changes the check starts this region over.
          */
         health: {
-          initial: 'deciding',
+          initial: 'hasCheck',
           on: {
             reconfigure: { guard: 'changesHealthCheck', target: 'health', reenter: true, actions: 'reconfigure' },
           },
           states: {
-            deciding: {
+            hasCheck: {
               always: [{ guard: 'noHealthCheck', target: 'off' }, { target: 'checking' }],
             },
             off: {},
@@ -508,10 +328,10 @@ export const processMachine = setup({
               states: {
                 /** Failures within start_period are not counted; a success is. */
                 startPeriod: {
-                  initial: 'entering',
+                  initial: 'hasStartPeriod',
                   states: {
-                    entering: { always: [{ guard: 'noStartPeriod', target: 'over' }, { target: 'running' }] },
-                    running: {
+                    hasStartPeriod: { always: [{ guard: 'noStartPeriod', target: 'over' }, { target: 'healthStartPeriod' }] },
+                    healthStartPeriod: {
                       entry: 'beginStartPeriod',
                       after: { healthStartPeriod: 'over' },
                     },
@@ -520,10 +340,10 @@ export const processMachine = setup({
                 },
                 /** A health-gated run must be healthy within start_timeout, or it failed to start. */
                 startDeadline: {
-                  initial: 'deciding',
+                  initial: 'isGated',
                   states: {
-                    deciding: { always: [{ guard: 'noStartDeadline', target: 'met' }, { target: 'running' }] },
-                    running: {
+                    isGated: { always: [{ guard: 'noStartDeadline', target: 'met' }, { target: 'startTimeout' }] },
+                    startTimeout: {
                       always: { guard: 'everHealthy', target: 'met' },
                       after: { startTimeout: { target: '#process.terminating', actions: 'requestStartTimeout' } },
                     },
@@ -531,10 +351,10 @@ export const processMachine = setup({
                   },
                 },
                 probes: {
-                  initial: 'probing',
+                  initial: 'probe',
                   states: {
-                    waiting: { after: { healthInterval: 'probing' } },
-                    probing: {
+                    healthInterval: { after: { healthInterval: 'probe' } },
+                    probe: {
                       invoke: {
                         src: 'probeHealth',
                         input: ({ context }) => ({
@@ -542,16 +362,16 @@ export const processMachine = setup({
                           config: context.config,
                           timeoutMs: context.healthCheck?.timeoutMs ?? 0,
                         }),
-                        onDone: { target: 'judged', actions: 'recordProbe' },
-                        onError: { target: 'judged', actions: 'recordProbe' },
+                        onDone: { target: 'verdict', actions: { type: 'recordProbe', params: ({ event }) => ({ output: event.output }) } },
+                        onError: { target: 'verdict', actions: { type: 'recordProbe', params: ({ event }) => ({ error: event.error }) } },
                       },
                       // Leaving the state stops the probe actor: its signal aborts what it started.
-                      after: { probeTimeout: { target: 'judged', actions: 'recordProbe' } },
+                      after: { probeTimeout: { target: 'verdict', actions: { type: 'recordProbe', params: { timedOut: true } } } },
                     },
-                    judged: {
+                    verdict: {
                       always: [
                         { guard: 'unhealthyRestartDue', target: '#process.terminating', actions: 'requestUnhealthyRestart' },
-                        { target: 'waiting' },
+                        { target: 'healthInterval' },
                       ],
                     },
                   },
@@ -564,11 +384,9 @@ export const processMachine = setup({
     },
 
     terminating: {
-      entry: {
-        type: 'report',
-        params: ({ context }) => phaseFact(context, 'terminating', terminatingReason(context)),
-      },
-      initial: 'running',
+      tags: 'stopping',
+      entry: { type: 'enterPhase', params: ({ context }) => ({ phase: 'terminating', reason: terminatingReason(context) }) },
+      initial: 'stopHook',
       on: {
         terminate: [
           { guard: 'shortensGrace', target: 'terminating', reenter: true, actions: 'requestTermination' },
@@ -579,7 +397,7 @@ export const processMachine = setup({
       },
       after: { gracePeriod: '#process.terminated' },
       states: {
-        running: {
+        stopHook: {
           tags: 'hookRunning',
           invoke: {
             src: 'syncTerminatingProcess',
@@ -590,45 +408,46 @@ export const processMachine = setup({
               reason: context.termination ?? 'requested',
             }),
             onDone: '#process.terminated',
-            onError: { target: 'retrying', actions: 'scheduleRetry' },
+            onError: { target: 'stopRetry', actions: { type: 'scheduleRetry', params: ({ event }) => ({ error: event.error }) } },
           },
         },
-        retrying: {
+        stopRetry: {
           tags: 'queued',
           entry: { type: 'report', params: ({ context }) => retryFact(context, 'terminating') },
-          after: { retryBackoff: 'running' },
+          after: { retryBackoff: 'stopHook' },
         },
       },
     },
 
     terminated: {
-      entry: { type: 'report', params: ({ context }) => phaseFact(context, 'terminated', 'cleaning up') },
-      initial: 'cleaning',
+      entry: { type: 'enterPhase', params: { phase: 'terminated', reason: 'cleaning up' } },
+      initial: 'cleanupHook',
       on: {
         update: { actions: 'keepConfig' },
         terminate: { actions: 'requestTermination' },
         'workload.exited': { actions: 'recordExit' },
       },
       states: {
-        cleaning: {
-          tags: 'hookRunning',
+        cleanupHook: {
+          tags: ['hookRunning', 'stopping'],
           invoke: {
             src: 'syncTerminatedProcess',
             input: ({ context }) => ({ id: context.id, config: context.config, exit: context.exit }),
-            onDone: { target: 'deciding', actions: 'decide' },
-            onError: { target: 'retrying', actions: 'scheduleRetry' },
+            onDone: { target: 'restartGuard', actions: { type: 'decide', params: ({ event }) => event.output } },
+            onError: { target: 'cleanupRetry', actions: { type: 'scheduleRetry', params: ({ event }) => ({ error: event.error }) } },
           },
         },
-        retrying: {
-          tags: 'queued',
+        cleanupRetry: {
+          tags: ['queued', 'stopping'],
           entry: { type: 'report', params: ({ context }) => retryFact(context, 'terminated') },
-          after: { retryBackoff: 'cleaning' },
+          after: { retryBackoff: 'cleanupHook' },
         },
-        deciding: {
-          always: [{ guard: 'willRestart', target: 'waitingRestart' }, { target: '#process.finished' }],
+        restartGuard: {
+          tags: 'stopping',
+          always: [{ guard: 'willRestart', target: 'restartDelay' }, { target: '#process.finished' }],
         },
-        waitingRestart: {
-          tags: 'queued',
+        restartDelay: {
+          tags: ['queued', 'backoff'],
           entry: [
             'countRestart',
             {
@@ -636,19 +455,15 @@ export const processMachine = setup({
               params: ({ context }) => ({
                 type: 'process.restarting',
                 id: context.id,
-                delayMs: context.decision?.restart ? context.decision.delayMs : 0,
+                delayMs: restartDelayMs(context),
                 reason: context.decision?.reason ?? '',
               }),
             },
-            {
-              type: 'report',
-              params: ({ context }) =>
-                queueFact(context, context.decision?.restart ? context.decision.delayMs : 0, 'restart'),
-            },
+            { type: 'report', params: ({ context }) => queueFact(context, restartDelayMs(context), 'restart') },
           ],
           // A zero delay restarts in the same macrostep: no timer, no extra event-loop turn.
-          always: { guard: 'restartIsImmediate', target: '#process.starting.running' },
-          after: { restartDelay: '#process.starting.running' },
+          always: { guard: 'restartIsImmediate', target: '#process.starting.syncHook' },
+          after: { restartDelay: '#process.starting.syncHook' },
           on: {
             terminate: { target: '#process.finished', actions: 'requestTermination' },
           },
@@ -657,12 +472,10 @@ export const processMachine = setup({
     },
 
     finished: {
+      tags: 'ended',
       entry: [
         'finish',
-        {
-          type: 'report',
-          params: ({ context }) => phaseFact(context, 'finished', endReason(context)),
-        },
+        { type: 'enterPhase', params: ({ context }) => ({ phase: 'finished', reason: endReason(context) }) },
         {
           type: 'report',
           params: ({ context }) => ({
@@ -681,29 +494,15 @@ export const processMachine = setup({
 });
 
 /**
- * Why the run is terminating. A workload that exited by itself is already gone (the phase only
- * stops what is left of its group): the reason is how it exited, not a stop's grace period.
+ * Every fact is emitted to the actor's own listeners and, under a supervisor (the supervisor's
+ * spawn says so in the input), sent to it.
  */
-function terminatingReason(context: ProcessContext): string {
-  if (context.termination === 'exited' && context.exit !== undefined) return describeExit(context.exit);
-  return `${context.termination ?? 'requested'}, grace period ${context.gracePeriodSecs} s`;
+function tell(enqueue: { emit(fact: ProcessFact): void; sendParent(fact: ProcessFact): void }, context: ProcessContext, fact: ProcessFact): void {
+  enqueue.emit(fact);
+  if (context.reportsToParent) enqueue.sendParent(fact);
 }
 
-/** Why the run ended: a requested stop wins over whatever the restart guard had decided. */
-function endReason(context: ProcessContext): string {
-  if (context.stopRequested) return `stopped on request (${context.termination ?? 'requested'})`;
-  return context.decision?.reason ?? 'stopped';
-}
-
-function phaseFact(context: ProcessContext, to: Phase, reason: string): ProcessFact {
-  return { type: 'phase.changed', id: context.id, phase: to, reason };
-}
-
-function queueFact(
-  context: ProcessContext,
-  delayMs: number,
-  why: 'start' | 'resync' | 'retry' | 'restart',
-): ProcessFact {
+function queueFact(context: ProcessContext, delayMs: number, why: 'start' | 'resync' | 'retry' | 'restart'): ProcessFact {
   return { type: 'queue.added', id: context.id, delayMs, why };
 }
 

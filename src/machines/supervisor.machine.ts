@@ -1,10 +1,10 @@
 /**
  * The supervisor chart: the root actor that owns one process actor per id.
  *
- *   running       routes `process.update` to the process actor with that id, spawning it on the
- *                 first create/update/sync or start (systemId = process id; a terminate, an
- *                 exit or a reconfigure for an unknown id spawns nothing). `processes.syncKnown` terminates the
- *                 actors whose ids are no longer known (orphans) and purges the finished ones.
+ *   running       `process.send` delivers its event to the process actor with that id, spawning
+ *                 it on the first update or start (systemId = process id; a terminate, an exit or
+ *                 a reconfigure for an unknown id spawns nothing). `processes.syncKnown` terminates
+ *                 the actors whose ids are no longer known (orphans) and purges the finished ones.
  *                 `process.purge` forgets one process at once (its hooks are cancelled).
  *   shuttingDown  every process gets a terminate whose grace period fits inside the deadline;
  *                 the chart waits until every process is finished or the `shutdownDeadline`
@@ -13,16 +13,19 @@
  *                 Reaching it stops every child, cancelling any hook still running.
  *
  * Process actors report facts (phase changes, queue activity, restarts) to this actor; it keeps
- * the last phase of each and re-emits every fact, so an embedding observes the whole system
- * through one `actor.on('*')`.
+ * which of them have not finished (what shutdown waits for) and re-emits every fact, so an
+ * embedding observes the whole system through one `actor.on('*')`. A process's phase itself is
+ * read from its actor's snapshot, never kept here.
  */
 import { assign, enqueueActions, setup, stopChild, emit } from 'xstate';
-import { minGracePeriodSecs, processMachine } from './process.machine.js';
-import type { Phase, ProcessEvent, ProcessFact, ProcessInput } from './process-types.js';
+import { processMachine } from './process.machine.js';
+import { minGracePeriodSecs } from './process-context.js';
+import type { ProcessEvent, ProcessFact, ProcessInput } from './process-types.js';
+import { phaseOf } from './process-state.js';
 import { nextSeed } from './backoff.js';
 
 /** Per-process settings a supervisor applies to every actor it spawns, unless the update overrides them. */
-export type ProcessDefaults = Omit<ProcessInput, 'id' | 'config' | 'seed'>;
+export type ProcessDefaults = Omit<ProcessInput, 'id' | 'config' | 'seed' | 'reportsToParent'>;
 
 export interface SupervisorInput {
   readonly defaults?: ProcessDefaults;
@@ -30,7 +33,8 @@ export interface SupervisorInput {
 }
 
 export type SupervisorEvent =
-  | { type: 'process.update'; id: string; update: ProcessEvent; overrides?: ProcessDefaults }
+  /** Deliver `event` to process `id`; an update or a start spawns its actor (with `overrides`) if there is none. */
+  | { type: 'process.send'; id: string; event: ProcessEvent; overrides?: ProcessDefaults }
   | { type: 'process.purge'; id: string }
   | { type: 'processes.syncKnown'; ids: readonly string[] }
   | { type: 'shutdown'; deadlineMs: number }
@@ -48,12 +52,11 @@ export interface SupervisorContext {
   defaults: ProcessDefaults;
   seed: number;
   /**
-   * The last phase each live process actor reported. Updated in place: copying a map of 1,000
-   * entries on every phase change made a fleet's start and stop quadratic.
+   * The live process actors that have not finished: what shutdown waits for, from the facts'
+   * `to`. Updated in place: copying a set of 1,000 ids on every phase change made a fleet's start
+   * and stop quadratic.
    */
-  phases: Map<string, Phase>;
-  /** How many of `phases` are not finished: what shutdown waits for, kept in O(1). */
-  unfinished: number;
+  unfinished: Set<string>;
   shutdownDeadlineMs: number;
   report: ShutdownReport | undefined;
 }
@@ -63,21 +66,9 @@ export function shutdownGracePeriodSecs(deadlineMs: number): number {
   return Math.max(minGracePeriodSecs, Math.floor((deadlineMs * 0.8) / 1000));
 }
 
-function unfinished(phases: Map<string, Phase>): string[] {
-  return [...phases]
-    .filter(([, phase]) => phase !== 'finished')
-    .map(([id]) => id)
-    .sort();
-}
-
-/** Record a phase and return the new count of unfinished processes. */
-function setPhase(context: SupervisorContext, id: string, phase: Phase | undefined): number {
-  const before = context.phases.get(id);
-  if (phase === undefined) context.phases.delete(id);
-  else context.phases.set(id, phase);
-  const was = before !== undefined && before !== 'finished' ? 1 : 0;
-  const is = phase !== undefined && phase !== 'finished' ? 1 : 0;
-  return context.unfinished + is - was;
+/** The ids still running, sorted: those shutdown terminates, or that missed its deadline. */
+function unfinishedIds(context: SupervisorContext): string[] {
+  return [...context.unfinished].sort();
 }
 
 export const supervisorMachine = setup({
@@ -93,60 +84,64 @@ export const supervisorMachine = setup({
     shutdownDeadline: ({ context }) => context.shutdownDeadlineMs,
   },
   guards: {
-    allFinished: ({ context }) => context.unfinished === 0,
+    allFinished: ({ context }) => context.unfinished.size === 0,
   },
   actions: {
     route: enqueueActions(({ context, event, enqueue, self }) => {
-      if (event.type !== 'process.update') return;
-      const { id, update } = event;
+      if (event.type !== 'process.send') return;
+      const { id, event: update } = event;
       if (self.getSnapshot().children[id] !== undefined) {
         enqueue.sendTo(id, update);
         return;
       }
-      // Only a create/update/sync or a start brings a process actor into being.
+      // Only an update or a start brings a process actor into being.
       if (update.type !== 'update' && update.type !== 'start') return;
       const seed = nextSeed(context.seed);
-      enqueue.assign({ seed, unfinished: setPhase(context, id, 'starting') });
+      context.unfinished.add(id);
+      enqueue.assign({ seed });
       enqueue.spawnChild('process', {
         id,
         systemId: id,
-        input: { ...context.defaults, ...event.overrides, id, config: update.config, seed },
+        input: { ...context.defaults, ...event.overrides, id, config: update.config, seed, reportsToParent: true },
       });
     }),
     purge: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'process.purge') return;
       enqueue(stopChild(event.id));
-      enqueue.assign({ unfinished: setPhase(context, event.id, undefined) });
+      context.unfinished.delete(event.id);
     }),
-    sweepOrphans: enqueueActions(({ context, event, enqueue }) => {
+    sweepOrphans: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'processes.syncKnown') return;
       const known = new Set(event.ids);
-      for (const [id, phase] of [...context.phases]) {
-        if (known.has(id)) continue;
-        if (phase === 'finished') {
+      for (const [id, child] of Object.entries(self.getSnapshot().children)) {
+        if (known.has(id) || child === undefined) continue;
+        if (phaseOf(child.getSnapshot()) === 'finished') {
           enqueue(stopChild(id));
-          context.phases.delete(id);
+          context.unfinished.delete(id);
         } else {
           enqueue.sendTo(id, { type: 'terminate', reason: 'orphaned' } satisfies ProcessEvent);
         }
       }
     }),
-    recordFact: assign(({ context, event }) => {
-      if (event.type !== 'phase.changed' || !context.phases.has(event.id)) return {};
-      return { unfinished: setPhase(context, event.id, event.phase) };
+    recordFact: assign(({ context, event, self }) => {
+      // A late fact of a purged actor counts for nothing.
+      if (event.type !== 'phase.changed' || self.getSnapshot().children[event.id] === undefined) return {};
+      if (event.phase === 'finished') context.unfinished.delete(event.id);
+      else context.unfinished.add(event.id);
+      return {};
     }),
     forwardFact: emit(({ event }) => event as ProcessFact),
     beginShutdown: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'shutdown') return;
       enqueue.assign({ shutdownDeadlineMs: Math.max(0, event.deadlineMs) });
       const gracePeriodSecs = shutdownGracePeriodSecs(event.deadlineMs);
-      for (const id of unfinished(context.phases)) {
+      for (const id of unfinishedIds(context)) {
         enqueue.sendTo(id, { type: 'terminate', reason: 'shutdown', gracePeriodSecs } satisfies ProcessEvent);
       }
     }),
     reportCompleted: assign({ report: { deadlineExceeded: false, pending: [] } }),
     reportDeadlineExceeded: assign(({ context }) => ({
-      report: { deadlineExceeded: true, pending: unfinished(context.phases) },
+      report: { deadlineExceeded: true, pending: unfinishedIds(context) },
     })),
     announceStopped: emit(({ context }) => ({
       type: 'supervisor.stopped' as const,
@@ -158,8 +153,7 @@ export const supervisorMachine = setup({
   context: ({ input }) => ({
     defaults: input.defaults ?? {},
     seed: nextSeed(input.seed ?? 0x6d2b79f5),
-    phases: new Map(),
-    unfinished: 0,
+    unfinished: new Set(),
     shutdownDeadlineMs: 0,
     report: undefined,
   }),
@@ -175,7 +169,7 @@ export const supervisorMachine = setup({
   states: {
     running: {
       on: {
-        'process.update': { actions: 'route' },
+        'process.send': { actions: 'route' },
         'process.purge': { actions: 'purge' },
         'processes.syncKnown': { actions: 'sweepOrphans' },
         shutdown: { target: 'shuttingDown', actions: 'beginShutdown' },

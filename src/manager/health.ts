@@ -3,12 +3,13 @@
  * read from the actors' snapshots (the charts are the only source of truth).
  */
 import type { ProcessContext, Phase } from '../machines/process-types.js';
+import { phaseOf } from '../machines/process-state.js';
 import { phaseLabel } from './metrics.js';
 import type { ProcessStatus } from './syncer.js';
 
 export interface ProcessSnapshotLike {
   readonly context: ProcessContext;
-  readonly value: unknown;
+  matches(phase: Phase): boolean;
   hasTag(tag: 'queued'): boolean;
 }
 
@@ -22,11 +23,6 @@ export interface HealthReport {
   readonly failed: number;
   readonly workQueueDepth: number;
   readonly processes: Readonly<Record<string, ProcessStatus>>;
-}
-
-export function phaseOf(snapshot: ProcessSnapshotLike): Phase {
-  const value = snapshot.value;
-  return (typeof value === 'string' ? value : Object.keys(value as object)[0]) as Phase;
 }
 
 export function statusOf(snapshot: ProcessSnapshotLike, now: number): ProcessStatus {

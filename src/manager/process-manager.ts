@@ -13,7 +13,8 @@ import { ShutdownDeadlineError } from '../errors.js';
 import { syncerHooks } from './syncer-hooks.js';
 import { systemClock, type Clock } from './clock.js';
 import { Completions } from './completions.js';
-import { healthOf, phaseOf, statusOf, type HealthReport, type ProcessSnapshotLike } from './health.js';
+import { healthOf, statusOf, type HealthReport, type ProcessSnapshotLike } from './health.js';
+import { phaseOf } from '../machines/process-state.js';
 import { processLoggers, silentLogger, type Logger } from './logger.js';
 import { noopMetrics, type MetricsCollector } from './metrics.js';
 import type { ProcessStatus, ProcessSyncer, ProcessUpdate, StatusReporter, TerminateOptions } from './syncer.js';
@@ -107,7 +108,6 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
   const loggers = processLoggers(logger, options.processLabel ?? ((id: string) => id));
   const completions = new Completions();
   const statusListeners = new Map<string, NonNullable<TerminateOptions['onStatus']>[]>();
-  const lastPhase = new Map<string, Phase>();
   const terminatingSince = new Map<string, number>();
   const queued = new Set<string>();
   const watched = new Map<string, { unsubscribe(): void }>();
@@ -156,7 +156,6 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
     watched.get(id)?.unsubscribe();
     watched.delete(id);
     if (queued.delete(id)) metrics.workQueueDepth(queued.size);
-    lastPhase.delete(id);
     terminatingSince.delete(id);
     statusListeners.delete(id);
     loggers.forget(id);
@@ -168,10 +167,8 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
     switch (fact.type) {
       case 'phase.changed': {
         watch(fact.id);
-        const from = lastPhase.get(fact.id) ?? null;
-        lastPhase.set(fact.id, fact.phase);
-        metrics.processStateTransition(fact.id, from, fact.phase);
-        loggers.of(fact.id).info({ from, to: fact.phase, reason: fact.reason }, 'transition');
+        metrics.processStateTransition(fact.id, fact.from, fact.phase);
+        loggers.of(fact.id).info({ from: fact.from, to: fact.phase, reason: fact.reason }, 'transition');
         if (fact.phase === 'terminating') terminatingSince.set(fact.id, performance.now());
         if (fact.phase === 'terminated') {
           const since = terminatingSince.get(fact.id);
@@ -240,7 +237,7 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
           ...(update.config !== undefined && { config: update.config }),
           ...(gracePeriodSecs !== undefined && { gracePeriodSecs }),
         };
-        actor.send({ type: 'process.update', id, update: event });
+        actor.send({ type: 'process.send', id, event });
         return;
       }
       if (shuttingDown) {
@@ -249,12 +246,12 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
       }
       const settings = update.settings;
       if (settings !== undefined && processSnapshot(id) !== undefined) {
-        actor.send({ type: 'process.update', id, update: { type: 'reconfigure', settings } });
+        actor.send({ type: 'process.send', id, event: { type: 'reconfigure', settings } });
       }
       actor.send({
-        type: 'process.update',
+        type: 'process.send',
         id,
-        update: { type: 'update', updateType: update.type, ...(update.config !== undefined && { config: update.config }) },
+        event: { type: 'update', updateType: update.type, ...(update.config !== undefined && { config: update.config }) },
         ...(settings !== undefined && { overrides: actorInputOf(settings) }),
       });
     },
@@ -263,16 +260,16 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
       if (shuttingDown) return false;
       const snapshot = processSnapshot(id);
       if (snapshot !== undefined && phaseOf(snapshot) !== 'finished') return false;
-      actor.send({ type: 'process.update', id, update: { type: 'start', ...(config !== undefined && { config }) } });
+      actor.send({ type: 'process.send', id, event: { type: 'start', ...(config !== undefined && { config }) } });
       return true;
     },
 
     reconfigureProcess(id, settings) {
-      actor.send({ type: 'process.update', id, update: { type: 'reconfigure', settings } });
+      actor.send({ type: 'process.send', id, event: { type: 'reconfigure', settings } });
     },
 
     reportWorkloadExit(id, exit) {
-      actor.send({ type: 'process.update', id, update: { type: 'workload.exited', ...exit } });
+      actor.send({ type: 'process.send', id, event: { type: 'workload.exited', ...exit } });
     },
 
     purgeProcess(id) {
@@ -306,9 +303,10 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
 
     syncKnownProcesses(ids) {
       actor.send({ type: 'processes.syncKnown', ids: [...ids] });
-      const phases = actor.getSnapshot().context.phases;
-      for (const id of [...watched.keys()]) if (!phases.has(id)) forget(id);
-      return Object.fromEntries(phases);
+      const phases: Record<string, Phase> = {};
+      for (const [id, child] of Object.entries(actor.getSnapshot().children)) if (child) phases[id] = phaseOf(child.getSnapshot());
+      for (const id of [...watched.keys()]) if (!(id in phases)) forget(id);
+      return phases;
     },
 
     shutdown(shutdownOptions = {}) {

@@ -10,7 +10,8 @@ import { describeExit } from '../machines/exit-status.js';
 import type { ChildExit } from '../runtime/exec/child-handle.js';
 import { EventHub, type EventType, type ProcessEventRecord } from './events.js';
 import type { ProcessEntry } from './process-table.js';
-import type { ProcessState, ProcessView } from './process-view.js';
+import type { ProcessView } from './process-view.js';
+import type { ProcessState } from '../machines/process-state.js';
 
 export interface TransitionRecord {
   readonly at: number;
@@ -32,8 +33,11 @@ const transitionsKept = 20;
 export class ProcessEvents {
   readonly hub = new EventHub();
   readonly #transitions = new Map<string, TransitionRecord[]>();
-  readonly #lastPhase = new Map<string, Phase>();
-  /** The last state each process was reported in, so that events carry from → to. */
+  /**
+   * The state watchers were last told of, per process: a transition event says from → to in
+   * ProcessState's terms, which a fact (from → to in phases) does not; this stream is the one
+   * place that needs it.
+   */
   readonly #lastState = new Map<string, ProcessState>();
 
   constructor(private readonly lookup: ProcessLookup) {}
@@ -42,10 +46,9 @@ export class ProcessEvents {
   onFact(fact: ProcessFact): void {
     if (fact.type === 'phase.changed') {
       const list = this.#transitions.get(fact.id) ?? [];
-      list.push({ at: this.lookup.now(), from: this.#lastPhase.get(fact.id) ?? null, to: fact.phase, reason: fact.reason });
+      list.push({ at: this.lookup.now(), from: fact.from, to: fact.phase, reason: fact.reason });
       if (list.length > transitionsKept) list.shift();
       this.#transitions.set(fact.id, list);
-      this.#lastPhase.set(fact.id, fact.phase);
     }
     if (fact.type === 'health.changed') this.#health(fact);
     this.#transition(fact.id, reasonOf(fact));
@@ -75,7 +78,6 @@ export class ProcessEvents {
   /** Forgets a deleted process and tells the watchers. */
   deleted(id: string, gone: ProcessEventRecord): void {
     this.#transitions.delete(id);
-    this.#lastPhase.delete(id);
     this.#lastState.delete(id);
     this.hub.publish(gone);
   }

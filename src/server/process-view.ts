@@ -1,34 +1,14 @@
 /**
  * The daemon's view of one process, derived from the chart's snapshot — the only source of
- * truth — plus the runtime's pid. ProcessState is a projection of the chart's states:
- *
- *   no actor yet                         CREATED
- *   starting.queued / starting.running   STARTING
- *   starting.retrying                    BACKOFF
- *   syncing.*                            RUNNING, or STARTING while a health check has not yet
- *                                        found it healthy in this run
- *   terminating.*, terminated (cleanup)  STOPPING
- *   terminated.waitingRestart            BACKOFF
- *   finished                             STOPPED | EXITED | FAILED, by the run's outcome
+ * truth — plus the runtime's pid and the last usage sample. Its state is the chart's tags read
+ * by processStateOf (machines/process-state.ts).
  */
 import type { ProcessSnapshot } from '../manager/process-manager.js';
-import { phaseOf } from '../manager/health.js';
 import type { HealthStatus, Phase } from '../machines/process-types.js';
+import { phaseOf, processStateOf, type ProcessState } from '../machines/process-state.js';
 import type { RestartDecision } from '../machines/restart-policy.js';
 import type { ProcessEntry } from './process-table.js';
 import type { UsageSample } from '../runtime/resources/index.js';
-
-export const processStates = [
-  'CREATED',
-  'STARTING',
-  'RUNNING',
-  'BACKOFF',
-  'STOPPING',
-  'STOPPED',
-  'EXITED',
-  'FAILED',
-] as const;
-export type ProcessState = (typeof processStates)[number];
 
 export interface ProcessView {
   readonly id: string;
@@ -65,32 +45,6 @@ function lastDecisionError(decision: RestartDecision | undefined): string {
   return failed ? decision.reason : '';
 }
 
-function substate(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const inner = Object.values(value)[0];
-  return typeof inner === 'string' ? inner : undefined;
-}
-
-export function stateOf(snapshot: ProcessSnapshot | undefined): ProcessState {
-  if (!snapshot) return 'CREATED';
-  const phase = phaseOf(snapshot);
-  const sub = substate(snapshot.value);
-  switch (phase) {
-    case 'starting':
-      return sub === 'retrying' ? 'BACKOFF' : 'STARTING';
-    case 'syncing':
-      return snapshot.context.healthGated && !snapshot.context.everHealthy ? 'STARTING' : 'RUNNING';
-    case 'terminating':
-      return 'STOPPING';
-    case 'terminated':
-      return sub === 'waitingRestart' ? 'BACKOFF' : 'STOPPING';
-    case 'finished': {
-      const outcome = snapshot.context.outcome;
-      return outcome === 'failed' ? 'FAILED' : outcome === 'exited' ? 'EXITED' : 'STOPPED';
-    }
-  }
-}
-
 /**
  * The health a view shows: the chart's verdict while a run is up — STARTING (with a check, the
  * verdict is `starting` until the first one), RUNNING, STOPPING of a run whose workload came up —
@@ -121,7 +75,7 @@ export function viewOf(
   usage?: UsageSample,
 ): ProcessView {
   const c = snapshot?.context;
-  const state = stateOf(snapshot);
+  const state = processStateOf(snapshot);
   // Started (perhaps not yet healthy) and not yet stopped: the run has an uptime.
   // startedAt is cleared when a run begins and set once its workload is up: a STARTING process
   // with one is up and waiting for its first healthy verdict.

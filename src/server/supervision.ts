@@ -29,7 +29,8 @@ import { ProcessEvents, type TransitionRecord } from './process-events.js';
 import { Inspector } from './inspector.js';
 import { checkLogPaths, LogFiles, readableLogFile, readableLogFiles, type LogStream } from './log-files.js';
 import { ProcessTable, type ProcessEntry } from './process-table.js';
-import { stateOf, viewOf, type ProcessState, type ProcessView } from './process-view.js';
+import { viewOf, type ProcessView } from './process-view.js';
+import { processStateOf as stateOf, type ProcessState } from '../machines/process-state.js';
 import { chartSettings } from './settings.js';
 import { classifyUpdate } from './update-fields.js';
 

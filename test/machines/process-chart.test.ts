@@ -80,7 +80,7 @@ test('with restart policy always, a terminal sync loops back to starting after t
   actor.start();
   clock.increment(0);
   await flush();
-  assert.deepEqual(actor.getSnapshot().value, { terminated: 'waitingRestart' });
+  assert.deepEqual(actor.getSnapshot().value, { terminated: 'restartDelay' });
   assert.ok(actor.getSnapshot().hasTag('queued'));
   for (const expectedSyncs of [2, 3]) {
     const decision = actor.getSnapshot().context.decision;
@@ -94,7 +94,7 @@ test('with restart policy always, a terminal sync loops back to starting after t
     await flush();
     assert.equal(syncs, expectedSyncs);
   }
-  assert.deepEqual(actor.getSnapshot().value, { syncing: { sync: 'idle', health: 'off' } });
+  assert.deepEqual(actor.getSnapshot().value, { syncing: { sync: 'resyncInterval', health: 'off' } });
   assert.equal(actor.getSnapshot().context.restartCount, 2);
   assert.equal(actor.getSnapshot().context.runCount, 3);
   actor.stop();
@@ -174,7 +174,7 @@ test('reconfigure changes the restart policy of a live process for its next deci
   actor.send({ type: 'workload.exited', exitCode: 1, signal: null, at: clock.now() });
   await flush();
   const { context, value } = actor.getSnapshot();
-  assert.deepEqual(value, { syncing: { sync: 'idle', health: 'off' } }, 'restarted at once under the new policy');
+  assert.deepEqual(value, { syncing: { sync: 'resyncInterval', health: 'off' } }, 'restarted at once under the new policy');
   assert.equal(context.restartCount, 1);
   assert.equal(context.defaultGracePeriodSecs, 7);
   actor.stop();
@@ -221,5 +221,33 @@ test('the uptime a decision reads is never negative, even when the exit is stamp
   actor.send({ type: 'workload.exited', exitCode: 2, signal: null, at: clock.now() });
   await flush();
   assert.equal(actor.getSnapshot().context.decision?.reason, "exited with code 2 after 0 ms, before min_uptime 1000 ms; restart policy 'no'");
+  actor.stop();
+});
+
+test('each phase fact says where the chart came from, and a new run starts from finished', async () => {
+  const clock = new SimulatedClock();
+  const actor = createActor(quietHooks(clock), { clock, input: { id: 'twice', restart: { policy: 'no' } } });
+  const seen: string[] = [];
+  actor.on('phase.changed', (fact: ProcessFact) => {
+    if (fact.type === 'phase.changed') seen.push(`${fact.from} -> ${fact.phase}`);
+  });
+  actor.start();
+  clock.increment(0);
+  await flush();
+  actor.send({ type: 'terminate' });
+  await flush();
+  actor.send({ type: 'start' });
+  clock.increment(0);
+  await flush();
+  assert.deepEqual(seen, [
+    'null -> starting',
+    'starting -> syncing',
+    'syncing -> terminating',
+    'terminating -> terminated',
+    'terminated -> finished',
+    'finished -> starting',
+    'starting -> syncing',
+  ]);
+  assert.equal(actor.getSnapshot().context.phase, 'syncing');
   actor.stop();
 });

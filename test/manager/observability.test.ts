@@ -41,7 +41,7 @@ test('inspect receives the XState inspection events of the process actors', asyn
       (e) =>
         e.type === '@xstate.snapshot' &&
         idOf(e) === 'watched' &&
-        JSON.stringify((e.snapshot as unknown as { value: unknown }).value) === '{"syncing":{"sync":"idle","health":"off"}}',
+        JSON.stringify((e.snapshot as unknown as { value: unknown }).value) === '{"syncing":{"sync":"resyncInterval","health":"off"}}',
     ),
     'its snapshots are inspected',
   );

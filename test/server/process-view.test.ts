@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { healthOf, type ProcessState } from '../../src/server/process-view.js';
+import { healthOf } from '../../src/server/process-view.js';
+import type { ProcessState } from '../../src/machines/process-state.js';
 import type { HealthStatus } from '../../src/machines/process-types.js';
 
 // [state, the chart's last verdict, whether this run's workload came up, what the view shows]

@@ -5,7 +5,7 @@
  */
 import { Gauge, collectDefaultMetrics } from 'prom-client';
 import type { PrometheusMetrics } from '../../manager/prometheus-metrics.js';
-import { processStates } from '../process-view.js';
+import { processStates } from '../../machines/process-state.js';
 import type { Supervision } from '../supervision.js';
 import type { HttpRoutes } from './http-endpoint.js';
 import { statusPage } from './status-page.js';
