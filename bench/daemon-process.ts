@@ -61,7 +61,7 @@ process.stdout.once('error', stop);
 
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
-const sampler = daemon.supervision.usage;
+const sampler = daemon.parts.usage;
 function usageStats(): Record<string, unknown> {
   const { cycles, lastCycleMs, lastCycleProcesses } = sampler.stats;
   return { cycles, last_cycle_ms: lastCycleMs, last_cycle_processes: lastCycleProcesses };

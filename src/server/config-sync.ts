@@ -10,7 +10,9 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../manager/logger.js';
 import { loadSpecs } from '../spec/load.js';
 import { specToSnakeCase } from '../spec/snake-case.js';
-import type { Supervision } from './supervision.js';
+import { isIdle } from '../machines/process-state.js';
+import type { ProcessVerbs } from './process-verbs.js';
+import type { ProcessReads } from './process-reads.js';
 
 export interface ReloadResult {
   readonly added: string[];
@@ -21,9 +23,11 @@ export interface ReloadResult {
   readonly errors: string[];
 }
 
-const idleStates = new Set(['CREATED', 'STOPPED', 'EXITED', 'FAILED']);
-
-export async function syncConfig(supervision: Supervision, configPath: string, logger: Logger): Promise<ReloadResult> {
+export async function syncConfig(
+  { verbs, reads }: { verbs: ProcessVerbs; reads: ProcessReads },
+  configPath: string,
+  logger: Logger,
+): Promise<ReloadResult> {
   const result: ReloadResult = { added: [], removed: [], modified: [], unchanged: [], errors: [] };
   const { specs, errors } = await loadSpecs(configPath);
   // A process whose file is broken is kept as it is, not removed.
@@ -36,10 +40,10 @@ export async function syncConfig(supervision: Supervision, configPath: string, l
   }
   const wanted = new Set(specs.map((s) => s.name));
   for (const spec of specs) {
-    const existing = supervision.has(spec.name) ? supervision.entry(spec.name) : undefined;
+    const existing = reads.has(spec.name) ? reads.entry(spec.name) : undefined;
     try {
       if (!existing) {
-        await supervision.create(spec, { source: 'config', file: configPath });
+        await verbs.create(spec, { source: 'config', file: configPath });
         result.added.push(spec.name);
       } else if (existing.source !== 'config') {
         result.errors.push(`${spec.name}: a process of that name was created through the API; the config's is ignored`);
@@ -47,10 +51,10 @@ export async function syncConfig(supervision: Supervision, configPath: string, l
         result.unchanged.push(spec.name);
       } else {
         const wasAutoStart = existing.spec.autoStart;
-        await supervision.update(existing.id, specToSnakeCase(spec), ['*'], { restartProcess: true });
+        await verbs.update(existing.id, specToSnakeCase(spec), ['*'], { restartProcess: true });
         // Turning auto_start on asks for it to run, as supervisord's update does: start it if idle.
-        if (spec.autoStart && !wasAutoStart && idleStates.has(supervision.view(existing).state)) {
-          await supervision.start(existing.id);
+        if (spec.autoStart && !wasAutoStart && isIdle(reads.view(existing).state)) {
+          await verbs.start(existing.id);
         }
         result.modified.push(spec.name);
       }
@@ -58,10 +62,10 @@ export async function syncConfig(supervision: Supervision, configPath: string, l
       result.errors.push(`${spec.name}: ${(error as Error).message}`);
     }
   }
-  for (const view of supervision.list()) {
-    const entry = supervision.entry(view.id);
+  for (const view of reads.list()) {
+    const entry = reads.entry(view.id);
     if (entry.source !== 'config' || wanted.has(entry.spec.name) || keep.has(entry.spec.name)) continue;
-    await supervision.delete(entry.id, { force: true });
+    await verbs.delete(entry.id, { force: true });
     result.removed.push(entry.spec.name);
   }
   logger.info({ config: configPath, ...result, errors: result.errors.length }, 'config applied');

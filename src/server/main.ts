@@ -8,8 +8,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultSocketPath, defaultStateDir } from '../paths.js';
 import { StatevisorError } from '../errors.js';
 import { readTokenFile } from '../token-file.js';
-import { startDaemon } from './daemon.js';
-import { defaultRestartRate } from './supervision.js';
+
+import { defaultRestartRate, startDaemon } from './daemon.js';
 import { describeJournalRepair } from './journal-repair.js';
 import { LastResort } from './last-resort.js';
 import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';

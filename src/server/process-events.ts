@@ -1,14 +1,14 @@
 /**
  * What happened to each process, for people: the recent phase transitions Describe shows, and
  * the WatchEvents stream (creates, state transitions, health verdicts, exits, spec changes,
- * deletes). Fed by the charts' facts and by the supervision layer; knows nothing of how a
+ * deletes). Fed by the charts' facts and by the verbs; knows nothing of how a
  * process is run. An event carries a whole view of its process, so none is built while nobody
  * watches.
  */
 import type { Phase, ProcessFact } from '../machines/process-types.js';
 import { describeExit } from '../machines/exit-status.js';
 import type { ChildExit } from '../runtime/exec/child-handle.js';
-import { EventHub, type EventType, type ProcessEventRecord } from './events.js';
+import type { EventHub, EventType, ProcessEventRecord } from './events.js';
 import type { ProcessEntry } from './process-table.js';
 import type { ProcessView } from './process-view.js';
 import type { ProcessState } from '../machines/process-state.js';
@@ -20,7 +20,7 @@ export interface TransitionRecord {
   readonly reason: string;
 }
 
-/** The supervision layer's answers about one process. */
+/** What the events need to know of one process (the composition root answers). */
 export interface ProcessLookup {
   find(id: string): ProcessEntry | undefined;
   view(entry: ProcessEntry): ProcessView;
@@ -31,7 +31,6 @@ export interface ProcessLookup {
 const transitionsKept = 20;
 
 export class ProcessEvents {
-  readonly hub = new EventHub();
   readonly #transitions = new Map<string, TransitionRecord[]>();
   /**
    * The state watchers were last told of, per process: a transition event says from → to in
@@ -40,7 +39,11 @@ export class ProcessEvents {
    */
   readonly #lastState = new Map<string, ProcessState>();
 
-  constructor(private readonly lookup: ProcessLookup) {}
+  constructor(
+    private readonly lookup: ProcessLookup,
+    /** WatchEvents' hub, where every event is published. */
+    private readonly hub: EventHub,
+  ) {}
 
   /** A fact from a chart: history for Describe, and the events it means. */
   onFact(fact: ProcessFact): void {

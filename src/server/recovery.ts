@@ -31,7 +31,8 @@ import { specDefaults } from '../spec/defaults.js';
 import type { ProcessSpec } from '../spec/types.js';
 import { validateSpec } from '../spec/validate.js';
 import type { RunRecord, StoredState } from './persistence.js';
-import type { Supervision } from './supervision.js';
+import type { ProcessEntry } from './process-table.js';
+import type { Survivor } from '../runtime/exec/survivors.js';
 
 /** Everything of one process id a previous daemon left running. */
 interface Leftover {
@@ -73,8 +74,22 @@ function listed(members: Iterable<ProcessIdentity & { comm: string }>): string {
   return [...members].map((m) => `pid ${m.pid} (${m.comm})`).join(', ');
 }
 
+/** What recovery asks of the daemon, handed over by the composition root. */
+export interface RecoveryTarget {
+  /** Add a stored definition (no write: it is already durable). */
+  restore(entry: ProcessEntry): void;
+  /** The next run of `id` takes over this survivor instead of spawning. */
+  adopt(id: string, survivor: Survivor, startedAt: number): void;
+  /** Begin a run of a restored process. */
+  resume(entry: ProcessEntry): void;
+  /** What recovery did with a process: logged, and shown by Describe. */
+  noteRecovery(id: string, what: string): void;
+  /** The process is still defined and meant to be running (a delete or stop may have come since). */
+  wantsRunning(id: string): boolean;
+}
+
 export async function recover(
-  supervision: Supervision,
+  target: RecoveryTarget,
   state: StoredState,
   stateDir: string,
   logger: Logger,
@@ -107,16 +122,16 @@ export async function recover(
       continue;
     }
     const entry = { id: record.id, spec, createdAt: record.createdAt, source: record.source, desired: record.desired };
-    supervision.restore(entry);
+    target.restore(entry);
     const run = state.runs[record.id];
     const main = mainOf(leftover, run);
     if (main && record.desired === 'running') {
       const startedAt = run && run.pid === main.pid ? run.startedAt : Date.now();
-      supervision.exec.adopt(record.id, main, startedAt);
-      supervision.resume(entry);
+      target.adopt(record.id, main, startedAt);
+      target.resume(entry);
       const others = leftover!.members.size - 1;
       const left = others === 0 ? '' : `; ${others} other process${others === 1 ? '' : 'es'} of it left running`;
-      supervision.noteRecovery(record.id, `adopted pid ${main.pid}, still running after the daemon restarted${left}`);
+      target.noteRecovery(record.id, `adopted pid ${main.pid}, still running after the daemon restarted${left}`);
       continue;
     }
     const notes: string[] = [];
@@ -132,7 +147,7 @@ export async function recover(
     // A new run begins once the leftovers are gone: never two of it at once, in one cgroup.
     const resume = () =>
       void stopped.then(() => {
-        if (supervision.has(record.id) && supervision.entry(record.id).desired === 'running') supervision.resume(entry);
+        if (target.wantsRunning(record.id)) target.resume(entry);
       });
     if (record.desired === 'running' && run) {
       if (spec.restart.policy === 'always' || spec.restart.policy === 'on-failure') {
@@ -145,7 +160,7 @@ export async function recover(
       resume();
       notes.push('started: it was meant to be running when the daemon stopped');
     }
-    if (notes.length > 0) supervision.noteRecovery(record.id, notes.join('; '));
+    if (notes.length > 0) target.noteRecovery(record.id, notes.join('; '));
   }
 
   for (const [id, leftover] of leftovers) {

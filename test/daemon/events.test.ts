@@ -16,7 +16,7 @@ test('a watcher gets the current state first, flagged snapshot, then every chang
 
   const seen = collect((signal) => client.watchEvents('', { signal }), (events) => events.some((e) => e.type === 'deleted'));
   // The snapshot is sent as soon as the stream opens; wait for the watcher to be registered.
-  await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === 1);
+  await waitUntil('the watcher is subscribed', () => h.daemon.parts.events.watcherCount === 1);
 
   await client.createProcess(
     { name: 'job', command: 'sh', args: ['-c', `exit 4 # ${h.marker}`], restart: { policy: 'no' } },
@@ -48,7 +48,7 @@ test('a watcher gets the current state first, flagged snapshot, then every chang
   const exited = events.find((e) => e.type === 'exited');
   assert.equal(exited?.reason, 'exited with code 4');
   assert.equal(events.find((e) => e.to === 'STOPPING')?.reason, 'exited with code 4');
-  await waitUntil('the watcher is cleaned up', () => h.daemon.supervision.events.watcherCount === 0);
+  await waitUntil('the watcher is cleaned up', () => h.daemon.parts.events.watcherCount === 0);
 });
 
 test('a watch of one process sees only that process; many watchers see the same events', async (t) => {
@@ -60,13 +60,13 @@ test('a watch of one process sees only that process; many watchers see the same 
   const onlyA = collect((signal) => client.watchEvents('a', { signal }), (events) => events.some((e) => e.to === 'RUNNING'));
   const all1 = collect((signal) => client.watchEvents('', { signal }), (events) => events.filter((e) => e.to === 'RUNNING').length === 2);
   const all2 = collect((signal) => client.watchEvents('', { signal }), (events) => events.filter((e) => e.to === 'RUNNING').length === 2);
-  await waitUntil('three watchers', () => h.daemon.supervision.events.watcherCount === 3);
+  await waitUntil('three watchers', () => h.daemon.parts.events.watcherCount === 3);
   await client.startProcess('b');
   await client.startProcess('a');
   const [a, first, second] = await Promise.all([onlyA, all1, all2]);
   assert.ok(a.every((e) => e.process?.name === 'a'));
   assert.deepEqual(first.map(summary), second.map(summary));
-  await waitUntil('watchers cleaned up', () => h.daemon.supervision.events.watcherCount === 0);
+  await waitUntil('watchers cleaned up', () => h.daemon.parts.events.watcherCount === 0);
 });
 
 test('watching an unknown process is NOT_FOUND', async (t) => {

@@ -406,7 +406,7 @@ test('events: a health event to HEALTHY, then the transition STARTING→RUNNING'
     what: 'the transition to RUNNING',
     timeoutMs: wait.timeoutMs,
   });
-  await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === 1, wait);
+  await waitUntil('the watcher is subscribed', () => h.daemon.parts.events.watcherCount === 1, wait);
   await h.client.createProcess(
     {
       name: 'web',
@@ -432,7 +432,7 @@ test('events: a health event to HEALTHY, then the transition STARTING→RUNNING'
     events.slice(0, running).every((e) => e.to !== 'RUNNING'),
     `not RUNNING before the first HEALTHY verdict: ${summary}`,
   );
-  await waitUntil('the watcher is cleaned up', () => h.daemon.supervision.events.watcherCount === 0, wait);
+  await waitUntil('the watcher is cleaned up', () => h.daemon.parts.events.watcherCount === 0, wait);
 });
 
 test('describe reports health_check as enforced; a live update adds a check without a restart', bounded, async (t) => {
@@ -475,7 +475,7 @@ test('describe reports health_check as enforced; a live update adds a check with
     },
     { what: 'the health event to HEALTHY', timeoutMs: wait.timeoutMs },
   );
-  await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === 1, wait);
+  await waitUntil('the watcher is subscribed', () => h.daemon.parts.events.watcherCount === 1, wait);
 
   const result = await h.client.updateProcess(
     'plain',

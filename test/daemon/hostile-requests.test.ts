@@ -76,21 +76,28 @@ test('emoji values, a 1 MB name and ill-formed UTF-16 get bounded, well-formed e
 test('a handler that throws, synchronously or not, answers INTERNAL and the daemon keeps answering', async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
-  const { supervision } = h.daemon;
+  const { reads, verbs } = h.daemon.parts;
   // Bugs planted in the daemon under test, one per path a handler can fail by; taken out before it stops.
-  const planted = {
-    list: () => {
-      throw new TypeError('planted: list failed');
-    },
-    create: () => Promise.reject(new RangeError('planted: create failed')),
-    snapshotEvents: () => {
-      throw new TypeError('planted: snapshot failed');
-    },
-    // Not a path: opening it fails once the stream has begun, in the stream's async body.
-    logFileOf: () => 42,
-  };
-  const originals = Object.fromEntries(Object.keys(planted).map((key) => [key, supervision[key as keyof typeof planted]]));
-  Object.assign(supervision, planted);
+  const planted = [
+    [
+      reads,
+      {
+        list: () => {
+          throw new TypeError('planted: list failed');
+        },
+        snapshotEvents: () => {
+          throw new TypeError('planted: snapshot failed');
+        },
+        // Not a path: opening it fails once the stream has begun, in the stream's async body.
+        logFileOf: () => 42,
+      },
+    ],
+    [verbs, { create: () => Promise.reject(new RangeError('planted: create failed')) }],
+  ] as const;
+  const originals = planted.map(
+    ([target, bugs]) => [target, Object.fromEntries(Object.keys(bugs).map((key) => [key, target[key as keyof typeof target]]))] as const,
+  );
+  for (const [target, bugs] of planted) Object.assign(target, bugs);
   try {
     assertInternal(await rejection(h.client.listProcesses()), 'ListProcesses');
     assertInternal(await rejection(h.client.createProcess({ name: 'web', command: 'true' })), 'CreateProcess');
@@ -98,14 +105,14 @@ test('a handler that throws, synchronously or not, answers INTERNAL and the daem
     assertInternal(await rejection(drain(h.client.streamLogs('anything', { tailLines: 10 }))), 'StreamLogs');
     assert.equal((await h.client.getStatus()).pid, process.pid, 'the daemon still answers');
   } finally {
-    Object.assign(supervision, originals);
+    for (const [target, methods] of originals) Object.assign(target, methods);
   }
 });
 
 test('a watcher whose event cannot be sent ends with INTERNAL; the publisher and other watchers are unharmed', async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
-  const { supervision } = h.daemon;
+  const { events } = h.daemon.parts;
   await h.client.createProcess({ name: 'web', command: 'sleep', args: h.sleepArgs() });
   const broken = h.client.watchEvents();
   const healthy = createClient({ socket: h.socket });
@@ -113,7 +120,7 @@ test('a watcher whose event cannot be sent ends with INTERNAL; the publisher and
   const first = await broken.next();
   assert.equal(first.done, false, 'the snapshot of web comes first');
   // A record that the wire conversion cannot read: the watcher's delivery throws.
-  assert.doesNotThrow(() => supervision.events.publish({ type: 'created', snapshot: false, at: Date.now() } as never));
+  assert.doesNotThrow(() => events.publish({ type: 'created', snapshot: false, at: Date.now() } as never));
   assertInternal(await rejection(drain(broken)), 'WatchEvents');
   await h.client.createProcess({ name: 'api', command: 'sleep', args: h.sleepArgs() });
   assert.deepEqual((await healthy.listProcesses()).map((p) => p.name).sort(), ['api', 'web']);

@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
-import type { SupervisionOptions } from '../../src/server/supervision.js';
 import { waitUntil } from '../helpers/leaks.js';
 
 async function get(base: string, path: string, method = 'GET'): Promise<{ status: number; type: string; body: string }> {
@@ -53,7 +52,7 @@ test('--http serves /healthz, Prometheus /metrics and a status page, read-only',
  * root wired, and checks the --http daemon the other way round so that the look proves something.
  */
 function metricsCollector(h: DaemonHarness): unknown {
-  return (h.daemon.supervision as unknown as { options: SupervisionOptions }).options.metrics;
+  return h.daemon.parts.metrics;
 }
 
 test('without --http nothing listens on HTTP and no metrics are collected', async (t) => {

@@ -21,7 +21,7 @@ test('Inspect streams one process’s inspection events, snapshots included, and
   t.after(() => h.close());
   const web = await h.client.createProcess({ name: 'web', command: 'sleep', args: h.sleepArgs() });
   await h.client.createProcess({ name: 'other', command: 'sleep', args: h.sleepArgs() });
-  const inspector = h.daemon.supervision.inspector;
+  const inspector = h.daemon.parts.inspector;
   assert.equal(inspector.observing, false, 'nobody watches: the actor system is not observed');
 
   const reading = readUntil(
@@ -57,7 +57,7 @@ test('Inspect without a name streams the whole system; an unknown name is NOT_FO
     },
     { what: 'events of web and of another actor' },
   );
-  await waitUntil('the inspector is subscribed', () => h.daemon.supervision.inspector.watcherCount === 1);
+  await waitUntil('the inspector is subscribed', () => h.daemon.parts.inspector.watcherCount === 1);
   await h.client.startProcess('web');
   await reading;
   assert.ok(actors.has(web.id) && actors.size > 1, `the process and the supervisor: ${[...actors]}`);

@@ -145,7 +145,7 @@ test('each consecutive failure doubles the restart delay the chart reports, up t
   const watching = collect((signal) => h.client.watchEvents('doubler', { signal }), (events) => delaysOf(events).length === restarts, {
     what: `${restarts} restart delays`,
   });
-  await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === 1);
+  await waitUntil('the watcher is subscribed', () => h.daemon.parts.events.watcherCount === 1);
   await h.client.startProcess('doubler');
   const events = await watching;
   await h.client.stopProcess('doubler');

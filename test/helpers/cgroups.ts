@@ -130,11 +130,11 @@ export async function watchAll(
   h: DaemonHarness,
   until: (events: ProcessEvent[]) => boolean,
 ): Promise<{ seen: Promise<ProcessEvent[]> }> {
-  const before = h.daemon.supervision.events.watcherCount;
+  const before = h.daemon.parts.events.watcherCount;
   const seen = collect((signal) => h.client.watchEvents(undefined, { signal }), until, { timeoutMs: 45_000 });
   // If the test fails before awaiting it, the stream's end must not become an unhandled rejection.
   seen.catch(() => undefined);
-  await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === before + 1);
+  await waitUntil('the watcher is subscribed', () => h.daemon.parts.events.watcherCount === before + 1);
   // Wrapped: an async function returning the promise itself would wait for the whole watch.
   return { seen };
 }

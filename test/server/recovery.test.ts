@@ -1,7 +1,7 @@
 /**
  * recover(): what a restarted daemon does with each stored process and what the previous one
  * left running, decided against real marked processes (found through /proc as in production)
- * and a recording supervision. Faster and more exact than a kill -9 of a daemon: each decision
+ * and a recording target. Faster and more exact than a kill -9 of a daemon: each decision
  * is checked by what recovery asked for (adopt with which start time, resume, stop), not by a
  * state that a later step could have reached anyway.
  */
@@ -18,24 +18,21 @@ import { silentLogger } from '../../src/manager/logger.js';
 import { readProcStat } from '../../src/runtime/os/proc-stat.js';
 import type { ProcessRecord, RunRecord, StoredState } from '../../src/server/persistence.js';
 import type { ProcessEntry } from '../../src/server/process-table.js';
-import { recover } from '../../src/server/recovery.js';
-import type { Supervision } from '../../src/server/supervision.js';
+import { recover, type RecoveryTarget } from '../../src/server/recovery.js';
 import { processIdEnv, stateDirEnv } from '../../src/spec/markers.js';
 import type { RestartPolicyName } from '../../src/spec/types.js';
 import { newMarker, waitUntil } from '../helpers/leaks.js';
 
-/** What recovery asked of supervision, in order. */
-class RecordingSupervision {
+/** What recovery asked of the daemon, in order. */
+class RecordingTarget implements RecoveryTarget {
   readonly calls: string[] = [];
   readonly adopted: { id: string; pid: number; startedAt: number }[] = [];
   readonly notes = new Map<string, string>();
   readonly #entries = new Map<string, ProcessEntry>();
-  readonly exec = {
-    adopt: (id: string, main: { pid: number }, startedAt: number) => {
-      this.calls.push(`adopt ${id}`);
-      this.adopted.push({ id, pid: main.pid, startedAt });
-    },
-  };
+  adopt(id: string, main: { pid: number }, startedAt: number): void {
+    this.calls.push(`adopt ${id}`);
+    this.adopted.push({ id, pid: main.pid, startedAt });
+  }
   restore(entry: ProcessEntry): void {
     this.calls.push(`restore ${entry.id}`);
     this.#entries.set(entry.id, entry);
@@ -46,13 +43,10 @@ class RecordingSupervision {
   noteRecovery(id: string, what: string): void {
     this.notes.set(id, what);
   }
-  has(id: string): boolean {
-    return this.#entries.has(id);
-  }
-  entry(id: string): ProcessEntry {
+  wantsRunning(id: string): boolean {
     const entry = this.#entries.get(id);
     assert.ok(entry, `recovery asked for ${id}, which it never restored`);
-    return entry;
+    return entry.desired === 'running';
   }
 }
 
@@ -61,7 +55,7 @@ interface Rig {
   readonly marker: string;
   /** A detached `sleep` carrying the daemon's markers for process `id`, as a previous daemon would have left it. */
   survivor(id: string): Promise<{ child: ChildProcess; run: RunRecord }>;
-  recover(state: StoredState): Promise<RecordingSupervision>;
+  recover(state: StoredState): Promise<RecordingTarget>;
 }
 
 function rig(t: TestContext): Rig {
@@ -95,11 +89,11 @@ function rig(t: TestContext): Rig {
       return { child, run: { pid, pgid: stat.pgid, startTime: stat.startTimeTicks, runCount: 3, startedAt: 1_700_000_000_123 } };
     },
     async recover(state) {
-      const supervision = new RecordingSupervision();
-      await recover(supervision as unknown as Supervision, state, stateDir, silentLogger);
+      const target = new RecordingTarget();
+      await recover(target, state, stateDir, silentLogger);
       // A new run begins once the leftovers are stopped: after a turn of the event loop at least.
       await new Promise((resolve) => setImmediate(resolve));
-      return supervision;
+      return target;
     },
   };
 }

@@ -1,14 +1,16 @@
 /**
- * statevisor.v1.ProcessManager: each RPC translates the wire request, calls Supervision, and
- * translates the answer. Errors go through toServiceError, the one place codes become statuses.
+ * statevisor.v1.ProcessManager: each RPC translates the wire request, calls the verbs or the read
+ * side, and translates the answer. Errors go through toServiceError, the one place codes become statuses.
  */
 import { status, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { StatevisorError } from '../../errors.js';
 import type { Logger } from '../../manager/logger.js';
 import { processMachine } from '../../machines/process.machine.js';
 import { supervisorMachine } from '../../machines/supervisor.machine.js';
-import type { Supervision } from '../supervision.js';
-import type { Watcher } from '../events.js';
+import type { ProcessVerbs } from '../process-verbs.js';
+import type { ProcessReads } from '../process-reads.js';
+import type { Inspector } from '../inspector.js';
+import type { EventHub, Watcher } from '../events.js';
 import type { ReloadResult } from '../config-sync.js';
 import { streamLogs } from './log-stream.js';
 import type { SpawnPacerStats } from '../../runtime/exec/spawn-pacer.js';
@@ -33,13 +35,31 @@ export interface DaemonInfo {
   uncaughtErrors(): number;
   /** Event-loop delay percentiles, in milliseconds. */
   loopLag(): { event_loop_lag_p50_ms: number; event_loop_lag_p99_ms: number; event_loop_lag_max_ms: number };
+  /** Processes waiting in the work queue. */
+  workQueueDepth(): number;
+  /** What log capture rotated, lost and dropped. */
+  logStats(): { rotations: number; lostBytes: number; droppedBytes: number };
+  /** The restart rate and what waits for it. */
+  pacing(): SpawnPacerStats;
+}
+
+/** What the RPCs are served by. */
+export interface ProcessServices {
+  readonly verbs: ProcessVerbs;
+  readonly reads: ProcessReads;
+  /** WatchEvents' stream. */
+  readonly events: EventHub;
+  /** Inspect's stream. */
+  readonly inspector: Inspector;
+  /** Open log streams, ended when the daemon stops. */
+  readonly logStreams: Set<AbortController>;
 }
 
 /** RPCs this daemon does not implement yet; GetStatus lists them. */
 export const unimplementedRpcs: string[] = [];
 
 export function processManagerHandlers(
-  supervision: Supervision,
+  { verbs, reads, events, inspector, logStreams }: ProcessServices,
   info: DaemonInfo,
   logger: Logger,
   reloadConfig: () => Promise<ReloadResult>,
@@ -51,7 +71,7 @@ export function processManagerHandlers(
   /** The process a stream is limited to: none when name_or_id is empty. */
   const filteredProcessId = (request: Request): string | undefined => {
     const filter = typeof request.name_or_id === 'string' && request.name_or_id !== '' ? request.name_or_id : undefined;
-    return filter === undefined ? undefined : supervision.entry(filter).id;
+    return filter === undefined ? undefined : reads.entry(filter).id;
   };
 
   /**
@@ -99,29 +119,29 @@ export function processManagerHandlers(
 
   return {
     CreateProcess: unary('CreateProcess', async (r) => ({
-      process: processToWire(await supervision.create(specFromWire(r.spec), { start: r.start === true })),
+      process: processToWire(await verbs.create(specFromWire(r.spec), { start: r.start === true })),
     })),
-    StartProcess: unary('StartProcess', async (r) => ({ process: processToWire(await supervision.start(nameOrId(r))) })),
+    StartProcess: unary('StartProcess', async (r) => ({ process: processToWire(await verbs.start(nameOrId(r))) })),
     StopProcess: unary('StopProcess', async (r) => ({
       process: processToWire(
-        await supervision.stop(nameOrId(r), {
+        await verbs.stop(nameOrId(r), {
           ...(r.grace_period_ms !== undefined && r.grace_period_ms !== null && { gracePeriodMs: r.grace_period_ms }),
           noWait: r.no_wait === true,
         }),
       ),
     })),
     RestartProcess: unary('RestartProcess', async (r) => ({
-      process: processToWire(await supervision.restart(nameOrId(r))),
+      process: processToWire(await verbs.restart(nameOrId(r))),
     })),
     DeleteProcess: unary('DeleteProcess', async (r) => {
-      const { keptLogs } = await supervision.delete(nameOrId(r), { force: r.force === true, keepLogs: r.keep_logs === true });
+      const { keptLogs } = await verbs.delete(nameOrId(r), { force: r.force === true, keepLogs: r.keep_logs === true });
       return { kept_logs: keptLogs ?? '' };
     }),
     ListProcesses: unary('ListProcesses', (r) => ({
-      processes: supervision.list(r.label_selector ?? '').map(processToWire),
+      processes: reads.list(r.label_selector ?? '').map(processToWire),
     })),
     DescribeProcess: unary('DescribeProcess', (r) => {
-      const d = supervision.describe(nameOrId(r));
+      const d = reads.describe(nameOrId(r));
       return {
         process: processToWire(d.process),
         spec: specToWire(d.spec),
@@ -139,7 +159,7 @@ export function processManagerHandlers(
     }),
     UpdateProcess: unary('UpdateProcess', async (r) => {
       const mask: string[] = r.update_mask?.paths ?? [];
-      const result = await supervision.update(nameOrId(r), specFromWire(r.spec), mask, {
+      const result = await verbs.update(nameOrId(r), specFromWire(r.spec), mask, {
         restartProcess: r.restart_process === true,
         dryRun: r.dry_run === true,
       });
@@ -151,8 +171,8 @@ export function processManagerHandlers(
       };
     }),
     GetResourceUsage: unary('GetResourceUsage', async (r) => {
-      const { usage, spec } = await supervision.resourceUsage(nameOrId(r));
-      const limits = supervision.describe(spec.name).enforcement.filter((e) => e.field.startsWith('resources.'));
+      const { usage, spec } = await reads.resourceUsage(nameOrId(r));
+      const limits = reads.describe(spec.name).enforcement.filter((e) => e.field.startsWith('resources.'));
       return {
         cpu_user_us: Math.round(usage.cpuUserUs),
         cpu_system_us: Math.round(usage.cpuSystemUs),
@@ -172,37 +192,37 @@ export function processManagerHandlers(
     }),
     SignalProcess: unary('SignalProcess', (r) => {
       const signal = typeof r.signal === 'string' && /^\d+$/.test(r.signal) ? Number(r.signal) : r.signal;
-      supervision.signal(nameOrId(r), signal, { group: r.group === true });
+      verbs.signal(nameOrId(r), signal, { group: r.group === true });
       return {};
     }),
     GetStatus: unary('GetStatus', () => {
-      const logs = supervision.logs.stats;
+      const logs = info.logStats();
       return {
         version: info.version,
         pid: process.pid,
         uptime_ms: Date.now() - info.startedAt,
-        counts_by_state: supervision.countsByState(),
-        work_queue_depth: supervision.manager.health().workQueueDepth,
+        counts_by_state: reads.countsByState(),
+        work_queue_depth: info.workQueueDepth(),
         listeners: info.listeners(),
         state_dir: info.stateDir,
         config_path: info.configPath,
         unimplemented_rpcs: unimplementedRpcs,
-        process_count: supervision.size,
+        process_count: reads.size,
         ...info.loopLag(),
         rss_bytes: process.memoryUsage.rss(),
         log_rotations: logs.rotations,
         log_bytes_lost: logs.lostBytes,
         log_bytes_dropped: logs.droppedBytes,
-        ...pacingToWire(supervision.exec.pacing),
+        ...pacingToWire(info.pacing()),
         uncaught_errors: info.uncaughtErrors(),
       };
     }),
     ReloadConfig: unary('ReloadConfig', () => reloadConfig()),
     WatchEvents: stream('WatchEvents', (call, r) => {
       const processId = filteredProcessId(r);
-      const subscription = supervision.events.subscribe(
+      const subscription = events.subscribe(
         watcherOn('WatchEvents', call, processId, (event) => ({ event: eventToWire(event) }), 'this watcher fell too far behind the daemon events'),
-        supervision.snapshotEvents(processId),
+        reads.snapshotEvents(processId),
       );
       endWithCall(call, subscription);
     }),
@@ -215,9 +235,9 @@ export function processManagerHandlers(
       if (!Number.isSafeInteger(tail) || tail < 0 || tail > 100_000) {
         throw new StatevisorError('E_INVALID_ARGUMENT', `tail_lines: got ${r.tail_lines}, expected 0..100000`);
       }
-      const sources = which === 'both' ? supervision.logFilesOf(nameOrId(r)) : [{ stream: which, file: supervision.logFileOf(nameOrId(r), which) }];
+      const sources = which === 'both' ? reads.logFilesOf(nameOrId(r)) : [{ stream: which, file: reads.logFileOf(nameOrId(r), which) }];
       const abort = new AbortController();
-      supervision.logStreams.add(abort);
+      logStreams.add(abort);
       const end = () => abort.abort(new Error('the watcher went away'));
       call.on('cancelled', end);
       call.on('error', end);
@@ -227,13 +247,13 @@ export function processManagerHandlers(
         // Aborted: the caller went away or the daemon stops; either way the stream just ends.
         if (!abort.signal.aborted) throw error;
       } finally {
-        supervision.logStreams.delete(abort);
+        logStreams.delete(abort);
       }
       endStream(call, logger, 'StreamLogs');
     }),
     GetMachineDefinition: unary('GetMachineDefinition', (r) => {
       if (typeof r.name_or_id === 'string' && r.name_or_id !== '') {
-        supervision.entry(r.name_or_id);
+        reads.entry(r.name_or_id);
         return { definition_json: JSON.stringify(processMachine.toJSON()) };
       }
       switch (r.kind || 'process') {
@@ -247,7 +267,7 @@ export function processManagerHandlers(
     }),
     Inspect: stream('Inspect', (call, r) => {
       const processId = filteredProcessId(r);
-      const subscription = supervision.inspector.subscribe(
+      const subscription = inspector.subscribe(
         watcherOn('Inspect', call, processId, (record) => ({ event_json: record.json }), 'this inspector fell too far behind the actor system'),
       );
       endWithCall(call, subscription);

@@ -1,4 +1,4 @@
-/** Views of the supervision layer in the wire's shapes: Process, Transition, Enforcement. */
+/** The daemon's views in the wire's shapes: Process, Transition, Enforcement. */
 import type { Process } from '../../proto/generated/statevisor/v1/Process.js';
 import type { Timestamp } from '../../proto/generated/google/protobuf/Timestamp.js';
 import type { ProcessView } from '../process-view.js';

@@ -1,16 +1,16 @@
 /**
- * What `--http` answers, from the supervision layer: health, metrics (the process manager's
+ * What `--http` answers, from the read side: health, metrics (the process manager's
  * Prometheus metrics, the daemon's own process metrics and a gauge of processes by state, read
  * at scrape time) and the status page.
  */
 import { Gauge, collectDefaultMetrics } from 'prom-client';
 import type { PrometheusMetrics } from '../../manager/prometheus-metrics.js';
 import { processStates } from '../../machines/process-state.js';
-import type { Supervision } from '../supervision.js';
+import type { ProcessReads } from '../process-reads.js';
 import type { HttpRoutes } from './http-endpoint.js';
 import { statusPage } from './status-page.js';
 
-export function httpRoutes(supervision: Supervision, metrics: PrometheusMetrics, shuttingDown: () => boolean): HttpRoutes {
+export function httpRoutes(reads: Pick<ProcessReads, 'countsByState' | 'size' | 'list'>, metrics: PrometheusMetrics, shuttingDown: () => boolean): HttpRoutes {
   const { registry } = metrics;
   collectDefaultMetrics({ register: registry, prefix: 'statevisor_daemon_' });
   new Gauge({
@@ -19,7 +19,7 @@ export function httpRoutes(supervision: Supervision, metrics: PrometheusMetrics,
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {
-      const counts = supervision.countsByState();
+      const counts = reads.countsByState();
       for (const state of processStates) this.set({ state }, counts[state] ?? 0);
     },
   });
@@ -28,14 +28,14 @@ export function httpRoutes(supervision: Supervision, metrics: PrometheusMetrics,
       const stopping = shuttingDown();
       return {
         code: stopping ? 503 : 200,
-        body: { status: stopping ? 'stopping' : 'serving', processes: supervision.size, states: supervision.countsByState() },
+        body: { status: stopping ? 'stopping' : 'serving', processes: reads.size, states: reads.countsByState() },
       };
     },
     async metrics() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
     page() {
-      return statusPage(supervision.list(), 'statevisor');
+      return statusPage(reads.list(), 'statevisor');
     },
   };
 }
