@@ -10,6 +10,8 @@
  *                                               has not been healthy yet
  *   stopping    terminating, terminated (cleanup, the restart guard) STOPPING
  *   ended       finished                        STOPPED | EXITED | FAILED, by the run's outcome
+ *
+ * A process's phase is its chart's top state, read with `matches` (phaseOf).
  */
 import { phases, type Phase, type ProcessContext } from './process-types.js';
 
