@@ -10,7 +10,7 @@ import { openConnection, type ClientOptions, type Connection } from './connect.j
 import * as convert from './convert.js';
 import { checkHealth } from './health.js';
 import { unary, type CallOptions, type RpcMethod } from './rpc.js';
-import { specToWire, updateMaskOf, updateMaskToWire } from './spec.js';
+import { specToWire, updateMaskOf, updateMaskToWire } from '../spec/wire.js';
 import type { ProcessSpecInput, ProcessSpecPatch, WireProcessSpecInput } from './spec-types.js';
 import { serverStream } from './streams.js';
 import type * as T from './types.js';

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../manager/logger.js';
 import { loadSpecs } from '../spec/load.js';
-import { specToSnakeCase } from '../spec/snake-case.js';
 import type { Supervision } from './supervision.js';
 
 export interface ReloadResult {
@@ -39,7 +38,7 @@ export async function syncConfig(supervision: Supervision, configPath: string, l
     const existing = supervision.has(spec.name) ? supervision.entry(spec.name) : undefined;
     try {
       if (!existing) {
-        await supervision.create(spec, { source: 'config', file: configPath });
+        await supervision.create(spec, { source: 'config' });
         result.added.push(spec.name);
       } else if (existing.source !== 'config') {
         result.errors.push(`${spec.name}: a process of that name was created through the API; the config's is ignored`);
@@ -47,7 +46,8 @@ export async function syncConfig(supervision: Supervision, configPath: string, l
         result.unchanged.push(spec.name);
       } else {
         const wasAutoStart = existing.spec.autoStart;
-        await supervision.update(existing.id, specToSnakeCase(spec), ['*'], { restartProcess: true });
+        // The file's spec whole, validated by the loader: a field it leaves out is back to its default.
+        await supervision.update(existing.id, spec, { restartProcess: true });
         // Turning auto_start on asks for it to run, as supervisord's update does: start it if idle.
         if (spec.autoStart && !wasAutoStart && idleStates.has(supervision.view(existing).state)) {
           await supervision.start(existing.id);

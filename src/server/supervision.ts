@@ -16,14 +16,12 @@ import { baseEnvOf } from '../runtime/exec/child-env.js';
 import { signalGroup, signalProcess } from '../runtime/os/process-group.js';
 import { parseSignal } from '../spec/signal.js';
 import type { ProcessSpec } from '../spec/types.js';
-import { validateSpec } from '../spec/validate.js';
-import { validateSpecPatch } from '../spec/patch.js';
 import { enforcementOf, unenforcedNote, type Enforcement } from './enforcement.js';
 import { UsageMonitor } from './usage-monitor.js';
 import type { UsageSample, UsageTarget } from '../runtime/resources/index.js';
 import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import type { Desired, DesiredStateStore, Source } from './persistence.js';
-import { specToSnakeCase } from '../spec/snake-case.js';
+import { specToSnakeCase } from '../spec/wire.js';
 import type { EventHub, ProcessEventRecord } from './events.js';
 import { ProcessEvents, type TransitionRecord } from './process-events.js';
 import { Inspector } from './inspector.js';
@@ -271,12 +269,8 @@ export class Supervision {
     this.beginRun(entry);
   }
 
-  /** Acknowledged once durable: a crash after the reply cannot lose the process. */
-  async create(
-    input: unknown,
-    options: { start?: boolean; source?: Source; file?: string } = {},
-  ): Promise<ProcessView> {
-    const spec = validateSpec(input, options.file === undefined ? {} : { source: options.file });
+  /** Acknowledged once durable: a crash after the reply cannot lose the process. `spec` was validated at its edge. */
+  async create(spec: ProcessSpec, options: { start?: boolean; source?: Source } = {}): Promise<ProcessView> {
     checkLogPaths(spec, this.options.stateDir);
     const start = options.start === true || spec.autoStart;
     const entry: ProcessEntry = {
@@ -403,15 +397,13 @@ export class Supervision {
     };
   }
 
-  async update(
-    nameOrId: string,
-    input: unknown,
-    mask: readonly string[],
-    options: { restartProcess?: boolean; dryRun?: boolean } = {},
-  ): Promise<UpdateResult> {
+  /** `next`: the whole new spec, validated at its edge (validateSpecPatch against this one's spec). */
+  async update(nameOrId: string, next: ProcessSpec, options: { restartProcess?: boolean; dryRun?: boolean } = {}): Promise<UpdateResult> {
     const entry = this.table.get(nameOrId);
-    // An empty mask means "the fields present in the input" (AIP-134).
-    const next = validateSpecPatch(input, entry.spec, [...mask]);
+    // The table's name index relies on it; validateSpecPatch refuses a rename too.
+    if (next.name !== entry.spec.name) {
+      throw new StatevisorError('E_INVALID_ARGUMENT', `name: got ${JSON.stringify(next.name)}, expected ${JSON.stringify(entry.spec.name)} (a process cannot be renamed)`);
+    }
     checkLogPaths(next, this.options.stateDir);
     const { updated, restartRequired: changed } = classifyUpdate(entry.spec, next, this.groupOf(entry.id));
     // A live run is judged against the spec it started with, so that a field stored by an earlier
@@ -455,7 +447,6 @@ export class Supervision {
     // fails the update before anything is stored.
     const limitsChanged = liveGroup && updated.some((field) => field.startsWith('resources.'));
     if (limitsChanged) await this.options.resources!.update(entry.id, next.resources);
-    // validateSpecPatch never changes the name, so the table's name index stays right.
     const previous = entry.spec;
     entry.spec = next;
     try {
