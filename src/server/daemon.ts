@@ -6,6 +6,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { StatevisorError } from '../errors.js';
+import { specDefaults } from '../spec/defaults.js';
 import type { Logger } from '../manager/logger.js';
 import { CorruptJournalError, Store, type JournalRepair } from '../store/index.js';
 import { describeJournalRepair } from './journal-repair.js';
@@ -69,7 +70,7 @@ export const version: string = (
 
 /** Long enough for every process's grace period to fit in shutdown's 80 % share, plus cleanup. */
 function shutdownDeadlineMs(supervision: Supervision): number {
-  let longest = 10_000;
+  let longest = specDefaults.stop.gracePeriodMs;
   for (const view of supervision.list()) {
     longest = Math.max(longest, supervision.entry(view.id).spec.stop.gracePeriodMs);
   }
