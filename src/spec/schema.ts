@@ -6,26 +6,8 @@
  * Limits keep a hostile or mistaken request small: they are far above real use and far below
  * memory trouble.
  */
-import {
-  absolutePath,
-  account,
-  duration,
-  flag,
-  httpUrl,
-  byteSize,
-  integer,
-  list,
-  logTarget,
-  map,
-  oneOf,
-  pathMax,
-  processName,
-  relativePath,
-  signal,
-  text,
-  umask,
-  type Shape,
-} from './fields.js';
+import { byteSize, duration, flag, integer, list, map, oneOf, pathMax, processName, text, type Shape } from './fields.js';
+import { absolutePath, account, httpUrl, logTarget, relativePath, signal, umask } from './os-fields.js';
 import { markerEnv } from './markers.js';
 import { section } from './section.js';
 import {
