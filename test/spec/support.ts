@@ -37,14 +37,14 @@ export async function withTempDir(body: (dir: string) => Promise<void>): Promise
   }
 }
 
-/** Every field set, none to its default, so that a field lost on the way shows. */
-export const full: ProcessSpec = {
+/** A spec in its normal form: what validate.test.ts's `full` file spec reads as. */
+export const example: ProcessSpec = {
   name: 'api',
   description: 'the API',
-  labels: { tier: 'web', 'app.kubernetes.io/part-of': 'shop', camelKey: 'x' },
+  labels: { tier: 'web', 'app.kubernetes.io/part-of': 'shop', version: '2' },
   command: '/usr/bin/api',
-  args: ['--port', '8080', ''],
-  env: { PORT: '8080', lower_case: 'kept', mixedCase: '', __proto__x: 'y' },
+  args: ['--port', '8080'],
+  env: { PORT: '8080', DEBUG: 'true', EMPTY: '' },
   envFiles: ['/etc/api.env', '-/etc/api.local.env'],
   workingDir: '/srv/api',
   user: 'www-data',
@@ -52,10 +52,18 @@ export const full: ProcessSpec = {
   umask: 0o027,
   type: 'simple',
   autoStart: true,
-  restart: { policy: 'always', delayMs: 250, maxDelayMs: 60_000, startLimitBurst: 0, startLimitIntervalMs: 30_000, successExitCodes: [0, 143], minUptimeMs: 0 },
-  stop: { signal: 'SIGINT', gracePeriodMs: 2 ** 31 - 1, killMode: 'mixed' },
-  startTimeoutMs: 0,
-  logs: { stdout: '/var/log/api.out', stderr: 'null', maxBytes: 2 ** 40, maxFiles: 0 },
+  restart: {
+    policy: 'always',
+    delayMs: 250,
+    maxDelayMs: 60_000,
+    startLimitBurst: 3,
+    startLimitIntervalMs: 30_000,
+    successExitCodes: [0, 143],
+    minUptimeMs: 2_000,
+  },
+  stop: { signal: 'SIGINT', gracePeriodMs: 5_000, killMode: 'mixed' },
+  startTimeoutMs: 60_000,
+  logs: { stdout: '/var/log/api.out', stderr: 'null', maxBytes: 1024, maxFiles: 2 },
   healthCheck: {
     type: 'http',
     url: 'http://127.0.0.1:8080/healthz',
@@ -76,16 +84,34 @@ export const full: ProcessSpec = {
   bindsTo: ['db'],
   conflicts: ['api-old'],
   execStartPre: [['/usr/bin/migrate', '--up']],
-  execStartPost: [['/bin/true']],
-  execStopPost: [['/bin/rm', '-f', '/run/api/lock'], ['/bin/true']],
+  execStartPost: [],
+  execStopPost: [['/bin/rm', '-f', '/run/api/lock']],
   pidfile: '/run/api.pid',
-  conditionPathExists: ['/etc/api.conf', '!/etc/api.down'],
+  conditionPathExists: ['/etc/api.conf'],
   runtimeDirectory: 'api',
   runtime: { kind: 'exec' },
 };
 
-/** The other variants: each health-check type, a worker runtime, numeric ids, every optional field unset. */
+/**
+ * Every field set, and values at their edges (the longest duration, a size beyond 32 bits,
+ * zeros, empty strings), so that a field lost or bent on the way shows.
+ */
+export const full: ProcessSpec = {
+  ...example,
+  labels: { ...example.labels, camelKey: 'x' },
+  args: [...example.args, ''],
+  env: { ...example.env, lower_case: 'kept', mixedCase: '' },
+  restart: { ...example.restart, startLimitBurst: 0, minUptimeMs: 0 },
+  stop: { ...example.stop, gracePeriodMs: 2 ** 31 - 1 },
+  startTimeoutMs: 0,
+  logs: { ...example.logs, maxBytes: 2 ** 40, maxFiles: 0 },
+  execStartPost: [['/bin/true']],
+  execStopPost: [...example.execStopPost, ['/bin/true']],
+  conditionPathExists: [...example.conditionPathExists, '!/etc/api.down'],
+};
+
 const timings = { intervalMs: 1_000, timeoutMs: 100, failureThreshold: 1, successThreshold: 1, startPeriodMs: 0, restartAfter: 0 };
+/** `full` and its variants: each health-check type, a worker runtime, numeric ids, every optional field unset. */
 export const variants: ProcessSpec[] = [
   full,
   { ...full, user: 0, group: 'staff', umask: 0, healthCheck: { ...timings, type: 'tcp', host: '::1', port: 5432 } },
