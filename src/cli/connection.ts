@@ -8,13 +8,14 @@ import type { Command } from 'commander';
 import { createClient, isUnavailable, RpcError, StatevisorError, type StatevisorClient } from '../client/index.js';
 import { UsageError } from './errors.js';
 import { readTokenFile } from '../token-file.js';
+import { stopDeadlineMs } from '../deadlines.js';
 
 /**
  * Deadline of the calls that wait for a stop (restart, delete --force, update --restart-process):
- * the client's default of 10 s is shorter than the default grace period alone. Like the client's
- * own stop, it covers a 90 s grace period and the kill after it.
+ * a call's default deadline is shorter than the default grace period and the kill after it.
+ * Like the client's own stop, it covers a long grace period (src/deadlines.ts).
  */
-export const stopWaitMs = 120_000;
+export const stopWaitMs = stopDeadlineMs();
 
 export interface GlobalOptions {
   socket?: string;

@@ -21,6 +21,7 @@ import { register as list } from './commands/list.js';
 import { register as logs } from './commands/logs.js';
 import { register as reload } from './commands/reload.js';
 import { register as restart } from './commands/restart.js';
+import { register as schema } from './commands/schema.js';
 import { register as signal } from './commands/signal.js';
 import { register as start } from './commands/start.js';
 import { register as status } from './commands/status.js';
@@ -70,7 +71,7 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true, subcommandTerm })
     .showSuggestionAfterError(true)
     .addHelpText('after', examples);
-  for (const register of [create, start, stop, restart, deleteCommand, list, describe, update, usage, signal, logs, events, status, health, apply, reload, inspect, daemon]) {
+  for (const register of [create, start, stop, restart, deleteCommand, list, describe, update, usage, signal, logs, events, status, health, apply, reload, inspect, schema, daemon]) {
     register(program);
   }
   return program;

@@ -1,17 +1,11 @@
 /**
  * Spec files for `create -f` and `apply -f`: read and validated here with src/spec's loader (the
  * daemon's own), so that a bad file is reported whole, with every field at fault, before any
- * process is touched. What is sent is the normalized spec in the wire's snake_case, defaults
- * included, so that `apply` compares every field.
+ * process is touched. What is sent is the normalized spec, defaults included, so that `apply`
+ * compares every field; the client maps it to the wire.
  */
-import type { WireProcessSpecInput } from '../client/index.js';
-import { loadSpecs, specToWireFields, type ProcessSpec } from '../spec/index.js';
+import { loadSpecs, type ProcessSpec } from '../spec/index.js';
 import { UsageError } from './errors.js';
-
-/** The normalized spec as the wire spells it (umask as octal text, ids as text, argv messages). */
-export function specToWire(spec: ProcessSpec): WireProcessSpecInput {
-  return specToWireFields(spec) as unknown as WireProcessSpecInput;
-}
 
 export interface SpecFileContents {
   specs: ProcessSpec[];

@@ -9,6 +9,7 @@ import type { Process, StatevisorClient } from '../client/index.js';
 import { globalOptions, withClient } from './connection.js';
 import { ExitCode, notice } from './errors.js';
 import { paragraph } from './help.js';
+import { deadlines } from '../deadlines.js';
 import { formatDuration } from './format.js';
 import { printJson, printLine } from './output.js';
 import { duration } from './spec-flags.js';
@@ -27,7 +28,7 @@ export interface WaitOptions {
 export function addWaitFlags(command: Command, lead = 'Waits'): Command {
   return command
     .option('--no-wait', 'return once the start has begun')
-    .option('--timeout <duration>', 'how long to wait at most (default: start_timeout + 10s)', duration)
+    .option('--timeout <duration>', `how long to wait at most (default: start_timeout + ${formatDuration(deadlines.startVerdictMarginMs)})`, duration)
     .addHelpText(
       'after',
       `\n${paragraph(

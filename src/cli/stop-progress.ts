@@ -5,6 +5,7 @@
  * quick stop prints nothing extra.
  */
 import type { StatevisorClient } from '../client/index.js';
+import { specDefaults } from '../spec/defaults.js';
 import { formatDuration } from './format.js';
 
 const tickMs = 1_000;
@@ -30,7 +31,7 @@ export async function withStopProgress<T>(
   out: NodeJS.WriteStream = process.stderr,
 ): Promise<T> {
   if (out.isTTY !== true) return stop();
-  const grace = Math.max(minGraceMs, graceMs ?? (await client.describeProcess(name)).spec?.stop?.gracePeriodMs ?? 10_000);
+  const grace = Math.max(minGraceMs, graceMs ?? (await client.describeProcess(name)).spec?.stop?.gracePeriodMs ?? specDefaults.stop.gracePeriodMs);
   const since = Date.now();
   let shown = false;
   const timer = setInterval(() => {

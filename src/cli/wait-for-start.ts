@@ -12,11 +12,10 @@
  */
 import type { Process, ProcessEvent, StatevisorClient } from '../client/index.js';
 import { isCancelled } from '../client/index.js';
+import { deadlines } from '../deadlines.js';
 import { StatevisorError } from '../errors.js';
 import { startVerdict } from './start-verdict.js';
 
-/** Beyond start_timeout: the daemon's verdict on a start that ran out of time takes a moment to arrive. */
-const deadlineMarginMs = 10_000;
 
 export type StartOutcome =
   | { readonly kind: 'started'; readonly process: Process }
@@ -76,7 +75,7 @@ export async function watchStart(client: StatevisorClient, name: string, options
 
   return {
     close,
-    async outcome({ timeoutMs = startTimeoutMs > 0 ? startTimeoutMs + deadlineMarginMs : undefined } = {}) {
+    async outcome({ timeoutMs = startTimeoutMs > 0 ? startTimeoutMs + deadlines.startVerdictMarginMs : undefined } = {}) {
       const timer = timeoutMs === undefined ? undefined : setTimeout(() => stop.abort('timeout'), timeoutMs);
       try {
         const early = snapshot === undefined ? undefined : judge(snapshot);

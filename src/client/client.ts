@@ -3,6 +3,7 @@
  * calls share one channel and nothing else; every per-call value (metadata, deadline, signal)
  * is made inside the call, so concurrent calls are independent.
  */
+import { stopDeadlineMs as stopWaitMs } from '../deadlines.js';
 import { StatevisorError } from '../errors.js';
 import { wire } from '../proto/load.js';
 import type { ProcessSpec as WireSpec } from '../proto/generated/statevisor/v1/ProcessSpec.js';
@@ -10,7 +11,7 @@ import { openConnection, type ClientOptions, type Connection } from './connect.j
 import * as convert from './convert.js';
 import { checkHealth } from './health.js';
 import { unary, type CallOptions, type RpcMethod } from './rpc.js';
-import { specToWire, updateMaskOf, updateMaskToWire } from './spec.js';
+import { specToWire, updateMaskOf, updateMaskToWire } from '../proto/spec-wire.js';
 import type { ProcessSpecInput, ProcessSpecPatch, WireProcessSpecInput } from './spec-types.js';
 import { serverStream } from './streams.js';
 import type * as T from './types.js';
@@ -102,11 +103,6 @@ export interface StatevisorClient {
 
 const methods = wire.statevisor.v1.ProcessManager.service;
 
-/** A stop waits for the process to end: its grace period, then the kill and reaping. */
-const stopMarginMs = 30_000;
-/** The process's own grace period is not known here; this covers the default 10 s and more. */
-const assumedGraceMs = 90_000;
-
 function invalid(message: string): StatevisorError {
   return new StatevisorError('E_INVALID_ARGUMENT', message);
 }
@@ -127,9 +123,13 @@ function signalOf(signal: unknown): string {
   throw invalid(`signal: expected a name ("SIGHUP", "HUP") or a number, got ${JSON.stringify(signal)}`);
 }
 
+/**
+ * A stop waits for the process to end: its grace period (when the call names none, one that
+ * covers the default and more: the process's own is not known here), then the kill and reaping.
+ */
 function stopDeadlineMs(connection: Connection, options: StopOptions): number {
   if (options.noWait) return connection.defaultDeadlineMs;
-  return Math.max(connection.defaultDeadlineMs, (options.gracePeriodMs ?? assumedGraceMs) + stopMarginMs);
+  return Math.max(connection.defaultDeadlineMs, stopWaitMs(options.gracePeriodMs));
 }
 
 function definitionOf(json: string): T.MachineDefinition {

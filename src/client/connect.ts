@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { StatevisorError } from '../errors.js';
 import { checkDeadlineMs } from './deadline.js';
+import { deadlines } from '../deadlines.js';
 import { defaultSocketPath } from '../paths.js';
 
 export interface TlsOptions {
@@ -43,7 +44,7 @@ export interface TcpClientOptions extends CommonOptions {
 
 export type ClientOptions = SocketClientOptions | TcpClientOptions;
 
-export const defaultDeadlineMs = 10_000;
+export const defaultDeadlineMs = deadlines.callMs;
 
 export interface Connection {
   readonly client: grpc.Client;

@@ -14,7 +14,8 @@ import type { ProcessEvent__Output } from '../proto/generated/statevisor/v1/Proc
 import type { ReloadConfigResponse__Output } from '../proto/generated/statevisor/v1/ReloadConfigResponse.js';
 import type { StreamLogsResponse__Output } from '../proto/generated/statevisor/v1/StreamLogsResponse.js';
 import type { UpdateProcessResponse__Output } from '../proto/generated/statevisor/v1/UpdateProcessResponse.js';
-import { specFromWire } from './spec.js';
+import { specFromWire } from '../proto/spec-wire.js';
+import type { ProcessSpecOutput } from './spec-types.js';
 import type * as T from './types.js';
 
 /** 'PROCESS_STATE_RUNNING' → 'RUNNING'. An unknown number (a newer daemon) passes as its digits. */
@@ -73,7 +74,7 @@ function toCounters(wire: Counters__Output | null): T.Counters {
 export function toDescription(wire: DescribeProcessResponse__Output): T.ProcessDescription {
   return {
     process: requireProcess(wire.process, 'DescribeProcess'),
-    spec: wire.spec ? specFromWire(wire.spec) : undefined,
+    spec: wire.spec ? (specFromWire(wire.spec) as unknown as ProcessSpecOutput) : undefined,
     counters: toCounters(wire.counters),
     enforcement: wire.enforcement.map((e) => ({ field: e.field, enforced: e.enforced, detail: e.detail })),
     recentTransitions: wire.recent_transitions.map((t) => ({ at: toDate(t.at), from: t.from, to: t.to, reason: t.reason })),

@@ -9,6 +9,7 @@ import { processMachine } from '../machines/process.machine.js';
 import { supervisorMachine, type ProcessDefaults, type SupervisorEmitted } from '../machines/supervisor.machine.js';
 import type { Phase, ProcessEvent, ProcessSettings, WorkloadExit } from '../machines/process-types.js';
 import type { RestartPolicy } from '../machines/restart-policy.js';
+import { deadlines } from '../deadlines.js';
 import { ShutdownDeadlineError } from '../errors.js';
 import { syncerHooks } from './syncer-hooks.js';
 import { systemClock, type Clock } from './clock.js';
@@ -311,7 +312,7 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
 
     shutdown(shutdownOptions = {}) {
       if (shuttingDown) return shuttingDown;
-      const timeoutMs = shutdownOptions.timeoutMs ?? 30_000;
+      const timeoutMs = shutdownOptions.timeoutMs ?? deadlines.shutdownMs;
       shuttingDown = (async () => {
         const done = toPromise(actor);
         actor.send({ type: 'shutdown', deadlineMs: timeoutMs });

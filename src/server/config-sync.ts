@@ -9,7 +9,6 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../manager/logger.js';
 import { loadSpecs } from '../spec/load.js';
-import { specToSnakeCase } from '../spec/snake-case.js';
 import { isIdle } from '../machines/process-state.js';
 import type { ProcessVerbs } from './process-verbs.js';
 import type { ProcessReads } from './process-reads.js';
@@ -43,7 +42,7 @@ export async function syncConfig(
     const existing = reads.has(spec.name) ? reads.entry(spec.name) : undefined;
     try {
       if (!existing) {
-        await verbs.create(spec, { source: 'config', file: configPath });
+        await verbs.create(spec, { source: 'config' });
         result.added.push(spec.name);
       } else if (existing.source !== 'config') {
         result.errors.push(`${spec.name}: a process of that name was created through the API; the config's is ignored`);
@@ -51,7 +50,8 @@ export async function syncConfig(
         result.unchanged.push(spec.name);
       } else {
         const wasAutoStart = existing.spec.autoStart;
-        await verbs.update(existing.id, specToSnakeCase(spec), ['*'], { restartProcess: true });
+        // The file's spec whole, validated by the loader: a field it leaves out is back to its default.
+        await verbs.update(existing.id, spec, { restartProcess: true });
         // Turning auto_start on asks for it to run, as supervisord's update does: start it if idle.
         if (spec.autoStart && !wasAutoStart && isIdle(reads.view(existing).state)) {
           await verbs.start(existing.id);

@@ -9,6 +9,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { StatevisorError } from '../errors.js';
+import { specDefaults } from '../spec/defaults.js';
 import type { Logger } from '../manager/logger.js';
 import { CorruptJournalError, Store, type JournalRepair } from '../store/index.js';
 import { describeJournalRepair } from './journal-repair.js';
@@ -106,7 +107,7 @@ export const defaultRestartRate = 50;
 
 /** Long enough for every process's grace period to fit in shutdown's 80 % share, plus cleanup. */
 function shutdownDeadlineMs(table: ProcessTable): number {
-  let longest = 10_000;
+  let longest = specDefaults.stop.gracePeriodMs;
   for (const entry of table.all()) longest = Math.max(longest, entry.spec.stop.gracePeriodMs);
   return Math.ceil(longest * 1.25) + 5_000;
 }

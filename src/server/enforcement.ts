@@ -2,6 +2,8 @@
  * For each spec field that asks for something, whether this daemon does it — so that nothing
  * stored is silently ignored. Describe returns this list; the README repeats it.
  */
+import { specDefaults } from '../spec/defaults.js';
+import { snakeCase } from '../spec/section.js';
 import type { HealthCheckSpec, KillMode, ProcessSpec, ResourcesSpec } from '../spec/types.js';
 import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
@@ -55,10 +57,10 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, 
     );
   }
   for (const field of ['after', 'before', 'requires', 'wants', 'bindsTo', 'conflicts'] as const) {
-    if (spec[field].length > 0) list.push(notYet(snake(field), 'dependencies between processes are not ordered yet'));
+    if (spec[field].length > 0) list.push(notYet(snakeCase(field), 'dependencies between processes are not ordered yet'));
   }
   for (const field of ['execStartPre', 'execStartPost', 'execStopPost'] as const) {
-    if (spec[field].length > 0) list.push(notYet(snake(field), 'hook commands are not run yet'));
+    if (spec[field].length > 0) list.push(notYet(snakeCase(field), 'hook commands are not run yet'));
   }
   if (spec.pidfile !== undefined) list.push(notYet('pidfile', 'pidfiles are not written yet'));
   if (spec.conditionPathExists.length > 0) list.push(notYet('condition_path_exists', 'start conditions are not checked yet'));
@@ -105,14 +107,10 @@ export function unenforcedNote(spec: ProcessSpec, resources: WorkloadResources |
 
 function healthDetail(check: HealthCheckSpec): string {
   const target =
-    check.type === 'http' ? `${check.method ?? 'GET'} ${check.url}` : check.type === 'exec' ? check.command : `${check.host}:${check.port}`;
+    check.type === 'http' ? `${check.method ?? specDefaults.healthCheck.method} ${check.url}` : check.type === 'exec' ? check.command : `${check.host}:${check.port}`;
   const restart = check.restartAfter > 0 ? `, restarted after ${check.restartAfter}` : ', never restarted for it';
   return (
     `${check.type} probe of ${target} every ${check.intervalMs} ms (timeout ${check.timeoutMs} ms, start period ${check.startPeriodMs} ms); ` +
     `unhealthy after ${check.failureThreshold} failures in a row, healthy after ${check.successThreshold} successes${restart}`
   );
-}
-
-function snake(field: string): string {
-  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }

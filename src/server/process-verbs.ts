@@ -16,9 +16,7 @@ import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { signalGroup, signalProcess } from '../runtime/os/process-group.js';
 import { parseSignal } from '../spec/signal.js';
 import type { ProcessSpec } from '../spec/types.js';
-import { validateSpec } from '../spec/validate.js';
-import { validateSpecPatch } from '../spec/patch.js';
-import { specToSnakeCase } from '../spec/snake-case.js';
+import { specToSnakeCase } from '../proto/spec-wire.js';
 import { unenforcedNote } from './enforcement.js';
 import type { Desired, DesiredStateStore, RunRecord, Source } from './persistence.js';
 import type { ProcessEvents } from './process-events.js';
@@ -63,13 +61,9 @@ export interface ProcessVerbsOptions {
 export class ProcessVerbs {
   constructor(private readonly options: ProcessVerbsOptions) {}
 
-  /** Acknowledged once durable: a crash after the reply cannot lose the process. */
-  async create(
-    input: unknown,
-    options: { start?: boolean; source?: Source; file?: string } = {},
-  ): Promise<ProcessView> {
+  /** Acknowledged once durable: a crash after the reply cannot lose the process. `spec` was validated at its edge. */
+  async create(spec: ProcessSpec, options: { start?: boolean; source?: Source } = {}): Promise<ProcessView> {
     const { table, views } = this.options;
-    const spec = validateSpec(input, options.file === undefined ? {} : { source: options.file });
     checkLogPaths(spec, this.options.stateDir);
     const start = options.start === true || spec.autoStart;
     const entry: ProcessEntry = {
@@ -148,16 +142,14 @@ export class ProcessVerbs {
     return keptLogs === undefined ? {} : { keptLogs };
   }
 
-  async update(
-    nameOrId: string,
-    input: unknown,
-    mask: readonly string[],
-    options: { restartProcess?: boolean; dryRun?: boolean } = {},
-  ): Promise<UpdateResult> {
+  /** `next`: the whole new spec, validated at its edge (validateSpecPatch against this one's spec). */
+  async update(nameOrId: string, next: ProcessSpec, options: { restartProcess?: boolean; dryRun?: boolean } = {}): Promise<UpdateResult> {
     const { table, views } = this.options;
     const entry = table.get(nameOrId);
-    // An empty mask means "the fields present in the input" (AIP-134).
-    const next = validateSpecPatch(input, entry.spec, [...mask]);
+    // The table's name index relies on it; validateSpecPatch refuses a rename too.
+    if (next.name !== entry.spec.name) {
+      throw new StatevisorError('E_INVALID_ARGUMENT', `name: got ${JSON.stringify(next.name)}, expected ${JSON.stringify(entry.spec.name)} (a process cannot be renamed)`);
+    }
     checkLogPaths(next, this.options.stateDir);
     const { updated, restartRequired: changed } = classifyUpdate(entry.spec, next, groupOf(this.options.resources, entry.id));
     // A live run is judged against the spec it started with, so that a field stored by an earlier
@@ -281,7 +273,6 @@ export class ProcessVerbs {
     // fails the update before anything is stored.
     const limitsChanged = liveGroup && updated.some((field) => field.startsWith('resources.'));
     if (limitsChanged) await resources!.update(entry.id, next.resources);
-    // validateSpecPatch never changes the name, so the table's name index stays right.
     const previous = entry.spec;
     entry.spec = next;
     try {

@@ -5,39 +5,46 @@
  * stops. A restart-required field is stored at once and used by the next run.
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { AnyShape } from '../spec/fields.js';
+import { specShape } from '../spec/schema.js';
+import { snakeCase } from '../spec/section.js';
 import type { ProcessSpec } from '../spec/types.js';
 import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
 
 const hotTopLevel = new Set(['name', 'description', 'labels', 'autoStart', 'restart', 'stop', 'healthCheck', 'startTimeoutMs']);
 /** The log pump applies a new rotation policy to the files it is writing; new targets wait for a run. */
 const hotPaths = new Set(['logs.max_bytes', 'logs.max_files']);
-/** Sections compared field by field, so a reply names e.g. `restart.policy`, not `restart`. */
-const sections = new Set(['restart', 'stop', 'logs', 'healthCheck', 'resources', 'runtime']);
-
-function snake(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** A changed field: its top-level key, and its path as the wire names it. */
+interface Change {
+  readonly top: string;
+  readonly path: string;
 }
 
-/** Millisecond fields are named as on the wire (`delay_ms`), which is what update masks name. */
-function changedPaths(before: ProcessSpec, after: ProcessSpec): string[] {
-  const paths: string[] = [];
+/**
+ * Sections (the schema's) are compared field by field, so a reply names e.g. `restart.policy`,
+ * not `restart`. Millisecond fields are named as on the wire (`delay_ms`), which is what update
+ * masks name.
+ */
+function changes(before: ProcessSpec, after: ProcessSpec): Change[] {
+  const found: Change[] = [];
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof ProcessSpec>;
   for (const key of keys) {
     const a = before[key];
     const b = after[key];
     if (isDeepStrictEqual(a, b)) continue;
-    if (sections.has(key) && typeof a === 'object' && typeof b === 'object' && a && b && !Array.isArray(a)) {
+    const section = (specShape as AnyShape)[key]?.shape !== undefined;
+    if (section && typeof a === 'object' && typeof b === 'object' && a && b && !Array.isArray(a)) {
       const inner = new Set([...Object.keys(a), ...Object.keys(b)]);
       for (const field of inner) {
         const x = (a as unknown as Record<string, unknown>)[field];
         const y = (b as unknown as Record<string, unknown>)[field];
-        if (!isDeepStrictEqual(x, y)) paths.push(`${snake(key)}.${snake(field)}`);
+        if (!isDeepStrictEqual(x, y)) found.push({ top: key, path: `${snakeCase(key)}.${snakeCase(field)}` });
       }
     } else {
-      paths.push(snake(key));
+      found.push({ top: key, path: snakeCase(key) });
     }
   }
-  return paths.sort();
+  return found.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
 export function classifyUpdate(
@@ -46,9 +53,8 @@ export function classifyUpdate(
   /** liveGroup: the running process has a cgroup; canGroup: this machine can make one. */
   options: { liveGroup?: boolean; canGroup?: boolean } = {},
 ): { updated: string[]; restartRequired: string[] } {
-  const updated = changedPaths(before, after);
-  const restartRequired = updated.filter((path) => {
-    const top = path.split('.')[0]!.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const changed = changes(before, after);
+  const restartRequired = changed.filter(({ top, path }) => {
     // Limits are hot only where the runtime can rewrite them in a live cgroup, and a stop can
     // signal a whole cgroup only if the run was started in one.
     if (top === 'resources') return options.liveGroup !== true;
@@ -57,5 +63,5 @@ export function classifyUpdate(
     }
     return !hotTopLevel.has(top) && !hotPaths.has(path);
   });
-  return { updated, restartRequired };
+  return { updated: changed.map((c) => c.path), restartRequired: restartRequired.map((c) => c.path) };
 }

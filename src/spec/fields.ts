@@ -2,13 +2,36 @@
  * The kinds of field a spec is made of. Each reads one raw value, reports what is wrong with it
  * at its path, and returns the normalized value, or undefined when it reported a violation.
  * Null and absent values never reach a field: the section reader treats both as "not given".
+ *
+ * The kinds naming things of the operating system (paths, signals, accounts) are os-fields.ts.
+ *
+ * Each kind also says how its value travels in the wire's ProcessSpec message (src/proto/spec-wire.ts)
+ * and what a config file may hold there as JSON Schema (src/spec/json-schema.ts), so that the
+ * schema table (schema.ts) is the one source of validation, the wire mapping and the editors'
+ * schema. A JSON Schema describes the forms people write; the readers stay the judges of the
+ * finer rules (NUL characters, a whole number of milliseconds, an exec'able path).
  */
-import { readDuration, readMilliseconds, type Parsed } from './duration.js';
+import { maxDurationMs, readDuration, readMilliseconds, type Parsed } from './duration.js';
 import { readByteSize } from './byte-size.js';
-import { readSignal } from './signal.js';
 import { childPath, type Violations } from './violations.js';
 
 export type Read<T> = (value: unknown, at: string, found: Violations) => T | undefined;
+
+/** A JSON Schema (draft-07) object. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/**
+ * How a value travels in the ProcessSpec message: the protobuf type of its field. `fromNumber`
+ * spells a number the spec holds as the text the wire carries (umask in octal, numeric ids);
+ * a list with `message` travels as repeated messages holding it under that one field (argv).
+ */
+export type WireForm =
+  | { readonly type: 'string'; readonly fromNumber?: (value: number) => string }
+  | { readonly type: 'int' }
+  | { readonly type: 'bool' }
+  | { readonly type: 'map' }
+  | { readonly type: 'message' }
+  | { readonly type: 'list'; readonly item: WireForm; readonly message?: string };
 
 export interface Field<T> {
   readonly read: Read<T>;
@@ -16,6 +39,9 @@ export interface Field<T> {
   readonly readPlain?: Read<T>;
   /** Sections: the fields of the nested object. */
   readonly shape?: AnyShape;
+  readonly wire: WireForm;
+  /** What a file may hold for this field; `plain`: under a duration's plain name. */
+  jsonSchema(plain: boolean): JsonSchema;
 }
 
 /** One field per property of T, each reading T's type for it. */
@@ -25,13 +51,17 @@ export type AnyShape = Readonly<Record<string, Field<unknown>>>;
 export const pathMax = 4096;
 export const processNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-function fromParsed<T>(parse: (value: unknown) => Parsed<T>): Read<T> {
+const string: WireForm = { type: 'string' };
+const int: WireForm = { type: 'int' };
+
+export function fromParsed<T>(parse: (value: unknown) => Parsed<T>): Read<T> {
   return (value, at, found) => {
     const parsed = parse(value);
     if (parsed.ok) return parsed.value;
     return found.reject(at, value, parsed.expected);
   };
 }
+
 
 export interface TextOptions {
   max: number;
@@ -58,6 +88,14 @@ export function text(options: TextOptions): Field<string> {
       if (options.pattern && !options.pattern.test(raw)) return found.reject(at, value, expected);
       return raw;
     },
+    wire: string,
+    jsonSchema: () => ({
+      type: options.scalars ? ['string', 'number', 'boolean'] : 'string',
+      ...(!options.empty && { minLength: 1 }),
+      maxLength: options.max,
+      ...(options.pattern && { pattern: options.pattern.source }),
+      description: expected,
+    }),
   };
 }
 
@@ -82,6 +120,8 @@ export function integer({ min = 0, max = Number.MAX_SAFE_INTEGER } = {}): Field<
       }
       return number;
     },
+    wire: int,
+    jsonSchema: () => ({ type: 'integer', minimum: min, maximum: max, description: expected }),
   };
 }
 
@@ -90,20 +130,28 @@ export const flag: Field<boolean> = {
     if (typeof value === 'boolean') return value;
     return found.reject(at, value, 'true or false');
   },
+  wire: { type: 'bool' },
+  jsonSchema: () => ({ type: 'boolean' }),
 };
 
 /** One of `values`; a synonym is read as the value it names. */
 export function oneOf<const T extends string>(values: readonly T[], synonyms: Readonly<Record<string, T>> = {}): Field<T> {
   const listed = [...values, ...Object.entries(synonyms).map(([synonym, value]) => `${synonym} (a synonym of ${value})`)];
+  const expected = `one of ${listed.join(', ')}`;
   return {
     read(value, at, found) {
       if ((values as readonly unknown[]).includes(value)) return value as T;
       // Own properties only: "constructor" or "__proto__" is not a synonym.
       if (typeof value === 'string' && Object.hasOwn(synonyms, value)) return synonyms[value];
-      return found.reject(at, value, `one of ${listed.join(', ')}`);
+      return found.reject(at, value, expected);
     },
+    wire: string,
+    jsonSchema: () => ({ type: 'string', enum: [...values, ...Object.keys(synonyms)], description: expected }),
   };
 }
+
+/** What a duration string may look like ("250ms", "1.5s", "1h30m", "0"), as readDuration reads it. */
+const durationText = '^\\s*(0|((\\d+(\\.\\d+)?|\\.\\d+)(ms|h|m|s))+)\\s*$';
 
 export function duration({ min = 0 } = {}): Field<number> {
   const atLeast = (parse: (value: unknown) => Parsed<number>) => (value: unknown): Parsed<number> => {
@@ -111,7 +159,19 @@ export function duration({ min = 0 } = {}): Field<number> {
     if (parsed.ok && parsed.value < min) return { ok: false, expected: `a duration of at least ${min}ms` };
     return parsed;
   };
-  return { read: fromParsed(atLeast(readMilliseconds)), readPlain: fromParsed(atLeast(readDuration)) };
+  const milliseconds = { type: 'integer', minimum: min, maximum: maxDurationMs };
+  return {
+    read: fromParsed(atLeast(readMilliseconds)),
+    readPlain: fromParsed(atLeast(readDuration)),
+    wire: int,
+    jsonSchema: (plain) =>
+      plain
+        ? {
+            anyOf: [milliseconds, { type: 'string', pattern: durationText }],
+            description: 'a duration such as "250ms", "5s", "1.5s", "2m" or "1h", or an integer number of milliseconds',
+          }
+        : { ...milliseconds, description: 'an integer number of milliseconds' },
+  };
 }
 
 /** Bytes: an integer, or a size string ("512MiB", "200MB"). */
@@ -122,86 +182,19 @@ export function byteSize({ min = 0 } = {}): Field<number> {
     if (parsed.ok && parsed.value < min) return { ok: false, expected: `a size of at least ${min} bytes` };
     return parsed;
   };
-  return { read: fromParsed(read) };
-}
-
-export const signal: Field<string> = { read: fromParsed(readSignal) };
-
-/** A string that must also pass `accept`. */
-function textWhere(like: string, max: number, accept: (raw: string) => boolean): Field<string> {
-  const base = text({ max, like });
   return {
-    read(value, at, found) {
-      const raw = base.read(value, at, found);
-      if (raw === undefined) return undefined;
-      return accept(raw) ? raw : found.reject(at, value, like);
-    },
+    read: fromParsed(read),
+    wire: int,
+    jsonSchema: () => ({
+      anyOf: [
+        { type: 'integer', minimum: min, maximum: Number.MAX_SAFE_INTEGER },
+        // The units of byte-size.ts, in any case: B, K, KB, KiB, M, … T, TB, TiB.
+        { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*([KkMmGgTt][Ii]?[Bb]?|[Bb])?\\s*$' },
+      ],
+      description: 'a size such as "512MiB", "200MB", "1G" or an integer number of bytes',
+    }),
   };
 }
-
-export function absolutePath({ prefix = '' } = {}): Field<string> {
-  const like = prefix ? `an absolute path, optionally preceded by "${prefix}"` : 'an absolute path';
-  return textWhere(like, pathMax, (raw) => (prefix && raw.startsWith(prefix) ? raw.slice(prefix.length) : raw).startsWith('/'));
-}
-
-/** Relative, without `..`: it is resolved under a directory the daemon owns and must stay there. */
-export const relativePath = textWhere(
-  'a relative path without ".." segments',
-  255,
-  (raw) => !raw.startsWith('/') && raw.split('/').every((segment) => segment !== '..' && segment !== '.' && segment !== ''),
-);
-
-/**
- * A log path is written by the daemon, as root if it runs as root: never into the kernel's or
- * the devices' files (`null` discards output), and spelled plainly (no `.`/`..` segments), so
- * that a prefix check cannot be walked around. The daemon also refuses its own state dir and
- * resolves symlinks at each start (server/log-files.ts): the spec alone cannot know those.
- */
-export const logTarget = textWhere(
-  'capture, null, inherit or an absolute path outside /proc, /sys and /dev, without "." or ".." segments',
-  pathMax,
-  (raw) =>
-    raw === 'capture' ||
-    raw === 'null' ||
-    raw === 'inherit' ||
-    (raw.startsWith('/') &&
-      raw.length > 1 &&
-      !raw.endsWith('/') &&
-      raw.split('/').slice(1).every((segment) => segment !== '..' && segment !== '.' && segment !== '') &&
-      !/^\/(proc|sys|dev)(\/|$)/.test(raw)),
-);
-
-export const httpUrl = textWhere(
-  'an http:// or https:// URL',
-  pathMax,
-  (raw) => URL.canParse(raw) && /^https?:$/.test(new URL(raw).protocol),
-);
-
-/** An octal string ("022", "0o022") or the number itself (18). */
-export const umask: Field<number> = {
-  read(value, at, found) {
-    const like = 'an octal string such as "022", or a number from 0 to 511 (0o777)';
-    const number =
-      typeof value === 'string' && /^(0o)?[0-7]{1,4}$/.test(value) ? parseInt(value.replace(/^0o/, ''), 8) : value;
-    if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > 0o777) {
-      return found.reject(at, value, like);
-    }
-    return number;
-  },
-};
-
-/** A user or group: a name, or a numeric id. */
-const accountLike = 'a user or group name, or a numeric id';
-const accountName = text({ max: 32, pattern: /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/, like: accountLike });
-export const account: Field<string | number> = {
-  read(value, at, found) {
-    const id = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
-    if (typeof id !== 'number') return accountName.read(value, at, found);
-    // 2^32 - 1 is (uid_t)-1, "no change" to the kernel.
-    if (Number.isInteger(id) && id >= 0 && id < 2 ** 32 - 1) return id;
-    return found.reject(at, value, accountLike);
-  },
-};
 
 export interface ListOptions {
   max: number;
@@ -211,6 +204,8 @@ export interface ListOptions {
   unique?: boolean;
   /** Reject an empty list. */
   nonEmpty?: boolean;
+  /** On the wire, a message holding the list under this one field (CommandLine's argv). */
+  message?: string;
 }
 
 export function list<T>(item: Field<T>, options: ListOptions): Field<T[]> {
@@ -230,6 +225,16 @@ export function list<T>(item: Field<T>, options: ListOptions): Field<T[]> {
         else if (!options.unique || !out.includes(read)) out.push(read);
       });
       return valid ? out : undefined;
+    },
+    wire: { type: 'list', item: item.wire, ...(options.message !== undefined && { message: options.message }) },
+    jsonSchema: () => {
+      const array = {
+        type: 'array',
+        items: item.jsonSchema(false),
+        ...(options.nonEmpty && { minItems: 1 }),
+        maxItems: options.max,
+      };
+      return options.single ? { anyOf: [item.jsonSchema(false), array] } : array;
     },
   };
 }
@@ -272,5 +277,17 @@ export function map<T>(item: Field<T>, options: MapOptions): Field<Record<string
       // fromEntries defines "__proto__" as a plain key instead of swapping the prototype.
       return valid ? Object.fromEntries(out) : undefined;
     },
+    wire: { type: 'map' },
+    jsonSchema: () => ({
+      type: 'object',
+      maxProperties: options.max,
+      propertyNames: {
+        maxLength: options.keyMax,
+        pattern: options.key.source,
+        ...(options.reserved && { not: { enum: [...options.reserved.keys] } }),
+      },
+      additionalProperties: item.jsonSchema(false),
+      description: `a map of ${options.like} to values`,
+    }),
   };
 }

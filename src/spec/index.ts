@@ -1,6 +1,7 @@
 /**
  * The ProcessSpec schema shared by gRPC, CLI flags and config files: its types, its defaults,
- * validation at the boundary, and loading of config files and directories.
+ * validation at the boundary, loading of config files and directories, its wire and file forms,
+ * and its JSON Schema.
  */
 export type {
   CommandLine,
@@ -13,6 +14,7 @@ export type {
   ProcessSpec,
   ProcessType,
   ResourcesSpec,
+  RestartPolicyInput,
   RestartPolicyName,
   RestartSpec,
   RuntimeKind,
@@ -30,4 +32,4 @@ export { validateSpec, type ValidateOptions } from './validate.js';
 export { validateSpecPatch } from './patch.js';
 export { SpecValidationError, formatViolation, type Violation } from './violations.js';
 export { loadSpecDirectory, loadSpecFile, loadSpecs, specFileExtensions, type LoadError, type LoadResult } from './load.js';
-export { specToSnakeCase, specToWireFields } from './snake-case.js';
+export { specJsonSchema, specJsonSchemaText, specSchemaFile } from './json-schema.js';

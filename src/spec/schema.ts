@@ -1,28 +1,13 @@
 /**
  * The ProcessSpec schema as one table: every field, its kind and its limits. Typed against
- * SpecInput, so a field added to the type and forgotten here fails to compile. Limits keep a
- * hostile or mistaken request small: they are far above real use and far below memory trouble.
+ * SpecInput, so a field added to the type and forgotten here fails to compile. It is the one
+ * source of validation (validate.ts), of the wire mapping (proto/spec-wire.ts) and of the JSON Schema
+ * editors use (json-schema.ts); its fields are in the .proto's order (test/proto/spec-wire.test.ts).
+ * Limits keep a hostile or mistaken request small: they are far above real use and far below
+ * memory trouble.
  */
-import {
-  absolutePath,
-  account,
-  duration,
-  flag,
-  httpUrl,
-  byteSize,
-  integer,
-  list,
-  logTarget,
-  map,
-  oneOf,
-  pathMax,
-  processName,
-  relativePath,
-  signal,
-  text,
-  umask,
-  type Shape,
-} from './fields.js';
+import { byteSize, duration, flag, integer, list, map, oneOf, pathMax, processName, text, type Shape } from './fields.js';
+import { absolutePath, account, httpUrl, logTarget, relativePath, signal, umask } from './os-fields.js';
 import { markerEnv } from './markers.js';
 import { section } from './section.js';
 import {
@@ -47,7 +32,8 @@ const mib = 1024 * kib;
 /** exec refuses any one argument or environment string over 128 KiB (MAX_ARG_STRLEN); half of that is plenty. */
 const argument = text({ max: 64 * kib, empty: true, scalars: true, like: 'a string' });
 const command = text({ max: pathMax });
-const commandLine = list(command, { max: 4096, nonEmpty: true });
+// On the wire a CommandLine message: a repeated field cannot hold lists.
+const commandLine = list(command, { max: 4096, nonEmpty: true, message: 'argv' });
 const commandLines = list(commandLine, { max: 64 });
 const processNames = list(processName, { max: 1024, unique: true });
 

@@ -4,7 +4,7 @@
  * (`grace_period: "5s"` beside `grace_period_ms: 5000`). Anything else is reported by the key
  * as written, with the nearest known name, so that a typo is never silently ignored.
  */
-import type { AnyShape, Field, Shape } from './fields.js';
+import type { AnyShape, Field, JsonSchema, Shape } from './fields.js';
 import { childPath, type Violations } from './violations.js';
 
 export interface Alias {
@@ -77,7 +77,28 @@ export function section<T>(shape: Shape<T>): Field<Partial<T>> {
   return {
     shape: shape as AnyShape,
     read: (value, at, found) => readSection(value, shape, at, found),
+    wire: { type: 'message' },
+    jsonSchema: () => shapeSchema(shape as AnyShape),
   };
+}
+
+/**
+ * The JSON Schema of one object of a spec, as config files spell it: snake_case names, and a
+ * duration by its `_ms` name or its plain name (not both). camelCase is read too, but is not
+ * offered to editors: files are written in snake_case.
+ */
+export function shapeSchema(shape: AnyShape): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const once: JsonSchema[] = [];
+  for (const [key, field] of Object.entries(shape)) {
+    properties[snakeCase(key)] = field.jsonSchema(false);
+    if (field.readPlain) {
+      const plain = snakeCase(key.replace(/Ms$/, ''));
+      properties[plain] = field.jsonSchema(true);
+      once.push({ not: { required: [plain, snakeCase(key)] } });
+    }
+  }
+  return { type: 'object', properties, additionalProperties: false, ...(once.length > 0 && { allOf: once }) };
 }
 
 /** Names other tools use for the same thing, pointed at ours. */

@@ -5,16 +5,21 @@
  * Wire and config files spell the same fields in snake_case (see API.md).
  */
 
+import { restartPolicyNames, type RestartPolicy, type RestartPolicyName } from '../machines/restart-policy.js';
+
 export const processTypes = ['simple', 'oneshot'] as const;
 export type ProcessType = (typeof processTypes)[number];
 
-export const restartPolicies = ['no', 'always', 'on-failure', 'on-success'] as const;
-export type RestartPolicyName = (typeof restartPolicies)[number];
+/** The chart's own policies: the spec hands its restart section to the chart as it is. */
+export const restartPolicies = restartPolicyNames;
+export type { RestartPolicyName };
 /**
  * Other supervisors' names for a policy (DataDog's `never`): accepted wherever a spec is read and
  * stored as the policy they name, so a spec has one spelling whatever its client wrote.
  */
-export const restartPolicySynonyms: Readonly<Record<string, RestartPolicyName>> = { never: 'no' };
+export const restartPolicySynonyms = { never: 'no' } as const satisfies Readonly<Record<string, RestartPolicyName>>;
+/** A policy as a spec may write it: its name or a synonym. */
+export type RestartPolicyInput = RestartPolicyName | keyof typeof restartPolicySynonyms;
 
 export const killModes = ['control-group', 'process-group', 'process', 'mixed'] as const;
 export type KillMode = (typeof killModes)[number];
@@ -30,18 +35,11 @@ export type HealthCheckType = (typeof healthCheckTypes)[number];
 export const runtimeKinds = ['exec', 'worker'] as const;
 export type RuntimeKind = (typeof runtimeKinds)[number];
 
-/** Field for field the machines' RestartPolicy, so the chart can take it as it is. */
-export interface RestartSpec {
-  policy: RestartPolicyName;
-  delayMs: number;
-  maxDelayMs: number;
-  /** 0 disables the start limit. */
-  startLimitBurst: number;
-  startLimitIntervalMs: number;
-  /** Exit codes besides 0 that count as success. */
-  successExitCodes: number[];
-  minUptimeMs: number;
-}
+/**
+ * The machines' RestartPolicy, field for field (and documented there), so that the chart takes
+ * it as it is; writable here, as a spec is built.
+ */
+export type RestartSpec = { -readonly [K in keyof RestartPolicy]: RestartPolicy[K] extends readonly number[] ? number[] : RestartPolicy[K] };
 
 export interface StopSpec {
   signal: string;

@@ -72,7 +72,7 @@ test('status prints the daemon in text: version, pid, listeners and what is not 
 test('--help lists every command on one line each with examples, and --version prints the version', async () => {
   const help = await runCli(['--help']);
   assert.equal(help.code, 0, help.stderr);
-  const commands = ['create', 'start', 'stop', 'restart', 'delete|rm', 'list|ls', 'describe', 'update', 'usage', 'signal', 'logs', 'events', 'status', 'health', 'apply', 'reload', 'inspect', 'daemon'];
+  const commands = ['create', 'start', 'stop', 'restart', 'delete|rm', 'list|ls', 'describe', 'update', 'usage', 'signal', 'logs', 'events', 'status', 'health', 'apply', 'reload', 'inspect', 'schema', 'daemon'];
   for (const command of commands) {
     const line = help.stdout.split('\n').find((l) => l.startsWith(`  ${command} `) || l === `  ${command}`);
     assert.ok(line, `--help lists ${command}`);

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient, hasCode, isInvalidArgument, type StatevisorClient } from '../../src/client/index.js';
-import { specToWire, updateMaskOf, updateMaskToWire } from '../../src/client/spec.js';
+import { specToWire, updateMaskOf, updateMaskToWire } from '../../src/proto/spec-wire.js';
 import type { CreateProcessRequest__Output } from '../../src/proto/generated/statevisor/v1/CreateProcessRequest.js';
 import type { UpdateProcessRequest__Output } from '../../src/proto/generated/statevisor/v1/UpdateProcessRequest.js';
 import { startFakeDaemon, wireProcess, type FakeDaemon } from './fake-daemon.js';

@@ -7,12 +7,13 @@
  * and reason, and the exit code is 1 when there was any.
  */
 import type { Command } from 'commander';
-import { isAlreadyExists, isInvalidArgument, isInvalidState, isNotFound, type StatevisorClient, type UpdateResult, type WireProcessSpecInput } from '../../client/index.js';
+import { isAlreadyExists, isInvalidArgument, isInvalidState, isNotFound, type StatevisorClient, type UpdateResult } from '../../client/index.js';
+import type { ProcessSpec } from '../../spec/index.js';
 import { globalOptions, withClient } from '../connection.js';
 import { withExamples } from '../help.js';
 import { printJson, printLine } from '../output.js';
 import { failIfAny } from '../errors.js';
-import { readSpecFileContents, specToWire } from '../spec-file.js';
+import { readSpecFileContents } from '../spec-file.js';
 
 interface Applied {
   name: string;
@@ -31,7 +32,7 @@ async function exists(client: StatevisorClient, name: string): Promise<boolean> 
   }
 }
 
-async function applyOne(client: StatevisorClient, spec: WireProcessSpecInput): Promise<Applied> {
+async function applyOne(client: StatevisorClient, spec: ProcessSpec): Promise<Applied> {
   if (!(await exists(client, spec.name))) {
     await client.createProcess(spec);
     return { name: spec.name, result: 'added', updatedFields: [], restartRequiredFields: [] };
@@ -65,7 +66,7 @@ export function register(program: Command): void {
     const applied: Applied[] = [];
     try {
       await withClient(self, async (client) => {
-        for (const spec of specs.map(specToWire)) {
+        for (const spec of specs) {
           try {
             const outcome = await applyOne(client, spec);
             applied.push(outcome);

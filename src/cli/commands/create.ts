@@ -3,14 +3,14 @@
  * it then waits until each process runs or has failed, as `start` does (unless --no-wait).
  */
 import type { Command } from 'commander';
-import type { Process, ProcessSpecInput, StatevisorClient, WireProcessSpecInput } from '../../client/index.js';
+import type { Process, ProcessSpecInput, StatevisorClient } from '../../client/index.js';
 import { SpecValidationError, validateSpec } from '../../spec/index.js';
 import { withClient, globalOptions } from '../connection.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { withExamples } from '../help.js';
 import { printJson, printLine } from '../output.js';
 import { addSpecFlags, specFromFlags } from '../spec-flags.js';
-import { readSpecFile, specToWire } from '../spec-file.js';
+import { readSpecFile } from '../spec-file.js';
 import { addWaitFlags, reportStart, worstExit } from '../start-report.js';
 import { watchStart } from '../wait-for-start.js';
 
@@ -21,11 +21,11 @@ interface Options extends Record<string, unknown> {
   timeout?: number;
 }
 
-async function specsOf(name: string | undefined, argv: string[], options: Options): Promise<(ProcessSpecInput | WireProcessSpecInput)[]> {
+async function specsOf(name: string | undefined, argv: string[], options: Options): Promise<ProcessSpecInput[]> {
   const { patch, fields } = specFromFlags(options);
   if (options.file !== undefined) {
     if (name !== undefined || fields.length > 0) throw new UsageError('create: give either -f FILE or NAME, flags and command, not both');
-    return (await readSpecFile(options.file)).map(specToWire);
+    return readSpecFile(options.file);
   }
   if (name === undefined) throw new UsageError('create: missing NAME (or -f FILE)');
   const [command, ...args] = argv;

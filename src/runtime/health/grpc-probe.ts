@@ -6,6 +6,7 @@
  */
 import { Client, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import { specDefaults } from '../../spec/defaults.js';
 import type { HealthCheckSpec } from '../../spec/types.js';
 import type { ProbeContext, ProbeResult } from './probe-attempt.js';
 import { clip, runAttempt, timedOut } from './probe-attempt.js';
@@ -23,7 +24,7 @@ const check = healthService['Check'];
 export function probeGrpc(spec: HealthCheckSpec, context: ProbeContext): Promise<ProbeResult> {
   return runAttempt(context, () => {
     if (!check) throw new Error('grpc-health-check has no Check method');
-    const host = spec.host ?? '127.0.0.1';
+    const host = spec.host ?? specDefaults.healthCheck.host;
     const target = `${host.includes(':') ? `[${host}]` : host}:${spec.port ?? 0}`;
     const channelCredentials = new TrackedInsecureCredentials();
     const client = new Client(target, channelCredentials, { 'grpc.use_local_subchannel_pool': 1 });

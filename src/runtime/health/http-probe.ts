@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { specDefaults } from '../../spec/defaults.js';
 import type { HealthCheckSpec } from '../../spec/types.js';
 import type { ProbeContext, ProbeResult } from './probe-attempt.js';
 import { errorMessage, runAttempt } from './probe-attempt.js';
@@ -16,7 +17,7 @@ export function probeHttp(check: HealthCheckSpec, context: ProbeContext): Promis
     const url = new URL(check.url ?? '');
     const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
     if (!client) throw new Error(`unsupported URL scheme '${url.protocol}'`);
-    const request = client.request(url, { method: check.method ?? 'GET', agent: false });
+    const request = client.request(url, { method: check.method ?? specDefaults.healthCheck.method, agent: false });
     const result = new Promise<ProbeResult>((resolve) => {
       request.on('error', (error) => resolve({ healthy: false, message: errorMessage(error) }));
       request.once('response', (response) => {

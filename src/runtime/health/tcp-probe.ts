@@ -1,12 +1,13 @@
 /** TCP probe: a completed handshake is the whole test, for services that speak no HTTP or gRPC. */
 import net from 'node:net';
+import { specDefaults } from '../../spec/defaults.js';
 import type { HealthCheckSpec } from '../../spec/types.js';
 import type { ProbeContext, ProbeResult } from './probe-attempt.js';
 import { errorMessage, runAttempt } from './probe-attempt.js';
 
 export function probeTcp(check: HealthCheckSpec, context: ProbeContext): Promise<ProbeResult> {
   return runAttempt(context, () => {
-    const host = check.host ?? '127.0.0.1';
+    const host = check.host ?? specDefaults.healthCheck.host;
     const port = check.port ?? 0;
     const socket = net.connect(port, host);
     const result = new Promise<ProbeResult>((resolve) => {

@@ -16,7 +16,11 @@ import { streamLogs } from './log-stream.js';
 import type { SpawnPacerStats } from '../../runtime/exec/spawn-pacer.js';
 import { toServiceError } from './service-errors.js';
 import { endStream, failStream, guardedStream, guardedUnary, type Request, type Stream } from './guarded-handlers.js';
-import { specFromWire, specToWire } from './wire-spec.js';
+import type { ProcessSpec as WireSpec } from '../../proto/generated/statevisor/v1/ProcessSpec.js';
+import type { ProcessSpec } from '../../spec/types.js';
+import { validateSpecPatch } from '../../spec/patch.js';
+import { validateSpec } from '../../spec/validate.js';
+import { specFromWire, specToWire } from '../../proto/spec-wire.js';
 import { eventToWire, processToWire, transitionToWire } from './wire-process.js';
 
 function pacingToWire(pacing: SpawnPacerStats) {
@@ -53,6 +57,15 @@ export interface ProcessServices {
   readonly inspector: Inspector;
   /** Open log streams, ended when the daemon stops. */
   readonly logStreams: Set<AbortController>;
+}
+
+/** Specs are replaced on update, never mutated, so each one is converted once. */
+const wireSpecs = new WeakMap<ProcessSpec, WireSpec>();
+
+function wireSpecOf(spec: ProcessSpec): WireSpec {
+  let wire = wireSpecs.get(spec);
+  if (!wire) wireSpecs.set(spec, (wire = specToWire(spec)));
+  return wire;
 }
 
 /** RPCs this daemon does not implement yet; GetStatus lists them. */
@@ -118,8 +131,9 @@ export function processManagerHandlers(
   };
 
   return {
+    // The daemon's edge: a request's spec is validated here, once, and trusted behind it.
     CreateProcess: unary('CreateProcess', async (r) => ({
-      process: processToWire(await verbs.create(specFromWire(r.spec), { start: r.start === true })),
+      process: processToWire(await verbs.create(validateSpec(specFromWire(r.spec, { setOnly: true })), { start: r.start === true })),
     })),
     StartProcess: unary('StartProcess', async (r) => ({ process: processToWire(await verbs.start(nameOrId(r))) })),
     StopProcess: unary('StopProcess', async (r) => ({
@@ -144,7 +158,7 @@ export function processManagerHandlers(
       const d = reads.describe(nameOrId(r));
       return {
         process: processToWire(d.process),
-        spec: specToWire(d.spec),
+        spec: wireSpecOf(d.spec),
         counters: {
           run_count: d.process.runCount,
           restart_count: d.process.restartCount,
@@ -159,7 +173,10 @@ export function processManagerHandlers(
     }),
     UpdateProcess: unary('UpdateProcess', async (r) => {
       const mask: string[] = r.update_mask?.paths ?? [];
-      const result = await verbs.update(nameOrId(r), specFromWire(r.spec), mask, {
+      const target = nameOrId(r);
+      // An empty mask means "the fields present in the request" (AIP-134).
+      const next = validateSpecPatch(specFromWire(r.spec, { setOnly: true }), reads.entry(target).spec, mask);
+      const result = await verbs.update(target, next, {
         restartProcess: r.restart_process === true,
         dryRun: r.dry_run === true,
       });
