@@ -230,7 +230,10 @@ function composeProcesses(options: ProcessesOptions) {
     logger.warn({ err: (error as Error).message }, 'usage sample failed'),
   );
   usage.start();
-  const inspector = new Inspector(manager.actor.system);
+  const inspector = new Inspector(manager.actor, {
+    nameOf: (id) => (table.has(id) ? table.get(id).spec.name : undefined),
+    now: () => clock.now(),
+  });
   manager.actor.on('*', (fact) => {
     if (!('id' in fact)) return;
     if (fact.type === 'run.ended' && fact.outcome !== 'stopped') verbs.runEnded(fact.id);
