@@ -99,10 +99,7 @@ export class Inspector {
    * system is observed while at least one listener is open.
    */
   observe(listener: (event: InspectionEvent) => void): { close(): void } {
-    if (this.#listeners.size === 0) {
-      this.#reader.seed(this.liveActors());
-      this.#observing = this.root.system.inspect({ next: (event) => this.#dispatch(event) });
-    }
+    if (this.#listeners.size === 0) this.#observing = this.root.system.inspect({ next: (event) => this.#dispatch(event) });
     this.#listeners.add(listener);
     let closed = false;
     return {
@@ -119,7 +116,11 @@ export class Inspector {
   subscribe(watcher: Watcher<InspectionRecord>, options: InspectOptions = {}): HubSubscription {
     const hub = options.steps === true ? this.#steps : this.#raw;
     const filtered: Watcher<InspectionRecord> = options.all === true ? watcher : { ...watcher, wants: (r) => !r.internal };
-    this.#hubListener ??= this.observe((event) => this.#publish(event));
+    if (this.#hubListener === undefined) {
+      // The reader starts from the actors as they are: it saw nothing while nobody watched here.
+      this.#reader.seed(this.liveActors());
+      this.#hubListener = this.observe((event) => this.#publish(event));
+    }
     const subscription = hub.subscribe(filtered, options.steps === true ? this.#stepReplay() : this.#rawReplay());
     let closed = false;
     return {

@@ -73,6 +73,22 @@ test('a late watcher of steps first gets where every live actor is, then one ste
   h.dispose();
 });
 
+test('a steps watcher that arrives while the Stately bridge already observes still gets the right from → to', async () => {
+  const { h, inspector } = await twoProcesses();
+  const bridge = inspector.observe(() => {});
+  h.manager.updateProcess({ id: 'id-db', type: 'terminate' });
+  await h.advance(0);
+  const seen = collector('id-db');
+  const subscription = inspector.subscribe(seen.watcher, { steps: true });
+  h.manager.startProcess('id-db');
+  await h.advance(0);
+  const first = (seen.records as unknown as InspectionStep[]).find((step) => step.kind === 'transition');
+  assert.deepEqual(first && [first.event, first.from, first.to], ['start', ['finished'], ['starting.queued']]);
+  subscription.close();
+  bridge.close();
+  h.dispose();
+});
+
 test('a late raw watcher gets each live actor and its latest snapshot, flagged replay, contexts redacted', async () => {
   const { h, inspector } = await twoProcesses();
   const seen = collector('id-web');
