@@ -22,6 +22,8 @@ export interface CrashLoadOptions {
   readonly seconds: number;
   /** The marker argument every child carries. */
   readonly arg: string;
+  /** How long to wait for RSS to come back after the storm (default 60 s; npm run stress --short waits less). */
+  readonly rssWaitS?: number;
 }
 
 export interface CrashLoadResult {
@@ -138,7 +140,7 @@ export async function crashLoad(client: StatevisorClient, daemon: EntryProcess, 
   let rssAfter = rssEnd;
   let rssRecoveredS: number | undefined;
   const stormEnd = performance.now();
-  while (performance.now() - stormEnd < 60_000) {
+  while (performance.now() - stormEnd < (options.rssWaitS ?? 60) * 1000) {
     rssAfter = memoryOf(daemon.pid).rssMb;
     if (rssAfter <= rssBefore * 1.1) {
       rssRecoveredS = (performance.now() - stormEnd) / 1000;

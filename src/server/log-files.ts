@@ -231,7 +231,12 @@ export class LogFiles {
     const stamp = new Date(options.at).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const aside = path.join(this.options.logsDir, 'deleted', `${spec.name}-${stamp}`);
     await mkdir(aside, { recursive: true, mode: 0o700 });
-    for (const name of captured) await rename(path.join(this.options.logsDir, name), path.join(aside, name));
+    for (const name of captured) {
+      // Gone meanwhile (a delete of the same process racing this one): nothing to keep.
+      await rename(path.join(this.options.logsDir, name), path.join(aside, name)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    }
     return aside;
   }
 

@@ -7,7 +7,7 @@
  *              (never inside a protected value: values.ts);
  *   garbage  — random bytes.
  */
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 import type { FieldSchema, MessageSchema, RpcSchema } from './schema.js';
 import { choose, protectedFields, safeCommands, type FuzzContext, type Value } from './values.js';
 import { double, encode, WireType, type Entry } from './wire-writer.js';

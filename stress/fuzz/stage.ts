@@ -4,24 +4,24 @@
  * each worker with its own PRNG derived from the run's seed (same seed, same requests per
  * worker). Thresholds: the daemon never exits and nothing reaches its last resort, no call
  * outlives its deadline, no call is answered INTERNAL (or UNKNOWN), no connection is dropped,
- * every answer decodes, and nothing the daemon spawned survives its stop.
+ * every answer decodes; and, as after every stage, nothing the daemon spawned is left running once
+ * it stopped (`left_running`, stage.ts).
  *
  * A janitor keeps the fleet small (valid specs start real processes), and a canary GetStatus
  * every second proves the daemon answers throughout. At the end every process is deleted with
- * force, the daemon is stopped with SIGTERM, and whatever it spawned that is still alive is
- * counted, then killed.
+ * force and the daemon is stopped with SIGTERM (the run then counts and kills whatever it left).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { createClient, type StatevisorClient } from '../../src/client/index.js';
+import type { StatevisorClient } from '../../src/client/index.js';
 import { percentile } from '../../bench/stats.js';
-import { spawnedAlive, startDaemonUnderTest, type DaemonUnderTest } from '../daemon.js';
+import type { DaemonUnderTest } from '../daemon.js';
 import type { StressOptions } from '../options.js';
 import type { StressRun, StressStage } from '../stage.js';
 import { send, type Outcome } from './calls.js';
 import { badEnds, describeEnds, observe } from './observers.js';
-import { Prng } from './prng.js';
+import { Prng } from '../prng.js';
 import { modes, RequestMaker, type FuzzRequest } from './requests.js';
 import { processManagerRpcs } from './schema.js';
 import type { FuzzContext } from './values.js';
@@ -125,8 +125,8 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
   const dir = path.join(run.root, stageName);
   mkdirSync(dir);
   const config = prepare(dir, run.markerArg);
-  const daemon: DaemonUnderTest = await startDaemonUnderTest(dir, { config });
-  run.helpers.add(daemon);
+  const place = run.place(stageName, { config });
+  const daemon = await place.start();
   run.progress(stageName, `daemon pid ${daemon.pid}; ${total} requests from ${workers} workers, seed ${options.seed}`);
   const rpcs = processManagerRpcs();
   const ctx: FuzzContext = { markerArg: run.markerArg, dir, names: Array.from({ length: 48 }, (_, i) => `fuzz-${i}`), ids: [] };
@@ -138,7 +138,7 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
     { client: new grpc.Client(daemon.tcp.address, grpc.credentials.createInsecure()), metadata: withToken },
     { client: new grpc.Client(daemon.tcp.address, grpc.credentials.createInsecure()), metadata: withToken },
   ];
-  const typed = createClient({ socket: daemon.socket });
+  const typed = daemon.client;
   const tally = new Tally();
   const started = Date.now();
   let done = false;
@@ -184,7 +184,6 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
   let uncaught = Number.NaN;
   let exitDuringRun: ReturnType<DaemonUnderTest['exit']>;
   let stopExit = 'not stopped';
-  let survivors: number[] = [];
   try {
     await Promise.all(Array.from({ length: workers }, (_, i) => worker(i, Math.min(share, total - i * share))));
     seconds = (Date.now() - started) / 1000;
@@ -199,19 +198,9 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
     done = true;
     exitDuringRun = daemon.exit();
     await Promise.all(background);
-    typed.close();
     for (const { client } of channels) client.close();
     const stopped = await daemon.stop(60_000);
-    run.helpers.delete(daemon);
     stopExit = stopped.signal ? `signal ${stopped.signal}` : `code ${stopped.code}`;
-    survivors = spawnedAlive(run.marker, daemon.stateDir);
-    for (const pid of survivors) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
   }
   const log = daemon.log();
   const handlerErrorLines = log.split('\n').filter((line) => line.includes('unexpected error in handler'));
@@ -248,11 +237,10 @@ async function fuzz(options: StressOptions, run: StressRun): Promise<void> {
   run.figure(stageName, 'dropped', tally.dropped.length, { max: 0 }, { first: firstOf(tally.dropped) });
   run.figure(stageName, 'undecodable_responses', tally.undecodable.length, { max: 0 }, { first: firstOf(tally.undecodable) });
   run.figure(stageName, 'observers_ended_badly', badEnds(observers).length, { max: 0 }, { observers: describeEnds(observers) });
-  run.figure(stageName, 'survivors', survivors.length, { max: 0 }, { pids: survivors.slice(0, 10).join(' ') || undefined });
 }
 
 export const fuzzStage: StressStage = {
   name: stageName,
-  about: `every RPC of ProcessManager, ${modes.join(' / ')} requests against a real daemon: 0 crashes, 0 hangs, 0 INTERNAL, 0 survivors`,
+  about: `every RPC of ProcessManager, ${modes.join(' / ')} requests against a real daemon: 0 crashes, 0 hangs, 0 INTERNAL`,
   run: fuzz,
 };

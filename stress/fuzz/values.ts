@@ -11,7 +11,7 @@
  * (requests.ts) leaves the bytes of protected values alone, so a flipped bit cannot turn
  * `/bin/true` into another program or a log path into a system file.
  */
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 
 export interface FuzzContext {
   /** `3600.<marker>`: every process a valid spec makes carries it (and sleeps an hour with it). */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
+import { readUntil } from '../helpers/streams.js';
 import { binary, testEnv } from './run.js';
 
 test('statevisor events prints the snapshot first, then live changes, one JSON object per line', async (t) => {
@@ -13,13 +14,20 @@ test('statevisor events prints the snapshot first, then live changes, one JSON o
   const child = spawn(process.execPath, [binary, '--socket', h.socket, 'events', '--json'], { env: testEnv() });
   t.after(() => child.kill('SIGKILL'));
   const lines = createInterface({ input: child.stdout });
-  const events: { type: string; snapshot: boolean; to: string; process?: { name: string } }[] = [];
-  for await (const line of lines) {
-    const event = JSON.parse(line) as (typeof events)[number];
-    events.push(event);
-    if (event.snapshot) await h.client.startProcess('web');
-    if (event.to === 'RUNNING') break;
-  }
+  type Event = { type: string; snapshot: boolean; to: string; process?: { name: string } };
+  let started: Promise<unknown> | undefined;
+  const events = (
+    await readUntil(
+      lines,
+      (read) => {
+        const event = JSON.parse(read.at(-1)!) as Event;
+        if (event.snapshot) started ??= h.client.startProcess('web');
+        return event.to === 'RUNNING';
+      },
+      { what: 'the transition to RUNNING' },
+    )
+  ).map((line) => JSON.parse(line) as Event);
+  await started;
   child.kill('SIGTERM');
   assert.equal(events[0]?.type, 'snapshot');
   assert.equal(events[0]?.process?.name, 'web');

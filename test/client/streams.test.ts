@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import { createClient, hasCode, isCancelled, isNotFound, type ProcessEvent, type StatevisorClient } from '../../src/client/index.js';
 import type { StreamLogsRequest__Output } from '../../src/proto/generated/statevisor/v1/StreamLogsRequest.js';
+import { readUntil } from '../helpers/streams.js';
 import { startFakeDaemon, statusWithCode, wireProcess, type FakeDaemon } from './fake-daemon.js';
 
 /** Resolves when the server sees the call cancelled: the proof that the client let go. */
@@ -52,11 +53,7 @@ describe('server streams as async iterators', () => {
   });
 
   test('events iterate in order, converted, snapshot first', async () => {
-    const events: ProcessEvent[] = [];
-    for await (const event of client.watchEvents('api')) {
-      events.push(event);
-      if (events.length === 2) break;
-    }
+    const events: ProcessEvent[] = await readUntil(client.watchEvents('api'), (read) => read.length === 2);
     assert.equal(events[0]?.type, 'snapshot');
     assert.equal(events[0]?.snapshot, true);
     assert.equal(events[0]?.process?.name, 'api');
@@ -69,7 +66,8 @@ describe('server streams as async iterators', () => {
 
   test('breaking out of the loop cancels the call on the server', async () => {
     const before = serverCancels.length;
-    for await (const event of client.watchEvents()) {
+    // A deadline on the call itself, so that a stream that sends nothing fails the test.
+    for await (const event of client.watchEvents('', { deadlineMs: 10_000 })) {
       assert.equal(event.type, 'snapshot');
       break;
     }
@@ -81,7 +79,7 @@ describe('server streams as async iterators', () => {
     const controller = new AbortController();
     const seen: string[] = [];
     await assert.rejects(async () => {
-      for await (const event of client.watchEvents('', { signal: controller.signal })) {
+      for await (const event of client.watchEvents('', { signal: controller.signal, deadlineMs: 10_000 })) {
         seen.push(event.type);
         // The second event arrives; then the iterator waits on a stream that never ends.
         if (seen.length === 2) controller.abort();
@@ -92,8 +90,7 @@ describe('server streams as async iterators', () => {
   });
 
   test('a stream the server ends finishes the loop; the request carries the log options', async () => {
-    const lines = [];
-    for await (const line of client.streamLogs('web', { stream: 'stderr', tailLines: 3 })) lines.push(line);
+    const lines = await readUntil(client.streamLogs('web', { stream: 'stderr', tailLines: 3 }));
     assert.deepEqual(lines, [
       { stream: 'stderr', line: 'line 1' },
       { stream: 'stderr', line: 'line 2' },
@@ -104,25 +101,20 @@ describe('server streams as async iterators', () => {
   });
 
   test('a followed log stream runs until the consumer leaves; stdout is the default', async () => {
-    let count = 0;
-    for await (const line of client.streamLogs('web', { follow: true })) {
-      assert.equal(line.stream, 'stdout');
-      if (++count === 3) break;
-    }
+    const lines = await readUntil(client.streamLogs('web', { follow: true }), (read) => read.length === 3);
+    assert.deepEqual(lines.map((line) => line.stream), ['stdout', 'stdout', 'stdout']);
     assert.equal(logRequests.at(-1)?.stream, 'stdout');
     await serverCancels.at(-1);
   });
 
   test('a stream that fails throws a StatevisorError from the loop', async () => {
-    await assert.rejects(async () => {
-      for await (const line of client.streamLogs('missing')) assert.fail(`unexpected ${line.line}`);
-    }, (error: unknown) => isNotFound(error) && (error as Error).message === 'process "missing" not found');
+    await assert.rejects(readUntil(client.streamLogs('missing')), (error: unknown) => isNotFound(error) && (error as Error).message === 'process "missing" not found');
   });
 
   test('inspect parses each event; invalid JSON is E_INTERNAL and cancels the call', async () => {
     const events: unknown[] = [];
     await assert.rejects(async () => {
-      for await (const event of client.inspect('web')) events.push(event);
+      for await (const event of client.inspect('web', { deadlineMs: 10_000 })) events.push(event);
     }, (error: unknown) => hasCode(error, 'E_INTERNAL') && /invalid JSON/.test((error as Error).message));
     assert.deepEqual(events, [{ type: '@xstate.event', event: { type: 'start' } }]);
     await serverCancels.at(-1);
@@ -132,10 +124,10 @@ describe('server streams as async iterators', () => {
     const before = watchCalls;
     const events = client.watchEvents();
     // A completed call on the same channel: a watch started before it would have arrived first.
-    for await (const line of client.streamLogs('web')) assert.ok(line);
+    assert.equal((await readUntil(client.streamLogs('web'))).length, 3);
     assert.equal(watchCalls, before);
     await events.return();
-    for await (const line of client.streamLogs('web')) assert.ok(line);
+    assert.equal((await readUntil(client.streamLogs('web'))).length, 3);
     assert.equal(watchCalls, before, 'returning an unstarted iterator makes no call');
   });
 });

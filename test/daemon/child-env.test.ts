@@ -13,6 +13,7 @@ import { createClient, isInvalidArgument } from '../../src/client/index.js';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
 import { startDaemonBinary } from '../helpers/daemon-binary.js';
 import { killMarked, newMarker, waitUntil } from '../helpers/leaks.js';
+import { needsRoot } from '../helpers/requirements.js';
 
 const bounded = { timeout: 90_000 };
 
@@ -27,7 +28,7 @@ function passwdEntry(name: string): { home: string } {
   return { home: line.split(':')[5]! };
 }
 
-test('an env file cannot forge the markers; a user’s HOME, USER and LOGNAME replace the daemon’s', bounded, async (t) => {
+test('an env file cannot forge the markers; a user’s HOME, USER and LOGNAME replace the daemon’s', { ...bounded, skip: needsRoot && `${needsRoot}, to run a process as nobody` }, async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
   const envFile = path.join(h.dir, 'forged.env');

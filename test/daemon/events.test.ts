@@ -14,7 +14,7 @@ test('a watcher gets the current state first, flagged snapshot, then every chang
   const { client } = h;
   await client.createProcess({ name: 'old', command: 'sleep', args: h.sleepArgs() });
 
-  const seen = collect(client.watchEvents(), (events) => events.some((e) => e.type === 'deleted'));
+  const seen = collect((signal) => client.watchEvents('', { signal }), (events) => events.some((e) => e.type === 'deleted'));
   // The snapshot is sent as soon as the stream opens; wait for the watcher to be registered.
   await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === 1);
 
@@ -57,9 +57,9 @@ test('a watch of one process sees only that process; many watchers see the same 
   const { client } = h;
   await client.createProcess({ name: 'a', command: 'sleep', args: h.sleepArgs() });
   await client.createProcess({ name: 'b', command: 'sleep', args: h.sleepArgs() });
-  const onlyA = collect(client.watchEvents('a'), (events) => events.some((e) => e.to === 'RUNNING'));
-  const all1 = collect(client.watchEvents(), (events) => events.filter((e) => e.to === 'RUNNING').length === 2);
-  const all2 = collect(client.watchEvents(), (events) => events.filter((e) => e.to === 'RUNNING').length === 2);
+  const onlyA = collect((signal) => client.watchEvents('a', { signal }), (events) => events.some((e) => e.to === 'RUNNING'));
+  const all1 = collect((signal) => client.watchEvents('', { signal }), (events) => events.filter((e) => e.to === 'RUNNING').length === 2);
+  const all2 = collect((signal) => client.watchEvents('', { signal }), (events) => events.filter((e) => e.to === 'RUNNING').length === 2);
   await waitUntil('three watchers', () => h.daemon.supervision.events.watcherCount === 3);
   await client.startProcess('b');
   await client.startProcess('a');

@@ -15,6 +15,7 @@ import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.j
 import { killMarked, pidsWithMarker, procParent, procState, waitUntil } from '../helpers/leaks.js';
 import type { Process, ProcessEvent } from '../../src/client/index.js';
 import { collect } from '../helpers/events.js';
+import { needsRoot } from '../helpers/requirements.js';
 
 const wait = { timeoutMs: 15_000 };
 /** A hang (a stream that never ends) fails its test instead of stalling the file. */
@@ -136,18 +137,6 @@ async function freePort(): Promise<number> {
 }
 
 /** The promise's value, or a failure naming `what` once `ms` have passed. */
-async function within<T>(promise: Promise<T>, what: string, ms = wait.timeoutMs): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 test('http: STARTING while the endpoint answers 503, RUNNING/HEALTHY on 200, UNHEALTHY (still RUNNING) on 503 again', bounded, async (t) => {
   const h = await daemon(t);
   const server = await statusServer(t, 503);
@@ -413,7 +402,10 @@ test('events: a health event to HEALTHY, then the transition STARTING→RUNNING'
   const h = await daemon(t);
   const server = await statusServer(t, 200);
   server.script = [503];
-  const seen = collect(h.client.watchEvents(), (events) => events.some((e) => e.type === 'transition' && e.to === 'RUNNING'));
+  const seen = collect((signal) => h.client.watchEvents('', { signal }), (events) => events.some((e) => e.type === 'transition' && e.to === 'RUNNING'), {
+    what: 'the transition to RUNNING',
+    timeoutMs: wait.timeoutMs,
+  });
   await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === 1, wait);
   await h.client.createProcess(
     {
@@ -424,7 +416,7 @@ test('events: a health event to HEALTHY, then the transition STARTING→RUNNING'
     },
     { start: true },
   );
-  const events = (await within(seen, 'the transition to RUNNING')).filter((e) => !e.snapshot && e.process?.name === 'web');
+  const events = (await seen).filter((e) => !e.snapshot && e.process?.name === 'web');
   const summary = events.map((e) => `${e.type}:${e.from}>${e.to}`);
   const healthy = events.findIndex((e) => e.type === 'health' && e.to === 'HEALTHY');
   const running = events.findIndex((e) => e.type === 'transition' && e.from === 'STARTING' && e.to === 'RUNNING');
@@ -474,11 +466,15 @@ test('describe reports health_check as enforced; a live update adds a check with
 
   // Watch health verdicts from here: the endpoint answers 503, so none may say HEALTHY yet.
   const verdicts: ProcessEvent[] = [];
-  const watching = collect(h.client.watchEvents('plain'), (events) => {
-    const last = events.at(-1)!;
-    if (last.type === 'health') verdicts.push(last);
-    return last.type === 'health' && last.to === 'HEALTHY';
-  });
+  const watching = collect(
+    (signal) => h.client.watchEvents('plain', { signal }),
+    (events) => {
+      const last = events.at(-1)!;
+      if (last.type === 'health') verdicts.push(last);
+      return last.type === 'health' && last.to === 'HEALTHY';
+    },
+    { what: 'the health event to HEALTHY', timeoutMs: wait.timeoutMs },
+  );
   await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === 1, wait);
 
   const result = await h.client.updateProcess(
@@ -506,12 +502,12 @@ test('describe reports health_check as enforced; a live update adds a check with
   assert.equal(healthy.runCount, 1);
   assert.equal(healthy.restartCount, 0);
   assert.equal(healthy.state, 'RUNNING');
-  await within(watching, 'the health event to HEALTHY');
+  await watching;
   const d = await h.client.describeProcess('plain');
   assert.equal(d.enforcement.find((e) => e.field === 'health_check')?.enforced, true);
 });
 
-test('exec: the probe runs as the process’s user, not as the daemon', bounded, async (t) => {
+test('exec: the probe runs as the process’s user, not as the daemon', { ...bounded, skip: needsRoot && `${needsRoot}, to run a process as nobody` }, async (t) => {
   const h = await daemon(t);
   const nobody = userInfo('nobody');
   const asUser = (name: string, expectedUid: number) => ({

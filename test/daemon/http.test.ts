@@ -1,7 +1,8 @@
 /** `--http`: the read-only status page, /healthz and /metrics, over a real loopback socket. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestDaemon } from '../helpers/daemon-harness.js';
+import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
+import type { SupervisionOptions } from '../../src/server/supervision.js';
 import { waitUntil } from '../helpers/leaks.js';
 
 async function get(base: string, path: string, method = 'GET'): Promise<{ status: number; type: string; body: string }> {
@@ -46,9 +47,22 @@ test('--http serves /healthz, Prometheus /metrics and a status page, read-only',
   assert.doesNotMatch((await get(base, '/metrics')).body, /process="web"/);
 });
 
+/**
+ * The collector the daemon handed its process manager, if any. Nothing outside shows it (that is
+ * the point: without --http nobody can read metrics), so the test looks at what the composition
+ * root wired, and checks the --http daemon the other way round so that the look proves something.
+ */
+function metricsCollector(h: DaemonHarness): unknown {
+  return (h.daemon.supervision as unknown as { options: SupervisionOptions }).options.metrics;
+}
+
 test('without --http nothing listens on HTTP and no metrics are collected', async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
   const status = await h.client.getStatus();
   assert.deepEqual(status.listeners.map((l) => l.kind), ['unix']);
+  assert.equal(metricsCollector(h), undefined, 'no collector: transitions cost no metric updates');
+  const served = await startTestDaemon({ http: '127.0.0.1:0' });
+  t.after(() => served.close());
+  assert.notEqual(metricsCollector(served), undefined, 'with --http, a collector');
 });

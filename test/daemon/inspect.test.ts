@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { isNotFound } from '../../src/client/index.js';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
 import { waitUntil } from '../helpers/leaks.js';
+import { readUntil } from '../helpers/streams.js';
 
 interface Inspection {
   type: string;
@@ -23,20 +24,16 @@ test('Inspect streams one process’s inspection events, snapshots included, and
   const inspector = h.daemon.supervision.inspector;
   assert.equal(inspector.observing, false, 'nobody watches: the actor system is not observed');
 
-  const seen: Inspection[] = [];
-  const stream = h.client.inspect('web');
-  const reading = (async () => {
-    for await (const event of stream) {
-      seen.push(event as Inspection);
-      const value = JSON.stringify((event as Inspection).snapshot?.value ?? '');
-      if (value.includes('syncing')) break;
-    }
-  })();
+  const reading = readUntil(
+    (signal) => h.client.inspect('web', { signal }) as AsyncIterable<Inspection>,
+    (events) => JSON.stringify(events.at(-1)?.snapshot?.value ?? '').includes('syncing'),
+    { what: 'a snapshot of web in syncing' },
+  );
   await waitUntil('the inspector is subscribed', () => inspector.watcherCount === 1);
   assert.equal(inspector.observing, true);
   await h.client.startProcess('other');
   await h.client.startProcess('web');
-  await reading;
+  const seen = await reading;
 
   assert.ok(seen.length > 0);
   assert.ok(seen.every((e) => e.actorId === web.id), `only web's events: ${[...new Set(seen.map((e) => e.actorId))]}`);
@@ -52,12 +49,14 @@ test('Inspect without a name streams the whole system; an unknown name is NOT_FO
   t.after(() => h.close());
   const web = await h.client.createProcess({ name: 'web', command: 'sleep', args: h.sleepArgs() });
   const actors = new Set<string>();
-  const reading = (async () => {
-    for await (const event of h.client.inspect()) {
-      actors.add((event as Inspection).actorId);
-      if (actors.has(web.id) && actors.size > 1) break;
-    }
-  })();
+  const reading = readUntil(
+    (signal) => h.client.inspect('', { signal }) as AsyncIterable<Inspection>,
+    (events) => {
+      actors.add(events.at(-1)!.actorId);
+      return actors.has(web.id) && actors.size > 1;
+    },
+    { what: 'events of web and of another actor' },
+  );
   await waitUntil('the inspector is subscribed', () => h.daemon.supervision.inspector.watcherCount === 1);
   await h.client.startProcess('web');
   await reading;

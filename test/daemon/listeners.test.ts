@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
 import { createClient, isUnauthenticated, isUnavailable } from '../../src/client/index.js';
 import { startDaemon } from '../../src/server/daemon.js';
@@ -32,6 +33,47 @@ test('TCP without a valid token gets UNAUTHENTICATED, health included; with it, 
   await assert.rejects(anonymous.health(), isUnauthenticated);
   assert.deepEqual(await right.listProcesses(), []);
   assert.equal(await right.health(), 'SERVING');
+});
+
+/** A raw health check with exactly this `authorization` header (none when undefined): the gRPC status code. */
+function healthWithHeader(address: string, header: string | undefined): Promise<number> {
+  const client = new grpc.Client(address, grpc.credentials.createInsecure());
+  const metadata = new grpc.Metadata();
+  if (header !== undefined) metadata.set('authorization', header);
+  const bytes = (value: Buffer) => value;
+  return new Promise<number>((resolve) => {
+    client.makeUnaryRequest('/grpc.health.v1.Health/Check', bytes, bytes, Buffer.alloc(0), metadata, { deadline: Date.now() + 10_000 }, (error) => {
+      client.close();
+      resolve(error ? error.code : grpc.status.OK);
+    });
+  });
+}
+
+test('the TCP token is compared whole: a prefix, a longer string, a near miss or another scheme is UNAUTHENTICATED', async (t) => {
+  // Regression (planted): a prefix compare accepted any prefix of the token, the empty one included.
+  const token = 's3cret-token';
+  const h = await startTestDaemon({ tcp: '127.0.0.1:0', token });
+  t.after(() => h.close());
+  const tcp = h.daemon.listeners.find((l) => l.kind === 'tcp');
+  assert.ok(tcp);
+  const refused: [string, string | undefined][] = [
+    ['no header', undefined],
+    ['an empty token', 'Bearer '],
+    ['a one-character prefix', 'Bearer s'],
+    ['all but the last character', `Bearer ${token.slice(0, -1)}`],
+    ['the token and one more character', `Bearer ${token}x`],
+    ['the token twice', `Bearer ${token}${token}`],
+    ['the token, a space and more', `Bearer ${token} ${token}`],
+    ['the same length, the last character changed', `Bearer ${token.slice(0, -1)}N`],
+    ['the same length, the first character changed', `Bearer S${token.slice(1)}`],
+    ['the token in upper case', `Bearer ${token.toUpperCase()}`],
+    ['the token without a scheme', token],
+    ['another scheme', `Basic ${token}`],
+  ];
+  for (const [what, header] of refused) {
+    assert.equal(await healthWithHeader(tcp.address, header), grpc.status.UNAUTHENTICATED, `${what}: ${JSON.stringify(header)}`);
+  }
+  assert.equal(await healthWithHeader(tcp.address, `Bearer ${token}`), grpc.status.OK, 'the token itself');
 });
 
 test('a daemon refuses --tcp without a token', async () => {

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
 import { startDaemonBinary, type SpawnedDaemon } from '../helpers/daemon-binary.js';
 import { killMarked, newMarker, pidsWithMarker, procState, sleepsWithMarker, waitUntil } from '../helpers/leaks.js';
+import { needsSomeCgroup } from '../helpers/requirements.js';
 
 interface Rig {
   readonly dir: string;
@@ -83,8 +84,8 @@ test('after kill -9, running workloads are adopted (not started twice), stopped 
   const web = await second.client.describeProcess('web');
   assert.equal(web.process.pid, webPid, 'the same process, adopted');
   assert.match(web.recovery, /adopted pid \d+/);
-  const drift = Math.abs(web.process.startedAt!.getTime() - webStarted!.getTime());
-  assert.ok(drift < 1_000, `the adopted run keeps its start time (off by ${drift} ms)`);
+  // Exactly: a restamp at adoption is off by only the restart's duration, which can be short.
+  assert.equal(web.process.startedAt?.getTime(), webStarted?.getTime(), 'the adopted run keeps its start time');
   assert.equal(r.living(arg('web')).length, 1, 'not started twice');
   assert.equal(r.living(arg('worker')).length, 1);
   assert.equal((await second.client.describeProcess('idle')).process.state, 'CREATED');
@@ -196,7 +197,7 @@ function logLine(output: string, match: (entry: Record<string, unknown>) => bool
 
 for (const cgroups of [true, false]) {
   const where = cgroups ? 'in its cgroup' : 'told apart by their marker where no cgroup can be made';
-  test(`after kill -9, the setsid'd descendants of an adopted service keep running (${where})`, async (t) => {
+  test(`after kill -9, the setsid'd descendants of an adopted service keep running (${where})`, { skip: cgroups && needsSomeCgroup }, async (t) => {
     // Regression: recovery stopped every other marked group leader, so sessions that a managed
     // sshd or tmux had started were SIGTERMed, then SIGKILLed, without a log line.
     const r = rig(t);

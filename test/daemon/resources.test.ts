@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isInvalidState } from '../../src/client/index.js';
 import { procState, waitUntil } from '../helpers/leaks.js';
+import { needsCgroupV1 } from '../helpers/requirements.js';
 import {
   daemonFor,
   groupDirOf,
@@ -28,8 +29,10 @@ import {
 } from '../helpers/cgroups.js';
 
 const MiB = 1024 * 1024;
+/** These run children in the real v1 groups of every hierarchy and read their control files. */
+const cgroupsV1 = needsCgroupV1(...hierarchies);
 
-test('a tree over resources.memory_bytes is OOM-killed by the kernel and reported as out of memory', async (t) => {
+test('a tree over resources.memory_bytes is OOM-killed by the kernel and reported as out of memory', { skip: cgroupsV1 }, async (t) => {
   const { h, client } = await daemonFor(t);
   const { seen } = await watchAll(h, (events) => events.some((e) => e.type === 'exited' && e.process?.name === 'hog'));
   // Buffer.alloc(…, 1) writes every page, so the memory is really charged; the marker is argv[1].
@@ -64,7 +67,7 @@ test('a tree over resources.memory_bytes is OOM-killed by the kernel and reporte
   assert.deepEqual(living(h.marker), []);
 });
 
-test('resources.pids caps the tree: forks beyond the limit fail, and a stop leaves nothing', async (t) => {
+test('resources.pids caps the tree: forks beyond the limit fail, and a stop leaves nothing', { skip: cgroupsV1 }, async (t) => {
   const { h, client } = await daemonFor(t);
   const sleep = `sleep 3600.${h.marker}`;
   // The inner shell forks 30 sleeps; dash gives up at the first fork the kernel refuses and exits.
@@ -103,7 +106,7 @@ test('resources.pids caps the tree: forks beyond the limit fail, and a stop leav
   await waitUntil('nothing marked is left', () => living(h.marker).length === 0, { timeoutMs: 10_000 });
 });
 
-test('UpdateProcess rewrites the live cgroup limits without a restart; dry run changes nothing', async (t) => {
+test('UpdateProcess rewrites the live cgroup limits without a restart; dry run changes nothing', { skip: cgroupsV1 }, async (t) => {
   const { h, client } = await daemonFor(t);
   await client.createProcess(
     { name: 'live', command: 'sleep', args: h.sleepArgs(), resources: { memoryBytes: 256 * MiB } },
@@ -148,7 +151,7 @@ test('UpdateProcess rewrites the live cgroup limits without a restart; dry run c
   assert.equal(usage.cpuLimitMillis, 250);
 });
 
-test('a live limit the kernel refuses fails the update and changes nothing', async (t) => {
+test('a live limit the kernel refuses fails the update and changes nothing', { skip: cgroupsV1 }, async (t) => {
   const { h, client } = await daemonFor(t);
   // Holds about 100 MB: a 16 MiB limit cannot be set under it (EBUSY).
   const holder = `const held = Buffer.alloc(100e6, 1); setInterval(() => held[0]++, 1000); // ${h.marker}`;
@@ -216,7 +219,7 @@ test('without a cgroup mechanism limits are reported not enforced, memory falls 
   assert.equal((await client.getResourceUsage('bare')).source, 'proc');
 });
 
-test('GetResourceUsage measures the whole tree, from the cgroup or from /proc; list shows sampled usage', async (t) => {
+test('GetResourceUsage measures the whole tree, from the cgroup or from /proc; list shows sampled usage', { skip: cgroupsV1 }, async (t) => {
   // Every process gets a cgroup where one can be made: /proc is measured by a daemon that cannot.
   const emptyRoot = mkdtempSync(path.join(os.tmpdir(), 'statevisor-nocgroup-'));
   t.after(() => rmSync(emptyRoot, { recursive: true, force: true }));
@@ -282,7 +285,7 @@ async function escapee(marker: string, main: number): Promise<number> {
   return found!;
 }
 
-test('kill_mode control-group stops a child that left the process group and the session', async (t) => {
+test('kill_mode control-group stops a child that left the process group and the session', { skip: cgroupsV1 }, async (t) => {
   const { h, client } = await daemonFor(t);
   await client.createProcess(
     { name: 'escaper', command: 'sh', args: ['-c', escapingScript(h.marker)], stop: { killMode: 'control-group' } },
@@ -301,7 +304,7 @@ test('kill_mode control-group stops a child that left the process group and the 
   assert.deepEqual(living(h.marker), [], 'nothing marked survived the stop');
 });
 
-test('kill_mode process-group (for contrast) leaves a child that escaped its session running', async (t) => {
+test('kill_mode process-group (for contrast) leaves a child that escaped its session running', { skip: cgroupsV1 }, async (t) => {
   let escaped: number | undefined;
   const killEscapee = () => {
     if (escaped !== undefined && procState(escaped) !== undefined) process.kill(escaped, 'SIGKILL');
@@ -321,7 +324,7 @@ test('kill_mode process-group (for contrast) leaves a child that escaped its ses
   await waitUntil('the escapee is killed', () => living(h.marker).length === 0);
 });
 
-test('a limited process’s cgroup is removed after its run, and the daemon’s subtree on daemon stop', async (t) => {
+test('a limited process’s cgroup is removed after its run, and the daemon’s subtree on daemon stop', { skip: cgroupsV1 }, async (t) => {
   const { h, client, close } = await daemonFor(t);
   await client.createProcess({ name: 'tidy', command: 'sleep', args: h.sleepArgs(), resources: { pids: 50 } }, { start: true });
   const pid = await runningPid(client, 'tidy');
@@ -345,7 +348,7 @@ test('a limited process’s cgroup is removed after its run, and the daemon’s 
   assert.deepEqual(living(h.marker), []);
 });
 
-test('a limited process is RUNNING only once the wrapper has exec’d it inside its group', async (t) => {
+test('a limited process is RUNNING only once the wrapper has exec’d it inside its group', { skip: cgroupsV1 }, async (t) => {
   const { h, client } = await daemonFor(t);
   for (let i = 0; i < 5; i += 1) {
     const name = `quick-${i}`;

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
 import { waitUntil } from '../helpers/leaks.js';
+import { collect } from '../helpers/events.js';
+import type { ProcessEvent } from '../../src/client/index.js';
 import type { RestartPolicyName } from '../../src/spec/types.js';
 
 const finalStates = ['STOPPED', 'EXITED', 'FAILED'];
@@ -101,7 +103,8 @@ test('a crash before min_uptime is a failed start, after an uptime that is never
   assert.match((await h.client.describeProcess('quick')).process.lastError, /exited with code 1 after \d+ ms, before min_uptime 5000 ms; start limit reached/);
 });
 
-test('restart delays grow exponentially up to max_delay; the start limit ends in FAILED until started by hand', async (t) => {
+test('the start limit ends a crash loop in FAILED until started by hand', async (t) => {
+  // How the delays grow is pinned by the next test, from the delays the daemon reports.
   const h = await startTestDaemon();
   t.after(() => h.close());
   await h.client.createProcess(
@@ -113,23 +116,50 @@ test('restart delays grow exponentially up to max_delay; the start limit ends in
     },
     { start: true },
   );
-  const delays: number[] = [];
-  await waitUntil('crasher gives up', async () => {
-    const p = (await h.client.describeProcess('crasher')).process;
-    const match = /restarting in (\d+) ms/.exec(p.lastError);
-    if (match && delays.at(-1) !== Number(match[1])) delays.push(Number(match[1]));
-    return p.state === 'FAILED';
-  }, { intervalMs: 2 });
+  await waitUntil('crasher gives up', async () => (await h.client.describeProcess('crasher')).process.state === 'FAILED');
   const crasher = await h.client.describeProcess('crasher');
   assert.equal(crasher.counters.runCount, 6);
   assert.match(crasher.process.lastError, /start limit reached/);
-  // Polling may miss a delay, but the ones seen never shrink and stay within [0.9·20, 80].
-  assert.ok(delays.length >= 2, `saw delays ${delays}`);
-  for (let i = 1; i < delays.length; i += 1) assert.ok(delays[i]! >= delays[i - 1]! * 0.9, `delays ${delays}`);
-  assert.ok(delays.every((d) => d >= 18 && d <= 80), `delays ${delays}`);
 
   await h.client.startProcess('crasher');
   await waitUntil('crasher runs again', async () => (await h.client.describeProcess('crasher')).counters.runCount > 6);
+});
+
+test('each consecutive failure doubles the restart delay the chart reports, up to max_delay', { timeout: 60_000 }, async (t) => {
+  // Regression (planted): with the failure streak pinned to 1 every restart waited the base delay;
+  // only the pure function's table test noticed. Asserted on the delays the daemon reports in its
+  // events ("restarting in N ms"), not on how long anything took.
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const baseMs = 40;
+  const capMs = 640;
+  await h.client.createProcess({
+    name: 'doubler',
+    command: 'sh',
+    args: ['-c', `exit 1 # ${h.marker}`],
+    restart: { policy: 'on-failure', delayMs: baseMs, maxDelayMs: capMs, startLimitBurst: 0, minUptimeMs: 0 },
+  });
+  const delaysOf = (events: ProcessEvent[]) =>
+    events.flatMap((e) => (e.type === 'transition' && e.to === 'BACKOFF' ? [Number(/restarting in (\d+) ms/.exec(e.reason)?.[1])] : []));
+  const restarts = 7;
+  const watching = collect((signal) => h.client.watchEvents('doubler', { signal }), (events) => delaysOf(events).length === restarts, {
+    what: `${restarts} restart delays`,
+  });
+  await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === 1);
+  await h.client.startProcess('doubler');
+  const events = await watching;
+  await h.client.stopProcess('doubler');
+  const delays = delaysOf(events);
+  t.diagnostic(`reported delays: ${delays.join(', ')} ms`);
+  // Failure k waits base·2^(k-1), capped, less up to 10 % of jitter: 40, 80, 160, 320, 640, 640, 640.
+  delays.forEach((delay, i) => {
+    const ceiling = Math.min(capMs, baseMs * 2 ** i);
+    assert.ok(delay <= ceiling && delay >= Math.floor(ceiling * 0.9), `restart ${i + 1}: ${delay} ms, expected ${ceiling * 0.9}–${ceiling} (all: ${delays})`);
+  });
+  for (let i = 1; i < 5; i += 1) {
+    const ratio = delays[i]! / delays[i - 1]!;
+    assert.ok(ratio >= 1.75 && ratio <= 2.3, `delay ${i + 1} is ${ratio.toFixed(2)} × delay ${i}, not about twice (all: ${delays})`);
+  }
 });
 
 test('a crash-looping process is BACKOFF between runs and restarts after its delay', async (t) => {

@@ -85,11 +85,14 @@ test('kill_mode process stops only the main process', async (t) => {
 test('signal reaches the main process or the whole group', async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
+  // Regression (race): RUNNING means spawned, not that the shell has set its trap; a HUP before
+  // the trap killed it (no exit code). The shell says when the trap is set.
+  const trapped = path.join(h.dir, 'trapped');
   await h.client.createProcess(
-    { name: 'hup', command: 'sh', args: ['-c', `trap 'exit 7' HUP; while :; do sleep 0.05; done # ${h.marker}`], restart: { policy: 'no' } },
+    { name: 'hup', command: 'sh', args: ['-c', `trap 'exit 7' HUP; : > ${trapped}; while :; do sleep 0.05; done # ${h.marker}`], restart: { policy: 'no' } },
     { start: true },
   );
-  await waitUntil('hup runs', async () => (await h.client.describeProcess('hup')).process.state === 'RUNNING');
+  await waitUntil('hup has set its trap', () => existsSync(trapped));
   await h.client.signalProcess('hup', 'HUP');
   await waitUntil('hup exits', async () => (await h.client.describeProcess('hup')).process.state === 'FAILED');
   assert.equal((await h.client.describeProcess('hup')).process.exitCode, 7);

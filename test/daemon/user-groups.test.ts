@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
 import { waitUntil } from '../helpers/leaks.js';
 import { findSetpriv } from '../../src/runtime/os/setpriv.js';
+import { needsRoot } from '../helpers/requirements.js';
 
 const bounded = { timeout: 90_000 };
 
@@ -54,7 +55,10 @@ function memberOrReason(): Member | string {
 
 const member = memberOrReason();
 const setpriv = findSetpriv();
-const skip = typeof member === 'string' ? member : setpriv === undefined ? 'setpriv (util-linux) is not installed' : false;
+// Running a process as another user needs root, whoever is in /etc/group.
+const skip =
+  (needsRoot && `${needsRoot}, to run a process as another user`) ||
+  (typeof member === 'string' ? member : setpriv === undefined ? 'setpriv (util-linux) is not installed' : false);
 const m = member as Member;
 
 function status(pid: number): Record<string, string> {

@@ -131,7 +131,7 @@ export async function watchAll(
   until: (events: ProcessEvent[]) => boolean,
 ): Promise<{ seen: Promise<ProcessEvent[]> }> {
   const before = h.daemon.supervision.events.watcherCount;
-  const seen = collect(h.client.watchEvents(undefined, { deadlineMs: 45_000 }), until);
+  const seen = collect((signal) => h.client.watchEvents(undefined, { signal }), until, { timeoutMs: 45_000 });
   // If the test fails before awaiting it, the stream's end must not become an unhandled rejection.
   seen.catch(() => undefined);
   await waitUntil('the watcher is subscribed', () => h.daemon.supervision.events.watcherCount === before + 1);

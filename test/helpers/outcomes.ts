@@ -1,6 +1,7 @@
 /** How a call or a stream ended, for tests that expect failures. */
 import assert from 'node:assert/strict';
 import type { RpcError } from '../../src/client/errors.js';
+import { readUntil } from './streams.js';
 
 /** The rejection of `call`, which must reject. */
 export async function rejection(call: Promise<unknown>): Promise<RpcError> {
@@ -10,9 +11,7 @@ export async function rejection(call: Promise<unknown>): Promise<RpcError> {
   );
 }
 
-/** Reads a stream until it ends (resolves) or fails (rejects). */
+/** Reads a stream until it ends (resolves) or fails (rejects); fails at the deadline. */
 export async function drain(stream: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of stream) {
-    // Nothing to keep.
-  }
+  await readUntil(stream);
 }

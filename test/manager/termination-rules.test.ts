@@ -44,6 +44,26 @@ test('rule 3: a longer grace period changes nothing, and none goes below 1 s', a
   assert.equal(h.manager.getProcessStatus('a')?.gracePeriodSecs, 1);
 });
 
+test('rule 3: after 10 s then 60 s, a 20 s grace period is still longer than 10 s: the hook is not re-run, and 10 s bound the phase', async (t) => {
+  // Regression (planted): a longer grace period replaced the current one (10 → 60), so a later
+  // 20 s looked shorter and re-ran the hook with 20 s, and the phase outlived its 10 s.
+  const h = simulatedManager();
+  t.after(() => h.dispose());
+  h.syncer.onTerminating = (call) => untilAborted(call.signal);
+  h.manager.updateProcess({ id: 'a', type: 'create' });
+  await h.advance(0);
+  for (const gracePeriodSecs of [10, 60, 20]) {
+    h.manager.updateProcess({ id: 'a', type: 'terminate', terminate: { gracePeriodSecs } });
+    await h.advance(0);
+  }
+  assert.deepEqual(h.syncer.of('a', 'terminating').map((c) => c.gracePeriodSecs), [10]);
+  assert.equal(h.manager.getProcessStatus('a')?.gracePeriodSecs, 10);
+  await h.advance(9_900);
+  assert.equal(h.manager.getProcessStatus('a')?.phase, 'terminating');
+  await h.advance(200);
+  assert.equal(h.manager.isProcessFinished('a'), true, 'the phase ended 10 s after the first terminate');
+});
+
 test('rule 2: once terminating, an update is a terminate: no sync hook runs again', async (t) => {
   const h = simulatedManager();
   t.after(() => h.dispose());

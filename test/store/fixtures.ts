@@ -4,7 +4,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { TestContext } from 'node:test';
 import { hasCode } from '../../src/errors.js';
 import type { ErrorCode } from '../../src/errors.js';
@@ -97,4 +97,64 @@ export function latch(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };
+}
+
+/**
+ * nodeFs, recording the calls that make data durable, in the order they return: `write <file>`,
+ * `fdatasync <file>`, `fsync <file or dir>`, `rename <from> <to>`, `link`, `unlink`, `mkdir`.
+ * Paths are relative to `root`; a descriptor is named by its file's current name (it follows a
+ * rename, as the inode does). A kill -9 cannot show a missing fsync (the page cache survives it):
+ * the order of these calls can.
+ */
+export function recordingFs(root: string): { fs: StoreFs; calls: string[] } {
+  const calls: string[] = [];
+  const name = (path: string) => relative(root, path) || '.';
+  const open = new Set<{ path: string }>();
+  const fs: StoreFs = {
+    async open(path, flags, mode) {
+      const file = await nodeFs.open(path, flags, mode);
+      const handle = { path };
+      open.add(handle);
+      const recorded: StoreFile = {
+        async write(data, offset, length) {
+          const result = await file.write(data, offset, length);
+          calls.push(`write ${name(handle.path)}`);
+          return result;
+        },
+        async datasync() {
+          await file.datasync();
+          calls.push(`fdatasync ${name(handle.path)}`);
+        },
+        async sync() {
+          await file.sync();
+          calls.push(`fsync ${name(handle.path)}`);
+        },
+        async close() {
+          open.delete(handle);
+          await file.close();
+        },
+      };
+      return recorded;
+    },
+    async rename(from, to) {
+      await nodeFs.rename(from, to);
+      for (const handle of open) if (handle.path === from) handle.path = to;
+      calls.push(`rename ${name(from)} ${name(to)}`);
+    },
+    async link(existing, created) {
+      await nodeFs.link(existing, created);
+      calls.push(`link ${name(existing)} ${name(created)}`);
+    },
+    async unlink(path) {
+      await nodeFs.unlink(path);
+      calls.push(`unlink ${name(path)}`);
+    },
+    readFile: (path) => nodeFs.readFile(path),
+    async mkdir(path) {
+      const created = await nodeFs.mkdir(path);
+      calls.push(`mkdir ${name(path)}`);
+      return created;
+    },
+  };
+  return { fs, calls };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runProbe } from '../../../src/runtime/health/index.js';
@@ -67,15 +67,23 @@ describe('exec probe', () => {
     assert.match(result.message, /ENOENT/);
   });
 
-  test('a timeout kills the whole process group before resolving', async () => {
+  test('a timeout kills the whole process group before resolving', async (t) => {
+    // Regression (race): the test watched for the sleeps for up to 1.9 s while the probe's 2 s
+    // timeout ran. Now the group writes its own pids before it blocks, and the test reads them
+    // once the probe has ended: no look races the timeout.
     const m = marker();
-    const probe = runProbe(sleepingGroup(m), probeContext(2_000));
-    // Prove the group really ran (both sleeps), so that "none left" below means something.
-    let seen: number[] = [];
-    await waitUntil('both marked sleeps run', () => (seen = liveMarked(m)).length >= 2, { timeoutMs: 1_900 }).catch(() => {});
-    const result = await settlesWithin(probe);
+    const dir = await mkdtemp(path.join(tmpdir(), 'statevisor-exec-probe-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const pids = path.join(dir, 'pids');
+    const script = `sleep 30.${m} & echo $! > ${pids}.tmp; echo $$ >> ${pids}.tmp; mv ${pids}.tmp ${pids}; exec sleep 30.${m}`;
+    const result = await settlesWithin(runProbe(checkSpec({ type: 'exec', command: 'sh', args: ['-c', script] }), probeContext(2_000)));
     assert.deepEqual(result, { healthy: false, message: 'timed out after 2000 ms' });
-    assert.ok(seen.length >= 2, `expected to see the marked sleeps running, saw ${seen.length}`);
+    // Both sleeps ran (the background one, and the shell that exec'd the other), so that "none
+    // left" below means something.
+    const group = (await readFile(pids, 'utf8')).trim().split('\n').map(Number);
+    assert.equal(group.length, 2, `the group's pids: ${group}`);
+    const running = group.filter((pid) => procState(pid) !== undefined && procState(pid) !== 'Z');
+    assert.deepEqual(running, [], 'a process of the group survived the timeout');
     assert.deepEqual(liveMarked(m), [], 'a marked process survived the probe');
   });
 

@@ -61,13 +61,17 @@ describe('RotatingFile', () => {
     assert.equal(second, 90);
   });
 
-  test('loses nothing: the copies and the live file hold the newest bytes, in order', deadline, () => {
+  test('loses nothing unaccounted: the copies and the live file hold the newest bytes, in order, and the rest is counted dropped', deadline, () => {
     const rotating = open({ maxBytes: 64, maxFiles: 3 });
     const lines = Array.from({ length: 40 }, (_, i) => `line ${String(i).padStart(3, '0')}\n`);
-    for (const line of lines) rotating.write(Buffer.from(line));
+    let dropped = 0;
+    for (const line of lines) dropped += rotating.write(Buffer.from(line)).droppedBytes;
     const kept = [3, 2, 1].map((i) => readFileSync(rotatedPath(file, i), 'utf8')).join('') + readFileSync(file, 'utf8');
     assert.ok(lines.join('').endsWith(kept), 'the kept bytes are the tail of what was written');
     assert.ok(kept.length >= 3 * 60, `the copies are full: ${kept.length} bytes kept`);
+    assert.equal(existsSync(rotatedPath(file, 4)), false, 'no fourth copy with max_files 3');
+    // Every byte is either kept or counted as the policy's drop: a copy renamed over is a drop too.
+    assert.equal(kept.length + dropped, lines.join('').length);
   });
 
   test('a line longer than max_bytes is written in pieces of max_bytes', deadline, () => {

@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
+import { readUntil } from '../../helpers/streams.js';
 
 let counter = 0;
 
@@ -82,14 +83,10 @@ export class Children {
    */
   async shell(script: string, lines: number): Promise<{ pid: number; output: string[]; child: ChildProcess }> {
     const child = await this.spawn('sh', ['-c', script]);
-    const output: string[] = [];
-    if (lines > 0) {
-      const reader = createInterface({ input: child.stdout! });
-      for await (const line of reader) {
-        output.push(line);
-        if (output.length === lines) break;
-      }
-    }
+    const output =
+      lines > 0
+        ? await readUntil(createInterface({ input: child.stdout! }), (read) => read.length === lines, { what: `${lines} lines from: ${script}` })
+        : [];
     return { pid: child.pid, output, child };
   }
 

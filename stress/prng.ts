@@ -1,6 +1,6 @@
 /**
- * A small seeded PRNG (sfc32, seeded through splitmix32) so that a fuzz run can be repeated
- * from its printed seed: the same seed sends each worker the same requests.
+ * A small seeded PRNG (sfc32, seeded through splitmix32) so that a stress run can be repeated
+ * from its printed seed (the same seed, the same requests, calls and kills).
  */
 export class Prng {
   #a: number;
