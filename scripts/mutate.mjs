@@ -156,7 +156,8 @@ function survivorLines(results) {
     .filter((r) => undetected.has(r.status))
     .map((r) => {
       const file = path.relative(process.cwd(), r.fileName);
-      const at = `${file}:${r.location.start.line}:${r.location.start.column + 1}`;
+      // Lines and columns of a mutant's location are both 1-based already (the report's schema).
+      const at = `${file}:${r.location.start.line}:${r.location.start.column}`;
       return `${at}  ${r.status}  ${r.mutatorName}  → ${JSON.stringify(r.replacement ?? '')}`;
     })
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
