@@ -5,8 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
-import { Store } from '../../src/store/index.js';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Store, nodeFs } from '../../src/store/index.js';
+import { JournalWriter } from '../../src/store/journal.js';
 import { descriptorFs, processRecord, tempDir } from './fixtures.js';
 
 test('an open store holds only its journal open; a closed one holds nothing', async (t) => {
@@ -20,4 +22,13 @@ test('an open store holds only its journal open; a closed one holds nothing', as
   assert.deepEqual(open.map((path) => basename(path)), ['journal.jsonl.tmp'], 'after compactions: the new journal only');
   await store.close();
   assert.deepEqual(open, []);
+});
+
+test('a closed journal refuses an append instead of writing through a stale descriptor', async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(dir, { recursive: true });
+  const journal = await JournalWriter.create(nodeFs, dir, Buffer.alloc(0));
+  await journal.close();
+  await assert.rejects(journal.append(Buffer.from('{}\n')), /^Error: the journal is closed$/);
+  assert.equal(await readFile(join(dir, 'journal.jsonl'), 'utf8'), '');
 });
