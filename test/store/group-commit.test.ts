@@ -77,7 +77,7 @@ test('a failed fdatasync rejects its writes and every later one; close still rel
   const store = await Store.open(dir, { fs });
   await store.putProcess(processRecord('kept'));
   failing = true;
-  const isInternal = failsWith('E_INTERNAL', 'EIO');
+  const isInternal = failsWith('E_INTERNAL', `cannot append to the journal in ${dir}: EIO`);
   await Promise.all([
     assert.rejects(store.putProcess(processRecord('x')), isInternal),
     assert.rejects(store.putProcess(processRecord('y')), isInternal),
