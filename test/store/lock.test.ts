@@ -172,3 +172,13 @@ test('a live lock that replaced the stale one between our read and our rename is
   assert.equal(await readFile(join(dir, 'lock'), 'utf8'), live, 'the competitor keeps its lock');
   assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('lock')), ['lock'], 'nothing left aside');
 });
+
+for (const pid of [0, -1]) {
+  test(`a lock naming pid ${pid} names no owner and is taken over`, async (t) => {
+    const dir = await tempDir(t);
+    await writeLock(dir, { pid, startTime: 1 });
+    const store = await Store.open(dir);
+    t.after(() => store.close());
+    assert.equal((await lockOwner(dir)).pid, process.pid);
+  });
+}
