@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -46,10 +47,7 @@ test('deleting a process drops its run too', async (t) => {
   await store.recordRun('a', runRecord(7));
   await store.deleteProcess('a');
   assert.equal(store.state().runs.a, undefined);
-  await store.close();
-  const reopened = await Store.open(dir);
-  t.after(() => reopened.close());
-  assert.deepEqual(Object.keys(reopened.state().runs), []);
+  assert.deepEqual(await runsAfterReopen(t, store, dir), []);
 });
 
 test('setDesired and recordRun on an unknown id reject with E_NOT_FOUND and change nothing', async (t) => {
@@ -89,10 +87,7 @@ test('deleting an id that has only a run (a snapshot written by hand) removes th
   const store = await Store.open(dir);
   await store.deleteProcess('ghost');
   assert.equal(store.state().runs.ghost, undefined);
-  await store.close();
-  const reopened = await Store.open(dir);
-  t.after(() => reopened.close());
-  assert.deepEqual(Object.keys(reopened.state().runs), []);
+  assert.deepEqual(await runsAfterReopen(t, store, dir), []);
 });
 
 test('writes after close reject with E_UNAVAILABLE; close is idempotent', async (t) => {
@@ -145,4 +140,12 @@ function journalSeqs(text: string): number[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => (JSON.parse(line) as { seq: number }).seq);
+}
+
+/** Closes `store`, opens `dir` again (closed after the test), and lists the ids with a run. */
+async function runsAfterReopen(t: TestContext, store: Store, dir: string): Promise<string[]> {
+  await store.close();
+  const reopened = await Store.open(dir);
+  t.after(() => reopened.close());
+  return Object.keys(reopened.state().runs);
 }
