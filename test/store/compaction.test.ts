@@ -129,8 +129,42 @@ test('a compaction failing mid-swap stops later writes; a reopen has every ackno
   failSwap = true;
   // The fifth entry starts a background compaction, which fails.
   await store.putProcess(processRecord('p4'));
-  await assert.rejects(store.flush().then(() => store.compact()), failsWith('E_INTERNAL', 'EIO'));
-  await assert.rejects(store.putProcess(processRecord('refused')), failsWith('E_INTERNAL', 'EIO'));
+  const failed = failsWith('E_INTERNAL', `cannot compact ${dir}: EIO`);
+  await assert.rejects(store.flush().then(() => store.compact()), failed);
+  await assert.rejects(store.putProcess(processRecord('refused')), failed);
+  // Every write was durable before the failure, yet the store is failed: flush says so.
+  await assert.rejects(store.flush(), failed);
   await store.close();
   assert.deepEqual(Object.keys((await reopenedState(dir)).processes).sort(), ['p0', 'p1', 'p2', 'p3', 'p4']);
+});
+
+async function snapshotSeq(dir: string): Promise<number> {
+  return JSON.parse(await readFile(join(dir, 'snapshot.json'), 'utf8')).seq as number;
+}
+
+test('a compaction starts on the compactAfter-th entry after the snapshot, not one earlier or later', async (t) => {
+  const dir = await tempDir(t);
+  const session = async (ids: string[]) => {
+    const store = await Store.open(dir, { compactAfter: 3 });
+    for (const id of ids) await store.putProcess(processRecord(id));
+    await store.close(); // waits for a compaction the last write started
+  };
+  await session(['p1', 'p2']);
+  assert.deepEqual([await snapshotSeq(dir), await journalLines(dir)], [0, 2], '2 entries of 3: no compaction');
+  // Open folds the journal in (snapshot at 2): the next 3 entries count from there.
+  await session(['p3', 'p4']);
+  assert.deepEqual([await snapshotSeq(dir), await journalLines(dir)], [2, 2], '2 entries after the snapshot at 2: no compaction');
+  await session(['p5', 'p6', 'p7']);
+  assert.deepEqual([await snapshotSeq(dir), await journalLines(dir)], [7, 0], 'the 3rd entry after the snapshot at 4 compacts');
+});
+
+test('a store compacts again after its first compaction', async (t) => {
+  const dir = await tempDir(t);
+  const store = await Store.open(dir);
+  t.after(() => store.close());
+  await store.putProcess(processRecord('a'));
+  await store.compact();
+  await store.putProcess(processRecord('b'));
+  await store.compact();
+  assert.deepEqual([await snapshotSeq(dir), await journalLines(dir)], [2, 0]);
 });

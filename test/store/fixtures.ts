@@ -158,3 +158,25 @@ export function recordingFs(root: string): { fs: StoreFs; calls: string[] } {
   };
   return { fs, calls };
 }
+
+/** nodeFs, keeping the path of every descriptor still open (a directory's included), in open order. */
+export function descriptorFs(): { fs: StoreFs; open: string[] } {
+  const open: string[] = [];
+  const fs: StoreFs = {
+    ...nodeFs,
+    async open(path, flags, mode) {
+      const file = await nodeFs.open(path, flags, mode);
+      open.push(path);
+      return {
+        write: (data, offset, length) => file.write(data, offset, length),
+        datasync: () => file.datasync(),
+        sync: () => file.sync(),
+        async close() {
+          open.splice(open.indexOf(path), 1);
+          await file.close();
+        },
+      };
+    },
+  };
+  return { fs, open };
+}

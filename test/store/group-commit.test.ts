@@ -77,7 +77,7 @@ test('a failed fdatasync rejects its writes and every later one; close still rel
   const store = await Store.open(dir, { fs });
   await store.putProcess(processRecord('kept'));
   failing = true;
-  const isInternal = failsWith('E_INTERNAL', 'EIO');
+  const isInternal = failsWith('E_INTERNAL', `cannot append to the journal in ${dir}: EIO`);
   await Promise.all([
     assert.rejects(store.putProcess(processRecord('x')), isInternal),
     assert.rejects(store.putProcess(processRecord('y')), isInternal),
@@ -91,4 +91,62 @@ test('a failed fdatasync rejects its writes and every later one; close still rel
   const reopened = await Store.open(dir);
   t.after(() => reopened.close());
   assert.ok(reopened.state().processes.kept !== undefined);
+});
+
+/** What `promise` has come to once every pending callback of this turn has run: its value, its error, or 'pending'. */
+function outcome(promise: Promise<unknown>): Promise<unknown> {
+  return Promise.race([promise.then(() => 'resolved', (error: unknown) => error), new Promise((r) => setImmediate(() => r('pending')))]);
+}
+
+test('after a failed flush, a submission rejects at once with that failure instead of waiting forever', async () => {
+  const failure = eio('fdatasync');
+  const commits = new GroupCommit<number>(async () => {
+    throw failure;
+  });
+  await assert.rejects(commits.submit(1), (error) => error === failure);
+  assert.equal(await outcome(commits.submit(2)), failure);
+});
+
+test('settled() rejects once the committer has failed, even with nothing left queued', async () => {
+  const commits = new GroupCommit<number>(async () => undefined);
+  await commits.submit(1);
+  const failure = new Error('the journal was swapped badly');
+  commits.fail(failure);
+  assert.equal(await outcome(commits.settled()), failure);
+});
+
+test('exclusive sections run one at a time', async () => {
+  const commits = new GroupCommit<number>(async () => undefined);
+  const order: string[] = [];
+  const gate = latch();
+  const first = commits.exclusive(async () => {
+    order.push('first starts');
+    await gate.promise;
+    order.push('first ends');
+  });
+  const second = commits.exclusive(async () => {
+    order.push('second starts');
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(order, ['first starts']);
+  gate.open();
+  await Promise.all([first, second]);
+  assert.deepEqual(order, ['first starts', 'first ends', 'second starts']);
+});
+
+test('a committer failed during an exclusive section flushes nothing afterwards, not even an empty batch', async () => {
+  const batches: number[][] = [];
+  const commits = new GroupCommit<number>(async (items) => {
+    batches.push(items);
+  });
+  const failure = new Error('failed while the file was being swapped');
+  let queued: Promise<void> | undefined;
+  await commits.exclusive(async () => {
+    queued = commits.submit(1); // waits for the section
+    await new Promise((r) => setImmediate(r));
+    commits.fail(failure);
+  });
+  await assert.rejects(queued as Promise<void>, (error) => error === failure);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(batches, []);
 });

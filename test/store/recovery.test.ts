@@ -43,6 +43,21 @@ test('replay applies the entries after the snapshot in journal order', async (t)
   assert.equal(processes.b?.spec, 'again');
 });
 
+test('entries the snapshot already holds are not applied again, even where applying them would change the state', async (t) => {
+  const dir = await tempDir(t);
+  // Entries 1 and 2 are older than the snapshot taken at 2, which holds 'a' as it was written later
+  // (by hand here, so that re-applying them would show): the snapshot is the truth up to its seq.
+  const a = processRecord('a', { spec: 'from the snapshot' });
+  await writeState(
+    dir,
+    { version: 1, seq: 2, processes: { a }, runs: {} },
+    lines(put(1, processRecord('a', { spec: 'older' })), { seq: 2, op: 'desired', id: 'a', desired: 'stopped' }, put(3, processRecord('b'))),
+  );
+  const store = await Store.open(dir);
+  t.after(() => store.close());
+  assert.deepEqual(structuredClone(store.state().processes), { a, b: processRecord('b') });
+});
+
 test('the store continues numbering after what it replayed, and compacts on open', async (t) => {
   const dir = await tempDir(t);
   await writeState(dir, undefined, lines(put(1, processRecord('a')), put(2, processRecord('b'))));

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Store } from '../../src/store/index.js';
 import { failsWith, processRecord, runRecord, tempDir } from './fixtures.js';
 
@@ -44,10 +47,7 @@ test('deleting a process drops its run too', async (t) => {
   await store.recordRun('a', runRecord(7));
   await store.deleteProcess('a');
   assert.equal(store.state().runs.a, undefined);
-  await store.close();
-  const reopened = await Store.open(dir);
-  t.after(() => reopened.close());
-  assert.deepEqual(Object.keys(reopened.state().runs), []);
+  assert.deepEqual(await runsAfterReopen(t, store, dir), []);
 });
 
 test('setDesired and recordRun on an unknown id reject with E_NOT_FOUND and change nothing', async (t) => {
@@ -68,6 +68,26 @@ test('deleting or clearing what is absent resolves, once earlier writes are dura
   assert.equal(putDone, true);
   await store.clearRun('a');
   await put;
+});
+
+test('deleting or clearing what is absent writes nothing to the journal', async (t) => {
+  const dir = await tempDir(t);
+  const store = await Store.open(dir);
+  t.after(() => store.close());
+  await store.putProcess(processRecord('a'));
+  await store.deleteProcess('never-existed');
+  await store.clearRun('a');
+  assert.deepEqual(journalSeqs(await readFile(join(dir, 'journal.jsonl'), 'utf8')), [1]);
+});
+
+test('deleting an id that has only a run (a snapshot written by hand) removes the run', async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'snapshot.json'), JSON.stringify({ version: 1, seq: 1, processes: {}, runs: { ghost: runRecord(7) } }));
+  const store = await Store.open(dir);
+  await store.deleteProcess('ghost');
+  assert.equal(store.state().runs.ghost, undefined);
+  assert.deepEqual(await runsAfterReopen(t, store, dir), []);
 });
 
 test('writes after close reject with E_UNAVAILABLE; close is idempotent', async (t) => {
@@ -114,3 +134,18 @@ test('ids like __proto__ and constructor are ordinary keys', async (t) => {
   assert.deepEqual(Object.keys(reopened.state().processes).sort(), ['__proto__', 'constructor']);
   assert.equal(reopened.state().processes['__proto__']?.id, '__proto__');
 });
+
+function journalSeqs(text: string): number[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { seq: number }).seq);
+}
+
+/** Closes `store`, opens `dir` again (closed after the test), and lists the ids with a run. */
+async function runsAfterReopen(t: TestContext, store: Store, dir: string): Promise<string[]> {
+  await store.close();
+  const reopened = await Store.open(dir);
+  t.after(() => reopened.close());
+  return Object.keys(reopened.state().runs);
+}
