@@ -42,6 +42,8 @@ import { RunSpecs } from './run-specs.js';
 import { UsageMonitor } from './usage-monitor.js';
 import { listenHttp, type HttpEndpoint } from './http/http-endpoint.js';
 import { httpRoutes } from './http/routes.js';
+import { Console } from './http/console.js';
+import { processChartText } from './http/process-chart.js';
 import type { CgroupLayout } from '../runtime/resources/index.js';
 
 /** "memory: v1, pids: v1, cpu: none (why)" for the start-up log. */
@@ -67,7 +69,7 @@ export interface DaemonOptions {
   readonly usageIntervalMs?: number;
   /** Restarts per second across the daemon; beyond it crash loops wait (default: defaultRestartRate). */
   readonly restartRate?: number;
-  /** HOST:PORT of the read-only HTTP endpoint: status page, /metrics, /healthz. */
+  /** HOST:PORT of the HTTP endpoint: the web console, /metrics, /healthz. */
   readonly http?: string;
   /** Start even with a journal damaged in the middle, keeping what is readable (--repair-journal). */
   readonly repairJournal?: boolean;
@@ -82,6 +84,8 @@ export interface DaemonOptions {
 export interface DaemonParts extends ProcessServices {
   readonly usage: UsageMonitor;
   readonly metrics: MetricsCollector | undefined;
+  /** The web console, with --http. */
+  readonly console: Console | undefined;
 }
 
 export interface Daemon {
@@ -250,6 +254,8 @@ function composeProcesses(options: ProcessesOptions) {
   return {
     services,
     usage,
+    /** The process actors, for the console's charts. */
+    actors: { system: manager.actor.system, valueOf: (id: string): unknown => manager.getProcessSnapshot(id)?.value },
     recovery,
     nameOf,
     figures: {
@@ -359,10 +365,28 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     return syncConfig(services, options.configPath, logger);
   };
   const handlers = processManagerHandlers(services, info, logger, reload);
+  const webConsole =
+    options.http === undefined
+      ? undefined
+      : new Console({
+          reads: services.reads,
+          verbs: services.verbs,
+          events: services.events,
+          actors: processes.actors,
+          chartText: processChartText,
+          usage: { cycles: () => processes.usage.stats.cycles, intervalMs: processes.usage.intervalMs },
+          token: options.token,
+          version,
+          logger: logger.child({ component: 'console' }),
+          shuttingDown: () => shuttingDown,
+          now: () => Date.now(),
+        });
   try {
     listeners.push(await listenUnix(options.socket, handlers));
     if (options.tcp !== undefined) listeners.push(await listenTcp(options.tcp, options.token!, handlers));
-    if (options.http !== undefined) httpEndpoint = await listenHttp(options.http, httpRoutes(services.reads, metrics!, () => shuttingDown), logger);
+    if (webConsole !== undefined) {
+      httpEndpoint = await listenHttp(options.http!, httpRoutes(services.reads, metrics!, () => shuttingDown, webConsole), logger);
+    }
   } catch (error) {
     await Promise.all(listeners.map(closeListener));
     await httpEndpoint?.close();
@@ -375,13 +399,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   let stopping: Promise<void> | undefined;
   return {
-    parts: { ...services, usage: processes.usage, metrics },
+    parts: { ...services, usage: processes.usage, metrics, console: webConsole },
     listeners,
     journalRepair: store.repair,
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;
         // Watchers would otherwise hold the listeners open until their force-close.
+        webConsole?.closeAll();
         services.events.closeAll();
         services.inspector.closeAll();
         try {

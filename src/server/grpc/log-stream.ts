@@ -7,14 +7,21 @@
  * A log path that the file system refuses to read as a file (a directory, a path through a file,
  * no permission) is the spec's problem, not the daemon's: FAILED_PRECONDITION naming the file.
  */
-import { once } from 'node:events';
+import { once, type EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
-import type { ServerWritableStream } from '@grpc/grpc-js';
 import { StatevisorError } from '../../errors.js';
 import { followLines } from '../../runtime/logs/follow.js';
 import { readTail } from '../../runtime/logs/tail.js';
 
-async function send(call: ServerWritableStream<unknown, unknown>, stream: string, line: string, signal: AbortSignal) {
+/**
+ * Where the lines go: a StreamLogs call, or a console page's event stream. write() returning
+ * false means full: the next line waits for 'drain'.
+ */
+export interface LineSink extends EventEmitter {
+  write(message: { stream: string; line: string }): boolean;
+}
+
+async function send(call: LineSink, stream: string, line: string, signal: AbortSignal) {
   if (call.write({ stream, line })) return;
   await once(call, 'drain', { signal });
 }
@@ -44,7 +51,7 @@ async function modifiedAt(file: string): Promise<number> {
  * terminal); followed lines go out in the order they are read, from whichever file grew.
  */
 export async function streamLogs(
-  call: ServerWritableStream<unknown, unknown>,
+  call: LineSink,
   sources: readonly LogSource[],
   tailLines: number,
   follow: boolean,
