@@ -11,15 +11,17 @@
 export const allowedImports = {
   bin: ['cli', 'server'],
   index: ['manager', 'machines'],
-  cli: ['client', 'spec'],
+  cli: ['client', 'spec', 'charts'],
   client: ['proto', 'spec'],
-  server: ['store', 'runtime', 'spec', 'manager', 'machines', 'proto'],
+  server: ['store', 'runtime', 'spec', 'manager', 'machines', 'proto', 'charts'],
   store: ['runtime'],
   runtime: ['spec', 'manager', 'machines'],
   proto: ['spec'],
   // The restart policy's names are the chart's (machines/restart-policy.ts, pure, imports nothing).
   spec: ['machines'],
   manager: ['machines'],
+  // Pure functions over a chart: its config form, Mermaid, SCXML, redaction, inspection lines.
+  charts: ['machines'],
   machines: [],
 };
 

@@ -133,6 +133,8 @@ export const processMachine = setup({
       tell(enqueue, context, { type: 'phase.changed', id: context.id, from: context.phase ?? null, phase, reason });
     }),
     beginRun: assign(({ context }) => beganRun(context)),
+    /** A run's first sync is a create, whatever updates came before it; they are all in its config. */
+    beginFirstSync: assign({ updateType: 'create' as const, pending: undefined }),
     rememberUpdate: assign(({ context, event }) =>
       event.type === 'update' || event.type === 'start' ? rememberedUpdate(context, event) : {},
     ),
@@ -197,7 +199,7 @@ export const processMachine = setup({
         },
         syncHook: {
           tags: ['hookRunning', 'launching'],
-          entry: assign({ updateType: 'create' as const, pending: undefined }),
+          entry: 'beginFirstSync',
           invoke: {
             src: 'syncProcess',
             input: ({ context }) => ({
