@@ -63,17 +63,21 @@ export class ProcessPage {
         canAct ? null : el('span', { className: 'muted' }, 'log in to act'),
       ),
       this.#notices,
+      el('section', { className: 'chart-section' }, el('h2', {}, 'Statechart'), el('div', { className: 'chart-bar' }, this.#chartCaption, this.#chartView.controls()), this.#chart),
       el(
         'div',
         { className: 'columns' },
-        el('section', { className: 'chart-section' }, el('h2', {}, 'Statechart'), this.#chartCaption, this.#chart),
+        el(
+          'section',
+          {},
+          el('h2', {}, 'Recent transitions'),
+          el('table', { className: 'transitions', testId: 'transitions' }, el('thead', {}, el('tr', {}, el('th', {}, 'time'), el('th', {}, 'from → to'), el('th', {}, 'why'))), this.#transitions),
+        ),
         el(
           'section',
           {},
           el('h2', {}, 'Usage'),
           this.#usage,
-          el('h2', {}, 'Recent transitions'),
-          el('table', { className: 'transitions', testId: 'transitions' }, el('thead', {}, el('tr', {}, el('th', {}, 'time'), el('th', {}, 'from → to'), el('th', {}, 'why'))), this.#transitions),
           el('h2', {}, 'Chart moves seen here'),
           el('table', { className: 'moves', testId: 'moves' }, el('thead', {}, el('tr', {}, el('th', {}, 'time'), el('th', {}, 'event'), el('th', {}, 'to'))), this.#moves),
         ),
@@ -184,7 +188,7 @@ export class ProcessPage {
       last === null ? null : el('span', { className: 'muted' }, ` · moved by `, el('code', { testId: 'chart-event' }, last.event), ` at ${clock(last.at)}`),
     );
     replace(this.#moves, ...[...chart.moves].reverse().map((m) => el('tr', {}, el('td', {}, clock(m.at)), el('td', {}, el('code', {}, m.event)), el('td', {}, m.to.join(', ')))));
-    this.#chartView.show(chart.mermaid);
+    this.#chartView.show(chart.mermaid, chart.lit);
   }
 
   #appendLog({ stream, line }: LogLine): void {

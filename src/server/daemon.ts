@@ -43,7 +43,7 @@ import { UsageMonitor } from './usage-monitor.js';
 import { listenHttp, type HttpEndpoint } from './http/http-endpoint.js';
 import { httpRoutes } from './http/routes.js';
 import { Console } from './http/console.js';
-import { processChartText } from './http/process-chart.js';
+import { processChart } from './http/process-chart.js';
 import type { CgroupLayout } from '../runtime/resources/index.js';
 
 /** "memory: v1, pids: v1, cpu: none (why)" for the start-up log. */
@@ -373,7 +373,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           verbs: services.verbs,
           events: services.events,
           actors: processes.actors,
-          chartText: processChartText,
+          chart: processChart,
           usage: { cycles: () => processes.usage.stats.cycles, intervalMs: processes.usage.intervalMs },
           token: options.token,
           version,

@@ -9,7 +9,7 @@ import { specToSnakeCase } from '../../proto/spec-wire.js';
 import type { Description } from '../process-reads.js';
 import type { ProcessView } from '../process-view.js';
 import type { ProcessDetail, ProcessRow } from './console-wire.js';
-import { redactSpec, redactText } from './console-redaction.js';
+import { redacted } from '../../charts/redact.js';
 
 export function rowOf(view: ProcessView): ProcessRow {
   const up = view.state === 'RUNNING' || view.state === 'STOPPING' || view.state === 'STARTING';
@@ -38,9 +38,10 @@ export function detailOf(description: Description, at: number): ProcessDetail {
   return {
     at,
     process: rowOf(process),
-    command: redactText(process.command),
-    args: process.args.map(redactText),
-    specYaml: stringify(redactSpec(specToSnakeCase(spec))),
+    command: redacted(process.command) as string,
+    args: redacted(process.args) as string[],
+    // Env values and anything that looks like a secret: a loopback console is open to every local user.
+    specYaml: stringify(redacted(specToSnakeCase(spec))),
     restartPending: description.restartPending,
     enforcement: description.enforcement.map(({ field, enforced, detail }) => ({ field, enforced, detail })),
     transitions: description.transitions.map(({ at: when, from, to, reason }) => ({ at: when, from, to, reason })),

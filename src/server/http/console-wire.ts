@@ -77,8 +77,13 @@ export interface ChartMove {
 /** `chart` event of a process page's feed: the chart with its current state lit. */
 export interface ChartState {
   readonly at: number;
-  /** Mermaid stateDiagram-v2 text, the active states marked. */
+  /**
+   * The chart as Mermaid stateDiagram-v2 text, unlit: the same text every time, so that the page
+   * draws it once and only moves the light.
+   */
   readonly mermaid: string;
+  /** The Mermaid ids of the states to light (what `class … active` marks in the lit text). */
+  readonly lit: readonly string[];
   /** The active leaf states, as dotted paths (`syncing.running`). */
   readonly active: readonly string[];
   /** The last move, when one was seen since the page opened. */

@@ -39,8 +39,8 @@ export interface ConsoleOptions {
   readonly events: EventHub;
   /** The process actors: their current state, and the inspection of their moves. */
   readonly actors: { readonly system: InspectableSystem; valueOf(id: string): unknown };
-  /** The chart as Mermaid text with these leaf states marked active. */
-  chartText(active: readonly string[]): string;
+  /** The chart as Mermaid text, and the ids of these leaf states in it, to light. */
+  chart(active: readonly string[]): { mermaid: string; lit: readonly string[] };
   readonly usage: { cycles(): number; readonly intervalMs: number };
   readonly token: string | undefined;
   readonly version: string;
@@ -80,7 +80,7 @@ export class Console {
       detail: (id) => (reads.has(id) ? detailOf(reads.describe(id), options.now()) : undefined),
       chart: (id) => {
         const active = leafPaths(options.actors.valueOf(id));
-        return { active, mermaid: options.chartText(active) };
+        return { active, ...options.chart(active) };
       },
       watchProcess: (id, changed) =>
         events.subscribe({ processId: id, deliver: () => (changed(), true), overflow: changed, end: changed }).close,

@@ -5,8 +5,7 @@
  *
  *   process  the process's detail (state, usage, spec, enforcement, transitions), on every change
  *            and after each usage cycle, at most four times a second;
- *   chart    the chart as Mermaid text with the active states marked, the last move and the
- *            recent ones, on every move of its leaf states, at most four times a second;
+ *   chart    the chart as Mermaid text, the states to light, the last move and the recent ones, on every move of its leaf states, at most four times a second;
  *   log      {stream, line}: the last lines of stdout and stderr, then every new line — read only
  *            as fast as the browser takes them (the file is the buffer, not the daemon);
  *   notice   something to show: output that is not captured, a log that cannot be read;
@@ -22,8 +21,8 @@ import type { SseStream } from './sse.js';
 export interface ProcessPageSource {
   /** undefined once the process is gone. */
   detail(id: string): ProcessDetail | undefined;
-  /** The chart now: active leaf states (empty before the first run) and its Mermaid text. */
-  chart(id: string): { active: readonly string[]; mermaid: string };
+  /** The chart now: active leaf states (empty before the first run), its Mermaid text and the ids to light. */
+  chart(id: string): { active: readonly string[]; mermaid: string; lit: readonly string[] };
   /** Call `changed` whenever something of the process changed; returns the way to stop. */
   watchProcess(id: string, changed: () => void): () => void;
   /** The files its output is in (throws E_INVALID_STATE when none is captured). */
@@ -53,9 +52,9 @@ export function openProcessPage(stream: SseStream, id: string, source: ProcessPa
     return true;
   };
   const sendChart = (): void => {
-    const { active, mermaid } = source.chart(id);
+    const { active, mermaid, lit } = source.chart(id);
     const moves = source.charts.movesOf(id);
-    const state: ChartState = { at: source.now(), mermaid, active, last: moves.at(-1) ?? null, moves };
+    const state: ChartState = { at: source.now(), mermaid, lit, active, last: moves.at(-1) ?? null, moves };
     stream.latest('chart', JSON.stringify(state));
   };
   const flush = (): void => {
