@@ -1,8 +1,8 @@
 /**
- * StreamLogs' body: the last N lines of one stream or both, then (with follow) every new line,
- * across rotations. Lines are read only as fast as the client takes them: when the call's buffer
- * is full, reading waits for 'drain', so a slow reader never makes the daemon hold more than a
- * chunk of each log.
+ * StreamLogs' body (and a console page's log tail): the last N lines of one stream or both, then
+ * (with follow) every new line, across rotations. Lines are read only as fast as the client
+ * takes them: when the call's buffer is full, reading waits for 'drain', so a slow reader never
+ * makes the daemon hold more than a chunk of each log.
  *
  * A log path that the file system refuses to read as a file (a directory, a path through a file,
  * no permission) is the spec's problem, not the daemon's: FAILED_PRECONDITION naming the file.
@@ -69,7 +69,8 @@ export async function streamLogs(
   for (const { source, tail } of tails) {
     for (const line of tail.lines) await send(call, source.stream, line, signal);
   }
-  if (!follow) return;
+  // A reader gone during the tail: the abort below would never come, and the followers would run on.
+  if (!follow || signal.aborted) return;
   // One follower failing ends the others too: the call is over.
   const followers = new AbortController();
   const end = () => followers.abort(signal.reason);
