@@ -95,8 +95,8 @@ test('the console in a real browser: table, lit chart, log tail, Stop, HTML as t
       );
     const restarts = async () => (await h.client.describeProcess('crashy')).process.restartCount;
     // Backing off after a crash, then running again, then backing off again: the light follows.
-    await litIs('terminated_restartDelay');
     const before = await restarts();
+    await litIs('terminated_restartDelay');
     await litIsNot('terminated_restartDelay');
     const whileUp = await lit();
     await litIs('terminated_restartDelay');
@@ -132,6 +132,23 @@ test('the console in a real browser: table, lit chart, log tail, Stop, HTML as t
     await page.click('[data-testid="action-stop"]');
     await page.waitForSelector('[data-testid="state"]:text("STOPPED")', { timeout: 30_000 });
     assert.equal((await h.client.describeProcess('web')).process.state, 'STOPPED');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  await t.test('a table of 1,000 processes is shown a page of 100 rows at a time, and filtered at once', async () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `idle-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < names.length; i += 50) {
+      await Promise.all(names.slice(i, i + 50).map((name) => h.client.createProcess({ name, command: 'sleep', args: h.sleepArgs() })));
+    }
+    const { page, errors } = await openPage(browser, `${base}/`);
+    await page.waitForSelector('[data-testid="page"]:text("1–100 of 1002")');
+    assert.equal(await page.locator('[data-testid="processes"] tbody tr').count(), 100, 'only the page shown is in the DOM');
+    await page.click('[data-testid="next"]');
+    await page.waitForSelector('[data-testid="page"]:text("101–200 of 1002")');
+    assert.equal(await page.getAttribute('[data-testid="processes"] tbody tr', 'data-name'), 'idle-0099', 'sorted by name: crashy and idle-0000…0098 fill the first page');
+    await page.fill('[data-testid="filter"]', 'idle-0999');
+    await page.waitForSelector('[data-testid="page"]:text("1–1 of 1")');
     assert.deepEqual(errors, []);
     await page.close();
   });

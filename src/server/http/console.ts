@@ -101,7 +101,7 @@ export class Console {
     const authority = new ConsoleAuthority({ address, token: this.#options.token });
     const assets = this.#assets;
     /** The page and its files: only the Host check (the login form must load without a session). */
-    const file = (serve: (context: RouteContext) => void) => (context: RouteContext) => {
+    const file = (serve: (context: RouteContext) => void | Promise<void>) => (context: RouteContext) => {
       const refusal = authority.hostRefusal(context.request);
       return refusal === undefined ? serve(context) : sendRefusal(context.response, refusal);
     };
@@ -111,7 +111,7 @@ export class Console {
       { method: 'GET', path: '/', handle: file(({ response }) => assets.page(response)) },
       { method: 'GET', path: '/style.css', handle: file(({ response }) => assets.style(response)) },
       { method: 'GET', path: '/app/:file', handle: file(({ response, params }) => assets.script(response, params.file!)) },
-      { method: 'GET', path: '/assets/mermaid.min.js', handle: file(({ response }) => assets.mermaid(response)) },
+      { method: 'GET', path: '/assets/mermaid.min.js', handle: file(({ request, response }) => assets.mermaid(request, response)) },
       { method: 'GET', path: '/api/session', handle: file(({ request, response }) => sendJson(response, 200, this.#session(authority, request))) },
       {
         method: 'POST',
