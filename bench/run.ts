@@ -9,7 +9,9 @@
  *
  * Stages, in order: fleet (per --n), restart-gap, log-throughput (captured output from many
  * writers: log-throughput.ts), usage (what sampling the largest --n costs: usage-sampling.ts),
- * crash-load (crash loops while clients call the API: crash-load.ts) and, with --soak, soak (crash loops, daemon RSS: soak.ts); --only picks some of them.
+ * crash-load (crash loops while clients call the API: crash-load.ts), console (crash loops while
+ * consoles watch: console-load.ts) and, with --soak, soak (crash loops, daemon RSS: soak.ts);
+ * --only picks some of them.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +27,7 @@ import { bytesIn, checkDiskRoom, daemonWriters, syncDisks, writerPlan } from './
 import { crashLoopSoak, sampleInterval, soakFigures } from './soak.js';
 import { usageWindows } from './usage-sampling.js';
 import { crashLoad } from './crash-load.js';
+import { consoleLoad, type ConsolePage } from './console-load.js';
 import { cleanUp, interrupt, newRun, started, withStage, type Run } from './stage.js';
 import { median, percentile, ratio } from './stats.js';
 
@@ -43,6 +46,9 @@ const targets = {
   /** Crash loops against the API: every call answered, p99 within this, RSS back within 10 % in a minute. */
   crashLoadP99Ms: 50,
   crashRssRecoveryRatio: 1.1,
+  /** Open consoles while processes crash-loop: the daemon's lag, and the consoles' share of a core. */
+  consoleLagP99Ms: 20,
+  consoleCpuPercent: 5,
   /** "Flat": what a 10-minute soak may add, 0.5 MB/min (5 MB over its second half), set here. */
   soakSlopeMbPerMin: 0.5,
 } as const;
@@ -356,6 +362,49 @@ async function benchCrashLoad(run: Run): Promise<void> {
   }, run.options.restartRate === undefined ? [] : ['-', String(run.options.restartRate)]);
 }
 
+async function benchConsole(run: Run): Promise<void> {
+  const { consoleProcesses: processes, consoles, consoleSeconds: seconds } = run.options;
+  await withStage(
+    run,
+    'console',
+    async ({ daemon, client }) => {
+      const listener = (await client.getStatus()).listeners.find((l) => l.kind === 'http');
+      if (listener === undefined) throw new Error('the daemon serves no --http');
+      for (const page of ['table', 'process'] as ConsolePage[]) {
+        progress(`console: ${processes} processes crash-looping; ${seconds} s without consoles, ${seconds} s with ${consoles} on the ${page} page, ${seconds} s without`);
+        const r = await consoleLoad(client, daemon, `http://${listener.address}`, { processes, consoles, seconds, page, arg: run.arg });
+        const window = (w: typeof r.before, prefix: string) => ({
+          [`${prefix}_lag_p50_ms`]: w.lagP50Ms,
+          [`${prefix}_lag_p99_ms`]: w.lagP99Ms,
+          [`${prefix}_lag_max_ms`]: w.lagMaxMs,
+          [`${prefix}_cpu_percent`]: w.cpuPercent,
+          [`${prefix}_restarts_per_s`]: w.restarts / w.seconds,
+          [`${prefix}_rss_mb`]: w.rssMb,
+        });
+        emit({
+          bench: 'console',
+          page,
+          processes,
+          consoles,
+          seconds,
+          lag_p99_ms: r.watched.lagP99Ms,
+          console_cpu_percent: r.consoleCpuPercent,
+          ...window(r.before, 'before'),
+          ...window(r.watched, 'watched'),
+          ...window(r.after, 'after'),
+          console_events_per_s: r.consoleEvents / r.watched.seconds,
+          console_kib_per_s: r.consoleBytes / 1024 / r.watched.seconds,
+          console_errors: r.consoleErrors,
+          target_lag_p99_ms: targets.consoleLagP99Ms,
+          target_cpu_percent: targets.consoleCpuPercent,
+          meets_target: r.consoleErrors === 0 && r.watched.lagP99Ms <= targets.consoleLagP99Ms && r.consoleCpuPercent <= targets.consoleCpuPercent,
+        });
+      }
+    },
+    ['-', run.options.restartRate === undefined ? '-' : String(run.options.restartRate), '127.0.0.1:0'],
+  );
+}
+
 async function benchSoak(run: Run): Promise<void> {
   const { soakSeconds: seconds, soakProcesses: processes } = run.options;
   // A fresh daemon, so that its start figure is an idle daemon's and nothing earlier weighs on the trend.
@@ -443,6 +492,7 @@ async function main(): Promise<number> {
       await attempt('usage_sampling', () => benchUsage(run, n), n);
     }
     if (options.stages.has('crash-load')) await attempt('crash_load', () => benchCrashLoad(run));
+    if (options.stages.has('console')) await attempt('console', () => benchConsole(run));
     if (options.stages.has('soak')) await attempt('soak_rss', () => benchSoak(run));
   } finally {
     echo?.close();
