@@ -1,10 +1,11 @@
 /**
  * What open consoles cost the daemon: processes crash-looping (restarted with no delay, as fast as
- * the daemon's restart rate lets them), watched first by no console, then by `consoles` open
- * consoles, then by none again. Each window gets the daemon's event-loop lag (daemon-process.ts's
- * own monitor, reset per window) and its CPU time from /proc; the consoles' share is their window's
- * CPU less the mean of the two windows without (before and after, so that a trend in the crash
- * loops weighs on neither side).
+ * the daemon's restart rate lets them), watched in turns by no console and by `consoles` open
+ * consoles: `rounds` windows with consoles, each between two without. Each window gets the
+ * daemon's event-loop lag (daemon-process.ts's own monitor, reset per window) and its CPU time
+ * from /proc; a round's console share is its window's CPU less the mean of the two windows beside
+ * it, so that a trend in the crash loops (or in what else the machine runs) weighs on neither
+ * side. The figures are the rounds' medians.
  *
  * A console here is what a browser's page holds open: the table's feed (GET /api/feed) or a
  * process page's feed (GET /api/processes/NAME/feed, one crash-looping process each: detail, lit
@@ -30,14 +31,14 @@ export interface ConsoleWindow {
 }
 
 export interface ConsoleLoadResult {
-  readonly before: ConsoleWindow;
-  readonly watched: ConsoleWindow;
-  readonly after: ConsoleWindow;
-  /** The consoles' share of a core: the watched window's CPU less the mean of the other two. */
-  readonly consoleCpuPercent: number;
-  /** What the consoles received in the watched window, all of them together. */
-  readonly consoleEvents: number;
-  readonly consoleBytes: number;
+  /** The windows without consoles (rounds + 1) and with (rounds), in turn. */
+  readonly unwatched: readonly ConsoleWindow[];
+  readonly watched: readonly ConsoleWindow[];
+  /** Each round's share of a core: its window's CPU less the mean of the windows beside it. */
+  readonly consoleCpuPercents: readonly number[];
+  /** What the consoles received in the watched windows, all of them together, per second. */
+  readonly consoleEventsPerS: number;
+  readonly consoleBytesPerS: number;
   readonly consoleErrors: number;
 }
 
@@ -112,46 +113,48 @@ export async function consoleLoad(
   client: StatevisorClient,
   daemon: EntryProcess,
   httpBase: string,
-  options: { processes: number; consoles: number; seconds: number; page: ConsolePage; arg: string },
+  options: { processes: number; consoles: number; seconds: number; rounds: number; page: ConsolePage; arg: string },
 ): Promise<ConsoleLoadResult> {
   const crashers = Array.from({ length: options.processes }, (_, i) => `crash-${i}`);
   // Each run prints a line to its captured stdout: a process page's log tail has something to follow.
   const spec = (name: string) => ({ ...crashSpec(name, options.arg), args: ['-c', 'echo "run $$ crashing"; exit 3', options.arg], logs: undefined });
   await forEachConcurrently(crashers, 20, async (name) => void (await client.createProcess(spec(name), { start: true })));
   await delay(2_000);
+  const urls = Array.from({ length: options.consoles }, (_, i) =>
+    options.page === 'table' ? `${httpBase}/api/feed` : `${httpBase}/api/processes/${crashers[i % crashers.length]}/feed`,
+  );
+  const unwatched: ConsoleWindow[] = [];
+  const watched: ConsoleWindow[] = [];
+  let [events, bytes, errors] = [0, 0, 0];
   try {
-    const before = await measure(client, daemon, options.seconds);
-    const urls = Array.from({ length: options.consoles }, (_, i) =>
-      options.page === 'table' ? `${httpBase}/api/feed` : `${httpBase}/api/processes/${crashers[i % crashers.length]}/feed`,
-    );
-    const consoles = urls.map(openConsole);
-    let watched: ConsoleWindow;
-    let events = 0;
-    let bytes = 0;
-    try {
-      await Promise.all(consoles.map((c) => c.opened));
-      const [events0, bytes0] = [sum(consoles, 'events'), sum(consoles, 'bytes')];
-      watched = await measure(client, daemon, options.seconds);
-      events = sum(consoles, 'events') - events0;
-      bytes = sum(consoles, 'bytes') - bytes0;
-    } finally {
-      for (const c of consoles) c.close();
+    unwatched.push(await measure(client, daemon, options.seconds));
+    for (let round = 0; round < options.rounds; round += 1) {
+      const consoles = urls.map(openConsole);
+      try {
+        await Promise.all(consoles.map((c) => c.opened));
+        const [events0, bytes0] = [sum(consoles, 'events'), sum(consoles, 'bytes')];
+        watched.push(await measure(client, daemon, options.seconds));
+        events += sum(consoles, 'events') - events0;
+        bytes += sum(consoles, 'bytes') - bytes0;
+      } finally {
+        for (const c of consoles) c.close();
+      }
+      errors += consoles.filter((c) => c.error !== undefined).length;
+      await delay(1_000);
+      unwatched.push(await measure(client, daemon, options.seconds));
     }
-    const errors = consoles.filter((c) => c.error !== undefined).length;
-    await delay(1_000);
-    const after = await measure(client, daemon, options.seconds);
-    return {
-      before,
-      watched,
-      after,
-      consoleCpuPercent: watched.cpuPercent - (before.cpuPercent + after.cpuPercent) / 2,
-      consoleEvents: events,
-      consoleBytes: bytes,
-      consoleErrors: errors,
-    };
   } finally {
     await forEachConcurrently(crashers, 20, async (name) => void (await client.deleteProcess(name, { force: true, deadlineMs: 60_000 })));
   }
+  const watchedSeconds = watched.reduce((total, w) => total + w.seconds, 0);
+  return {
+    unwatched,
+    watched,
+    consoleCpuPercents: watched.map((w, i) => w.cpuPercent - (unwatched[i]!.cpuPercent + unwatched[i + 1]!.cpuPercent) / 2),
+    consoleEventsPerS: events / watchedSeconds,
+    consoleBytesPerS: bytes / watchedSeconds,
+    consoleErrors: errors,
+  };
 }
 
 function sum(consoles: readonly OpenConsole[], field: 'events' | 'bytes'): number {

@@ -36,6 +36,7 @@ export interface BenchOptions {
   readonly consoleProcesses: number;
   readonly consoles: number;
   readonly consoleSeconds: number;
+  readonly consoleRounds: number;
   /** crash-load: the daemon's --restart-rate; undefined: its default. */
   readonly restartRate: number | undefined;
   /** Stages to run (see `stageNames`); all but the soak unless --only says otherwise. */
@@ -64,7 +65,8 @@ const defaults: Omit<BenchOptions, 'stages'> = {
   crashSeconds: 30,
   consoleProcesses: 200,
   consoles: 10,
-  consoleSeconds: 15,
+  consoleSeconds: 10,
+  consoleRounds: 3,
   restartRate: undefined,
   daemonCpuProfDir: undefined,
 };
@@ -87,7 +89,8 @@ export const usage = `usage: node dist/bench/run.js [options]
   --restart-rate <r>   crash-load: the daemon's restarts per second, 0 for no limit (default: the daemon's)
   --console-processes <k>  console: processes crash-looping while consoles watch (default ${defaults.consoleProcesses})
   --consoles <k>       console: open consoles, on the table, then on process pages (default ${defaults.consoles})
-  --console-seconds <s>  console: each window's length, without consoles, with, without (default ${defaults.consoleSeconds})
+  --console-seconds <s>  console: each window's length (default ${defaults.consoleSeconds})
+  --console-rounds <k>  console: windows with consoles, each between two without (default ${defaults.consoleRounds})
   --only <list>        run only these stages, comma-separated: ${stageNames.join(', ')}
   --daemon-cpu-prof <dir>  write a V8 CPU profile of each daemon there (open in Chrome DevTools)
   --help`;
@@ -121,6 +124,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'console-processes': { type: 'string' },
       consoles: { type: 'string' },
       'console-seconds': { type: 'string' },
+      'console-rounds': { type: 'string' },
       only: { type: 'string' },
       'daemon-cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
@@ -158,6 +162,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       values['console-processes'] === undefined ? defaults.consoleProcesses : positive('console-processes', values['console-processes']),
     consoles: values.consoles === undefined ? defaults.consoles : positive('consoles', values.consoles),
     consoleSeconds: values['console-seconds'] === undefined ? defaults.consoleSeconds : positive('console-seconds', values['console-seconds']),
+    consoleRounds: values['console-rounds'] === undefined ? defaults.consoleRounds : positive('console-rounds', values['console-rounds']),
     restartRate: values['restart-rate'] === undefined ? undefined : Number(values['restart-rate']),
     stages,
     daemonCpuProfDir: values['daemon-cpu-prof'] === undefined ? undefined : path.resolve(values['daemon-cpu-prof']),
