@@ -7,9 +7,10 @@
  * argument after `--token`, a URL's password, and strings shaped like well-known credentials (a
  * PEM private key, a JWT, GitHub/Slack/AWS/Google/OpenAI-style keys).
  *
- * The copy is also made JSON-safe: Maps become objects, Sets arrays, actor references their ids
- * (an actor reference holds the whole system), functions and symbols disappear, bigints become
- * strings, and a cycle becomes "[circular]".
+ * The copy is also made JSON-safe: an object's own toJSON is honoured (an XState snapshot's leaves
+ * the machine out), Maps become objects, Sets arrays, actor references their ids (an actor
+ * reference holds the whole system), functions and symbols disappear, bigints become strings, and
+ * a cycle becomes "[circular]".
  */
 
 export const redactedMark = '[redacted]';
@@ -51,6 +52,10 @@ function copy(value: unknown, key: string | undefined, seen: WeakSet<object>): u
   if (typeof value === 'function' || typeof value === 'symbol') return undefined;
   if (typeof value !== 'object' || value === null) return value;
   if (isActorRef(value)) return { actor: value.id };
+  // As JSON.stringify would: an XState snapshot's toJSON leaves its machine and nodes out.
+  if (!(value instanceof Date) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return copy((value as { toJSON(): unknown }).toJSON(), key, seen);
+  }
   if (seen.has(value)) return '[circular]';
   seen.add(value);
   try {

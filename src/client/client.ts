@@ -62,6 +62,13 @@ export interface SignalOptions extends CallOptions {
   group?: boolean;
 }
 
+export interface InspectOptions extends CallOptions {
+  /** Readable steps (event, from → to, reason) instead of raw inspection events. */
+  steps?: boolean;
+  /** XState's internals too: xstate.* events, microsteps, actions, the hooks' actors. */
+  all?: boolean;
+}
+
 export interface LogsOptions extends CallOptions {
   /**
    * Which captured stream; stdout when absent. 'both': every stream written to a file, each
@@ -89,12 +96,18 @@ export interface StatevisorClient {
   signalProcess(nameOrId: string, signal: string | number, options?: SignalOptions): Promise<void>;
   getStatus(options?: CallOptions): Promise<T.DaemonStatus>;
   reloadConfig(options?: CallOptions): Promise<T.ReloadResult>;
-  getMachineDefinition(target: T.MachineDefinitionTarget, options?: CallOptions): Promise<T.MachineDefinition>;
+  /** The chart in XState's config form (what createMachine takes and Stately's editor imports). */
+  getMachineDefinition(target: T.MachineDefinitionTarget, options?: CallOptions & { format?: 'json' }): Promise<T.MachineDefinition>;
+  /** The chart as Mermaid (a named process's states lit) or SCXML text. */
+  getMachineDefinition(target: T.MachineDefinitionTarget, options: CallOptions & { format: 'mermaid' | 'scxml' }): Promise<T.MachineDefinitionText>;
   /** All processes when nameOrId is absent or ''. The current snapshot comes first. */
   watchEvents(nameOrId?: string, options?: CallOptions): AsyncGenerator<T.ProcessEvent, void, undefined>;
   streamLogs(nameOrId: string, options?: LogsOptions): AsyncGenerator<T.LogLine, void, undefined>;
-  /** XState inspection events (actor, event, snapshot), parsed. */
-  inspect(nameOrId?: string, options?: CallOptions): AsyncGenerator<unknown, void, undefined>;
+  /**
+   * XState inspection events (actor, event, snapshot), parsed; with `steps`, readable steps (one per
+   * state change); internals only with `all`. Live actors' current state comes first.
+   */
+  inspect(nameOrId?: string, options?: InspectOptions): AsyncGenerator<unknown, void, undefined>;
   /** grpc.health.v1 Check; '' is the server as a whole. */
   health(service?: string, options?: CallOptions): Promise<T.ServingStatus>;
   /** Closes the channel; calls after it reject with E_UNAVAILABLE. */
@@ -219,11 +232,12 @@ export function createClient(options: ClientOptions = {}): StatevisorClient {
       return convert.toReloadResult(await call(methods.ReloadConfig, {}, callOptions));
     },
 
-    async getMachineDefinition(target, callOptions) {
-      const request = 'kind' in target ? { kind: target.kind } : { name_or_id: nameOrIdOf(target.nameOrId) };
+    getMachineDefinition: (async (target: T.MachineDefinitionTarget, { format = 'json', ...callOptions }: CallOptions & { format?: T.DefinitionFormat } = {}) => {
+      const request = 'kind' in target ? { kind: target.kind, format } : { name_or_id: nameOrIdOf(target.nameOrId), format };
       const response = await call(methods.GetMachineDefinition, request, callOptions);
-      return definitionOf(response.definition_json);
-    },
+      if (format === 'json') return definitionOf(response.definition_json);
+      return { format, text: response.text, activeStates: [...response.active_states] } satisfies T.MachineDefinitionText;
+    }) as StatevisorClient['getMachineDefinition'],
 
     watchEvents(nameOrId = '', callOptions) {
       return serverStream(connection, methods.WatchEvents, { name_or_id: nameOrId }, (m) => convert.toProcessEvent(m.event), callOptions);
@@ -235,8 +249,9 @@ export function createClient(options: ClientOptions = {}): StatevisorClient {
       yield* serverStream(connection, methods.StreamLogs, request, convert.toLogLine, callOptions);
     },
 
-    inspect(nameOrId = '', callOptions) {
-      return serverStream(connection, methods.Inspect, { name_or_id: nameOrId }, (m) => convert.parseJson(m.event_json, 'Inspect'), callOptions);
+    inspect(nameOrId = '', { steps = false, all = false, ...callOptions } = {}) {
+      const request = { name_or_id: nameOrId, steps, all };
+      return serverStream(connection, methods.Inspect, request, (m) => convert.parseJson(m.event_json, 'Inspect'), callOptions);
     },
 
     health(service = '', callOptions) {

@@ -12,6 +12,7 @@ export {
   type UpdateOptions,
   type SignalOptions,
   type LogsOptions,
+  type InspectOptions,
 } from './client.js';
 export { defaultDeadlineMs, type ClientOptions, type SocketClientOptions, type TcpClientOptions, type TlsOptions } from './connect.js';
 // Shared with the daemon, so that both resolve the default socket by the same rule.

@@ -178,8 +178,18 @@ export interface LogLine {
   line: string;
 }
 
-/** The chart as JSON that a statechart visualizer loads. */
+/** The chart in XState's config form: what createMachine takes and Stately's editor imports. */
 export type MachineDefinition = Record<string, unknown>;
+
+export type DefinitionFormat = 'json' | 'mermaid' | 'scxml';
+
+/** The chart as Mermaid or SCXML text. */
+export interface MachineDefinitionText {
+  readonly format: 'mermaid' | 'scxml';
+  readonly text: string;
+  /** A named process: the leaf states it is in, lit in the Mermaid text. */
+  readonly activeStates: string[];
+}
 
 export type MachineDefinitionTarget = { kind: 'process' | 'supervisor' } | { nameOrId: string };
 

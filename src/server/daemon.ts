@@ -31,6 +31,7 @@ import { SpawnPacer, type SpawnPacerStats } from '../runtime/exec/spawn-pacer.js
 import type { ProcessSpec } from '../spec/types.js';
 import { EventHub } from './events.js';
 import { Inspector } from './inspector.js';
+import { relayUrl, StatelyBridge } from './stately-bridge.js';
 import { LiveViews } from './live-views.js';
 import { LogFiles } from './log-files.js';
 import type { DesiredStateStore } from './persistence.js';
@@ -71,6 +72,8 @@ export interface DaemonOptions {
   readonly restartRate?: number;
   /** HOST:PORT of the HTTP endpoint: the web console, /metrics, /healthz. */
   readonly http?: string;
+  /** ws://HOST:PORT of a Stately inspector relay to stream the actor system to (--inspect-ws). */
+  readonly inspectWs?: string;
   /** Start even with a journal damaged in the middle, keeping what is readable (--repair-journal). */
   readonly repairJournal?: boolean;
   /** Counts the errors no handler caught, for GetStatus; installed by `statevisor daemon`. */
@@ -234,7 +237,10 @@ function composeProcesses(options: ProcessesOptions) {
     logger.warn({ err: (error as Error).message }, 'usage sample failed'),
   );
   usage.start();
-  const inspector = new Inspector(manager.actor.system);
+  const inspector = new Inspector(manager.actor, {
+    nameOf: (id) => (table.has(id) ? table.get(id).spec.name : undefined),
+    now: () => clock.now(),
+  });
   manager.actor.on('*', (fact) => {
     if (!('id' in fact)) return;
     if (fact.type === 'run.ended' && fact.outcome !== 'stopped') verbs.runEnded(fact.id);
@@ -290,6 +296,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   if (options.tcp !== undefined && !options.token) {
     throw new StatevisorError('E_INVALID_ARGUMENT', '--tcp needs --token-file: the TCP listener never runs without credentials');
   }
+  if (options.inspectWs !== undefined) relayUrl(options.inspectWs);
   // Before anything is opened in them: a directory others can write is refused, not used.
   prepareStateDir(options.stateDir);
   checkSocketDir(options.socket);
@@ -395,6 +402,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     throw error;
   }
   for (const l of info.listeners()) logger.info({ kind: l.kind, address: l.address }, 'listening');
+  const stately = options.inspectWs === undefined ? undefined : new StatelyBridge({ url: options.inspectWs, inspector: services.inspector, logger });
+  stately?.start();
   if (options.configPath) await reload();
 
   let stopping: Promise<void> | undefined;
@@ -408,6 +417,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         // Watchers would otherwise hold the listeners open until their force-close.
         webConsole?.closeAll();
         services.events.closeAll();
+        await stately?.stop();
         services.inspector.closeAll();
         try {
           await processes.shutdown();

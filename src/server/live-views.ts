@@ -29,4 +29,10 @@ export class LiveViews {
   state(entry: ProcessEntry): ProcessState {
     return processStateOf(this.sources.snapshotOf(entry.id));
   }
+
+  /** The process's chart as it is now: state value and context (undefined before its first run). */
+  chartState(entry: ProcessEntry): { readonly value: unknown; readonly context: unknown } | undefined {
+    const snapshot = this.sources.snapshotOf(entry.id);
+    return snapshot === undefined ? undefined : { value: snapshot.value, context: snapshot.context };
+  }
 }

@@ -10,6 +10,7 @@ import { StatevisorError } from '../errors.js';
 import { readTokenFile } from '../token-file.js';
 
 import { defaultRestartRate, startDaemon } from './daemon.js';
+import { relayUrl } from './stately-bridge.js';
 import { describeJournalRepair } from './journal-repair.js';
 import { LastResort } from './last-resort.js';
 import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';
@@ -26,6 +27,14 @@ function restartRate(value: string): number {
     throw new InvalidArgumentError(`expected restarts per second (0 for no limit), got "${value}"`);
   }
   return rate;
+}
+
+function inspectWs(value: string): string {
+  try {
+    return relayUrl(value);
+  } catch {
+    throw new InvalidArgumentError(`expected a Stately inspector relay like ws://127.0.0.1:8080, got "${value}"`);
+  }
 }
 
 function readToken(file: string): string {
@@ -47,6 +56,12 @@ export function daemonCommand(): Command {
     .option('--cgroup-root <dir>', 'where cgroup hierarchies are mounted', '/sys/fs/cgroup')
     .option('--http <host:port>', 'serve the web console, /metrics and /healthz (off loopback, the console needs --token-file to log in)', hostPort)
     .option(
+      '--inspect-ws <url>',
+      'stream the actor system to a Stately inspector relay, redacted (see `statevisor inspect --stately`); default $STATEVISOR_INSPECT_WS',
+      inspectWs,
+      process.env.STATEVISOR_INSPECT_WS || undefined,
+    )
+    .option(
       '--restart-rate <per-second>',
       `restarts let through per second across all processes; crash loops beyond it wait their turn, so the API stays responsive (0: no limit; default ${defaultRestartRate})`,
       restartRate,
@@ -63,6 +78,7 @@ export function daemonCommand(): Command {
       stateDir: string;
       config?: string;
       http?: string;
+      inspectWs?: string;
       cgroupRoot: string;
       repairJournal?: boolean;
       restartRate?: number;
@@ -81,6 +97,7 @@ export function daemonCommand(): Command {
         cgroupRoot: path.resolve(options.cgroupRoot),
         ...(options.tcp !== undefined && { tcp: options.tcp }),
         ...(options.http !== undefined && { http: options.http }),
+        ...(options.inspectWs !== undefined && { inspectWs: options.inspectWs }),
         ...(token !== undefined && { token, tokenFile: options.tokenFile! }),
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
         ...(options.repairJournal === true && { repairJournal: true }),

@@ -60,6 +60,11 @@ export class ProcessReads {
     return this.options.views.view(entry);
   }
 
+  /** A process's chart as it is now (undefined before its first run); E_NOT_FOUND for an unknown one. */
+  chartState(nameOrId: string): { readonly value: unknown; readonly context: unknown } | undefined {
+    return this.options.views.chartState(this.options.table.get(nameOrId));
+  }
+
   get size(): number {
     return this.options.table.size;
   }

@@ -22,7 +22,9 @@ test('bad input is a usage error (exit 2) on one line naming the flag or field, 
     [['signal', 'web', 'SIGNOPE'], /argument 'signal'/],
     [['stop', 'web', '--grace-period', 'soon'], /'--grace-period <duration>' argument 'soon' is invalid/],
     [['update', 'web'], /nothing to change/],
-    [['inspect', 'web'], /give --definition or --follow/],
+    [['inspect', 'web'], /give --definition, --follow or --stately/],
+    [['inspect', 'web', '--definition', '--all'], /--all goes with --follow/],
+    [['inspect', 'web', '--definition', '--format', 'dot'], /'--format <format>' argument 'dot' is invalid/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ];
   for (const [args, names] of cases) {

@@ -68,6 +68,7 @@ describe('each method sends its options as the RPC fields', () => {
     await client.signalProcess('web', 15, { group: true });
     await client.getMachineDefinition({ kind: 'supervisor' });
     await client.getMachineDefinition({ nameOrId: 'web' });
+    assert.deepEqual(await client.getMachineDefinition({ nameOrId: 'web' }, { format: 'mermaid' }), { format: 'mermaid', text: '', activeStates: [] });
     assert.deepEqual(received.DeleteProcess, [
       { name_or_id: 'web', force: true, keep_logs: false },
       { name_or_id: 'api', force: false, keep_logs: true },
@@ -78,8 +79,9 @@ describe('each method sends its options as the RPC fields', () => {
       { name_or_id: 'web', signal: '15', group: true },
     ]);
     assert.deepEqual(received.GetMachineDefinition, [
-      { kind: 'supervisor', name_or_id: '' },
-      { kind: '', name_or_id: 'web' },
+      { kind: 'supervisor', name_or_id: '', format: 'json' },
+      { kind: '', name_or_id: 'web', format: 'json' },
+      { kind: '', name_or_id: 'web', format: 'mermaid' },
     ]);
   });
 

@@ -27,7 +27,7 @@ export interface DaemonHarness {
 }
 
 export async function startTestDaemon(
-  options: { tcp?: string; token?: string; configPath?: string; marker?: string; cgroupRoot?: string; usageIntervalMs?: number; http?: string; restartRate?: number } = {},
+  options: { tcp?: string; token?: string; configPath?: string; marker?: string; cgroupRoot?: string; usageIntervalMs?: number; http?: string; restartRate?: number; inspectWs?: string } = {},
 ): Promise<DaemonHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-test-'));
   const socket = path.join(dir, 'statevisor.sock');

@@ -5,11 +5,10 @@
 import { status, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { StatevisorError } from '../../errors.js';
 import type { Logger } from '../../manager/logger.js';
-import { processMachine } from '../../machines/process.machine.js';
-import { supervisorMachine } from '../../machines/supervisor.machine.js';
 import type { ProcessVerbs } from '../process-verbs.js';
 import type { ProcessReads } from '../process-reads.js';
 import type { Inspector } from '../inspector.js';
+import { machineDefinition } from '../machine-definitions.js';
 import type { EventHub, Watcher } from '../events.js';
 import type { ReloadResult } from '../config-sync.js';
 import { streamLogs } from './log-stream.js';
@@ -269,23 +268,14 @@ export function processManagerHandlers(
       endStream(call, logger, 'StreamLogs');
     }),
     GetMachineDefinition: unary('GetMachineDefinition', (r) => {
-      if (typeof r.name_or_id === 'string' && r.name_or_id !== '') {
-        reads.entry(r.name_or_id);
-        return { definition_json: JSON.stringify(processMachine.toJSON()) };
-      }
-      switch (r.kind || 'process') {
-        case 'process':
-          return { definition_json: JSON.stringify(processMachine.toJSON()) };
-        case 'supervisor':
-          return { definition_json: JSON.stringify(supervisorMachine.toJSON()) };
-        default:
-          throw new StatevisorError('E_INVALID_ARGUMENT', `kind: got "${r.kind}", expected one of process, supervisor`);
-      }
+      const reply = machineDefinition({ nameOrId: r.name_or_id, kind: r.kind, format: r.format }, reads);
+      return { definition_json: reply.definitionJson, text: reply.text, active_states: [...reply.activeStates] };
     }),
     Inspect: stream('Inspect', (call, r) => {
       const processId = filteredProcessId(r);
       const subscription = inspector.subscribe(
         watcherOn('Inspect', call, processId, (record) => ({ event_json: record.json }), 'this inspector fell too far behind the actor system'),
+        { all: r.all === true, steps: r.steps === true },
       );
       endWithCall(call, subscription);
     }),

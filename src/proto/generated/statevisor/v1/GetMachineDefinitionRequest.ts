@@ -4,9 +4,11 @@
 export interface GetMachineDefinitionRequest {
   'kind'?: (string);
   'name_or_id'?: (string);
+  'format'?: (string);
 }
 
 export interface GetMachineDefinitionRequest__Output {
   'kind': (string);
   'name_or_id': (string);
+  'format': (string);
 }

@@ -3,8 +3,12 @@
 
 export interface GetMachineDefinitionResponse {
   'definition_json'?: (string);
+  'text'?: (string);
+  'active_states'?: (string)[];
 }
 
 export interface GetMachineDefinitionResponse__Output {
   'definition_json': (string);
+  'text': (string);
+  'active_states': (string)[];
 }

@@ -3,8 +3,12 @@
 
 export interface InspectRequest {
   'name_or_id'?: (string);
+  'all'?: (boolean);
+  'steps'?: (boolean);
 }
 
 export interface InspectRequest__Output {
   'name_or_id': (string);
+  'all': (boolean);
+  'steps': (boolean);
 }
