@@ -260,8 +260,8 @@ function composeProcesses(options: ProcessesOptions) {
   return {
     services,
     usage,
-    /** The process actors, for the console's charts. */
-    actors: { system: manager.actor.system, valueOf: (id: string): unknown => manager.getProcessSnapshot(id)?.value },
+    /** A process actor's state value, for the console's charts. */
+    stateOf: (id: string): unknown => manager.getProcessSnapshot(id)?.value,
     recovery,
     nameOf,
     figures: {
@@ -379,7 +379,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           reads: services.reads,
           verbs: services.verbs,
           events: services.events,
-          actors: processes.actors,
+          inspection: services.inspector,
+          stateOf: processes.stateOf,
           chart: processChart,
           usage: { cycles: () => processes.usage.stats.cycles, intervalMs: processes.usage.intervalMs },
           token: options.token,

@@ -1,35 +1,27 @@
 /**
- * The chart watch: leaf paths from a snapshot's value, moves only when the leaf states change,
- * and the actor system observed only while some page watches.
+ * The chart watch: moves only when the leaf states change, each with the event named for a
+ * person, and the actor system observed only while some page watches.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { InspectionEvent, Observer } from 'xstate';
-import { ChartWatch, leafPaths } from '../../src/server/http/chart-watch.js';
-
-test('leaf paths: a string, nested states, parallel regions', () => {
-  assert.deepEqual(leafPaths('finished'), ['finished']);
-  assert.deepEqual(leafPaths({ terminated: 'restartDelay' }), ['terminated.restartDelay']);
-  assert.deepEqual(leafPaths({ syncing: { sync: 'awaitingUpdate', health: 'off' } }), ['syncing.sync.awaitingUpdate', 'syncing.health.off']);
-  assert.deepEqual(leafPaths(undefined), []);
-  assert.deepEqual(leafPaths({}), []);
-});
+import type { InspectionEvent } from 'xstate';
+import { ChartWatch } from '../../src/server/http/chart-watch.js';
 
 function fakeSystem() {
-  const observers = new Set<Observer<InspectionEvent>>();
+  const listeners = new Set<(event: InspectionEvent) => void>();
   return {
     system: {
-      inspect(observer: Observer<InspectionEvent>) {
-        observers.add(observer);
-        return { unsubscribe: () => void observers.delete(observer) };
+      observe(listener: (event: InspectionEvent) => void) {
+        listeners.add(listener);
+        return { close: () => void listeners.delete(listener) };
       },
     },
     get observers() {
-      return observers.size;
+      return listeners.size;
     },
-    snapshot(id: string, event: string, value: unknown) {
-      const inspection = { type: '@xstate.snapshot', actorRef: { id }, event: { type: event }, snapshot: { value } } as unknown as InspectionEvent;
-      for (const observer of observers) observer.next?.(inspection);
+    snapshot(id: string, event: Record<string, unknown>, value: unknown) {
+      const inspection = { type: '@xstate.snapshot', actorRef: { id }, event, snapshot: { value } } as unknown as InspectionEvent;
+      for (const listener of listeners) listener(inspection);
     },
   };
 }
@@ -39,11 +31,15 @@ test('a move is a change of leaf states, with the event that made it; other acto
   const watch = new ChartWatch(s.system, () => 42);
   const seen: string[] = [];
   const stop = watch.watch('p1', ['syncing.sync.awaitingUpdate'], (move) => seen.push(`${move.event}: ${move.from.join(',')} → ${move.to.join(',')}`));
-  s.snapshot('p2', 'workload.exited', { terminating: 'stopHook' });
-  s.snapshot('p1', 'usage.sampled', { syncing: { sync: 'awaitingUpdate' } });
-  s.snapshot('p1', 'workload.exited', { terminating: 'stopHook' });
-  assert.deepEqual(seen, ['workload.exited: syncing.sync.awaitingUpdate → terminating.stopHook']);
-  assert.deepEqual(watch.movesOf('p1'), [{ at: 42, event: 'workload.exited', from: ['syncing.sync.awaitingUpdate'], to: ['terminating.stopHook'] }]);
+  s.snapshot('p2', { type: 'workload.exited', exitCode: 3 }, { terminating: 'stopHook' });
+  s.snapshot('p1', { type: 'usage.sampled' }, { syncing: { sync: 'awaitingUpdate' } });
+  s.snapshot('p1', { type: 'workload.exited', exitCode: 3 }, { terminating: 'stopHook' });
+  s.snapshot('p1', { type: 'xstate.after.restartDelay.process.terminated.restartDelay' }, { starting: 'syncHook' });
+  assert.deepEqual(seen, [
+    'workload.exited code=3: syncing.sync.awaitingUpdate → terminating.stopHook',
+    'after restartDelay: terminating.stopHook → starting.syncHook',
+  ]);
+  assert.deepEqual(watch.movesOf('p1')[0], { at: 42, event: 'workload.exited code=3', from: ['syncing.sync.awaitingUpdate'], to: ['terminating.stopHook'] });
   stop();
 });
 

@@ -1,24 +1,20 @@
 /**
  * The chart moves of the processes whose page is open: each time a process actor's leaf states
- * change, the event that moved it and from → to (dotted leaf paths: `terminated.restartDelay`).
- * Read from XState's inspection observer, attached only while some process page is open (an
- * observer makes XState build an inspection event for every microstep of every actor), and
- * filtered by actor id before anything else is done: an open page pays for its own process.
+ * change, the event that moved it, named for a person (`workload.exited code=3`, `after
+ * restartDelay`: charts/inspection-steps.ts), and from → to (leaf paths: `terminated.restartDelay`).
+ * Read from the daemon's one inspection observer (Inspector.observe), attached only while some
+ * process page (or another watcher) is open — an observer makes XState build an inspection event
+ * for every microstep of every actor — and filtered by actor id before anything else is done: an
+ * open page pays for its own process.
  */
-import type { InspectionEvent, Observer } from 'xstate';
+import type { InspectionEvent } from 'xstate';
+import { eventPhrase } from '../../charts/inspection-steps.js';
+import { leafPaths } from '../../charts/state-paths.js';
 import type { ChartMove } from './console-wire.js';
 
-export interface InspectableSystem {
-  inspect(observer: Observer<InspectionEvent>): { unsubscribe(): void };
-}
-
-/** The active leaf states of a snapshot's value: `{ syncing: 'running' }` → ['syncing.running']. */
-export function leafPaths(value: unknown, prefix = ''): string[] {
-  if (typeof value === 'string') return [prefix === '' ? value : `${prefix}.${value}`];
-  if (typeof value !== 'object' || value === null) return [];
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 0) return prefix === '' ? [] : [prefix];
-  return entries.flatMap(([key, child]) => leafPaths(child, prefix === '' ? key : `${prefix}.${key}`));
+/** Where inspection events come from (the daemon's Inspector): observed until `close()`. */
+export interface InspectionSource {
+  observe(listener: (event: InspectionEvent) => void): { close(): void };
 }
 
 const movesKept = 30;
@@ -33,10 +29,10 @@ interface Watched {
 
 export class ChartWatch {
   readonly #watched = new Map<string, Watched>();
-  #observing: { unsubscribe(): void } | undefined;
+  #observing: { close(): void } | undefined;
 
   constructor(
-    private readonly system: InspectableSystem,
+    private readonly inspection: InspectionSource,
     private readonly now: () => number,
   ) {}
 
@@ -53,12 +49,12 @@ export class ChartWatch {
     let watched = this.#watched.get(id);
     if (watched === undefined) this.#watched.set(id, (watched = { listeners: new Set(), moves: [], active }));
     watched.listeners.add(moved);
-    this.#observing ??= this.system.inspect({ next: (event) => this.#inspected(event) });
+    this.#observing ??= this.inspection.observe((event) => this.#inspected(event));
     return () => {
       watched.listeners.delete(moved);
       if (watched.listeners.size === 0) this.#watched.delete(id);
       if (this.#watched.size === 0) {
-        this.#observing?.unsubscribe();
+        this.#observing?.close();
         this.#observing = undefined;
       }
     };
@@ -78,7 +74,8 @@ export class ChartWatch {
     watched.active = to;
     // Microsteps that change only the context are not moves.
     if (from !== undefined && from.length === to.length && from.every((path, i) => path === to[i])) return;
-    const move: ChartMove = { at: this.now(), event: (inspection.event as { type?: string }).type ?? '', from: from ?? [], to };
+    const { event, payload } = eventPhrase(inspection.event as Record<string, unknown> & { type: string });
+    const move: ChartMove = { at: this.now(), event: payload === undefined ? event : `${event} ${payload}`, from: from ?? [], to };
     watched.moves.push(move);
     if (watched.moves.length > movesKept) watched.moves.shift();
     for (const listener of watched.listeners) listener(move);

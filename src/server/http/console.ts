@@ -20,7 +20,8 @@ import type { Logger } from '../../manager/logger.js';
 import type { EventHub } from '../events.js';
 import type { ProcessReads } from '../process-reads.js';
 import type { ProcessVerbs } from '../process-verbs.js';
-import { ChartWatch, leafPaths, type InspectableSystem } from './chart-watch.js';
+import { leafPaths } from '../../charts/state-paths.js';
+import { ChartWatch, type InspectionSource } from './chart-watch.js';
 import { ConsoleAssets } from './console-assets.js';
 import { ConsoleAuthority, type Refusal } from './console-auth.js';
 import { detailOf, rowOf } from './console-rows.js';
@@ -37,8 +38,10 @@ export interface ConsoleOptions {
   readonly verbs: Pick<ProcessVerbs, 'start' | 'stop' | 'restart' | 'signal'>;
   /** WatchEvents' hub: what changed, and when. */
   readonly events: EventHub;
-  /** The process actors: their current state, and the inspection of their moves. */
-  readonly actors: { readonly system: InspectableSystem; valueOf(id: string): unknown };
+  /** The daemon's inspection of its actors (Inspector.observe): how a page sees its chart move. */
+  readonly inspection: InspectionSource;
+  /** A process actor's state value now (undefined before its first run). */
+  stateOf(id: string): unknown;
   /** The chart as Mermaid text, and the ids of these leaf states in it, to light. */
   chart(active: readonly string[]): { mermaid: string; lit: readonly string[] };
   readonly usage: { cycles(): number; readonly intervalMs: number };
@@ -75,11 +78,11 @@ export class Console {
       },
     };
     this.#table = new TableFeed(table);
-    this.#charts = new ChartWatch(options.actors.system, options.now);
+    this.#charts = new ChartWatch(options.inspection, options.now);
     this.#page = {
       detail: (id) => (reads.has(id) ? detailOf(reads.describe(id), options.now()) : undefined),
       chart: (id) => {
-        const active = leafPaths(options.actors.valueOf(id));
+        const active = leafPaths(options.stateOf(id));
         return { active, ...options.chart(active) };
       },
       watchProcess: (id, changed) =>
