@@ -53,7 +53,8 @@ export interface CrashLoadResult {
 
 const callDeadlineMs = 10_000;
 
-function crashSpec(name: string, arg: string): ProcessSpecInput {
+/** A process that exits 3 at once and is restarted with no delay (the daemon's restart rate paces it). */
+export function crashSpec(name: string, arg: string): ProcessSpecInput {
   return {
     name,
     command: 'sh',

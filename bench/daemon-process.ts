@@ -1,7 +1,8 @@
 /**
  * The daemon under test, in its own process: `node dist/bench/daemon-process.js <socket>
- * <stateDir> [usageIntervalMs|-] [restartRate]` (startDaemon's usage-sampling interval, which the
- * daemon's CLI does not take, '-' or absent for its default; and its restart rate). Silent logger; one ready line on stdout once
+ * <stateDir> [usageIntervalMs|-] [restartRate|-] [http]` (startDaemon's usage-sampling interval,
+ * which the daemon's CLI does not take, '-' or absent for its default; its restart rate; and the
+ * --http address, for the console). Silent logger; one ready line on stdout once
  * listening; stops every process and exits on SIGTERM, SIGINT, or when stdin closes (the
  * benchmark is gone).
  *
@@ -20,16 +21,16 @@ import { createInterface } from 'node:readline';
 import { startDaemon } from '../src/server/daemon.js';
 import { silentLogger } from '../src/manager/logger.js';
 
-const [socket, stateDir, interval, rate] = process.argv.slice(2);
+const [socket, stateDir, interval, rate, http] = process.argv.slice(2);
 const usageIntervalMs = interval === undefined || interval === '-' ? undefined : Number(interval);
-const restartRate = rate === undefined ? undefined : Number(rate);
+const restartRate = rate === undefined || rate === '-' ? undefined : Number(rate);
 if (
   socket === undefined ||
   stateDir === undefined ||
   (usageIntervalMs !== undefined && !(usageIntervalMs > 0)) ||
   (restartRate !== undefined && !(restartRate >= 0))
 ) {
-  process.stderr.write('usage: node dist/bench/daemon-process.js <socket> <stateDir> [usageIntervalMs|-] [restartRate]\n');
+  process.stderr.write('usage: node dist/bench/daemon-process.js <socket> <stateDir> [usageIntervalMs|-] [restartRate|-] [http]\n');
   process.exit(2);
 }
 
@@ -39,6 +40,7 @@ const daemon = await startDaemon({
   logger: silentLogger,
   ...(usageIntervalMs !== undefined && { usageIntervalMs }),
   ...(restartRate !== undefined && { restartRate }),
+  ...(http !== undefined && { http }),
 });
 
 let stopping = false;

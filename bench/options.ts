@@ -32,6 +32,11 @@ export interface BenchOptions {
   readonly crashProcesses: number;
   readonly crashClients: number;
   readonly crashSeconds: number;
+  /** console: processes crash-looping, consoles open, and each window's length. */
+  readonly consoleProcesses: number;
+  readonly consoles: number;
+  readonly consoleSeconds: number;
+  readonly consoleRounds: number;
   /** crash-load: the daemon's --restart-rate; undefined: its default. */
   readonly restartRate: number | undefined;
   /** Stages to run (see `stageNames`); all but the soak unless --only says otherwise. */
@@ -40,7 +45,7 @@ export interface BenchOptions {
   readonly daemonCpuProfDir: string | undefined;
 }
 
-export const stageNames = ['fleet', 'restart-gap', 'log-throughput', 'usage', 'crash-load', 'soak'] as const;
+export const stageNames = ['fleet', 'restart-gap', 'log-throughput', 'usage', 'crash-load', 'console', 'soak'] as const;
 export type StageName = (typeof stageNames)[number];
 
 const defaults: Omit<BenchOptions, 'stages'> = {
@@ -58,6 +63,10 @@ const defaults: Omit<BenchOptions, 'stages'> = {
   crashProcesses: 200,
   crashClients: 50,
   crashSeconds: 30,
+  consoleProcesses: 200,
+  consoles: 10,
+  consoleSeconds: 10,
+  consoleRounds: 3,
   restartRate: undefined,
   daemonCpuProfDir: undefined,
 };
@@ -78,6 +87,10 @@ export const usage = `usage: node dist/bench/run.js [options]
   --crash-clients <k>  crash-load: clients calling List/Describe/GetStatus/Start/Stop meanwhile (default ${defaults.crashClients})
   --crash-seconds <s>  crash-load: how long the storm lasts (default ${defaults.crashSeconds})
   --restart-rate <r>   crash-load: the daemon's restarts per second, 0 for no limit (default: the daemon's)
+  --console-processes <k>  console: processes crash-looping while consoles watch (default ${defaults.consoleProcesses})
+  --consoles <k>       console: open consoles, on the table, then on process pages (default ${defaults.consoles})
+  --console-seconds <s>  console: each window's length (default ${defaults.consoleSeconds})
+  --console-rounds <k>  console: windows with consoles, each between two without (default ${defaults.consoleRounds})
   --only <list>        run only these stages, comma-separated: ${stageNames.join(', ')}
   --daemon-cpu-prof <dir>  write a V8 CPU profile of each daemon there (open in Chrome DevTools)
   --help`;
@@ -108,6 +121,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'crash-clients': { type: 'string' },
       'crash-seconds': { type: 'string' },
       'restart-rate': { type: 'string' },
+      'console-processes': { type: 'string' },
+      consoles: { type: 'string' },
+      'console-seconds': { type: 'string' },
+      'console-rounds': { type: 'string' },
       only: { type: 'string' },
       'daemon-cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
@@ -141,6 +158,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     crashProcesses: values['crash-processes'] === undefined ? defaults.crashProcesses : positive('crash-processes', values['crash-processes']),
     crashClients: values['crash-clients'] === undefined ? defaults.crashClients : positive('crash-clients', values['crash-clients']),
     crashSeconds: values['crash-seconds'] === undefined ? defaults.crashSeconds : positive('crash-seconds', values['crash-seconds']),
+    consoleProcesses:
+      values['console-processes'] === undefined ? defaults.consoleProcesses : positive('console-processes', values['console-processes']),
+    consoles: values.consoles === undefined ? defaults.consoles : positive('consoles', values.consoles),
+    consoleSeconds: values['console-seconds'] === undefined ? defaults.consoleSeconds : positive('console-seconds', values['console-seconds']),
+    consoleRounds: values['console-rounds'] === undefined ? defaults.consoleRounds : positive('console-rounds', values['console-rounds']),
     restartRate: values['restart-rate'] === undefined ? undefined : Number(values['restart-rate']),
     stages,
     daemonCpuProfDir: values['daemon-cpu-prof'] === undefined ? undefined : path.resolve(values['daemon-cpu-prof']),

@@ -9,7 +9,9 @@
  *
  * Stages, in order: fleet (per --n), restart-gap, log-throughput (captured output from many
  * writers: log-throughput.ts), usage (what sampling the largest --n costs: usage-sampling.ts),
- * crash-load (crash loops while clients call the API: crash-load.ts) and, with --soak, soak (crash loops, daemon RSS: soak.ts); --only picks some of them.
+ * crash-load (crash loops while clients call the API: crash-load.ts), console (crash loops while
+ * consoles watch: console-load.ts) and, with --soak, soak (crash loops, daemon RSS: soak.ts);
+ * --only picks some of them.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +27,7 @@ import { bytesIn, checkDiskRoom, daemonWriters, syncDisks, writerPlan } from './
 import { crashLoopSoak, sampleInterval, soakFigures } from './soak.js';
 import { usageWindows } from './usage-sampling.js';
 import { crashLoad } from './crash-load.js';
+import { consoleLoad, type ConsolePage } from './console-load.js';
 import { cleanUp, interrupt, newRun, started, withStage, type Run } from './stage.js';
 import { median, percentile, ratio } from './stats.js';
 
@@ -43,6 +46,9 @@ const targets = {
   /** Crash loops against the API: every call answered, p99 within this, RSS back within 10 % in a minute. */
   crashLoadP99Ms: 50,
   crashRssRecoveryRatio: 1.1,
+  /** Open consoles while processes crash-loop: the daemon's lag, and the consoles' share of a core. */
+  consoleLagP99Ms: 20,
+  consoleCpuPercent: 5,
   /** "Flat": what a 10-minute soak may add, 0.5 MB/min (5 MB over its second half), set here. */
   soakSlopeMbPerMin: 0.5,
 } as const;
@@ -356,6 +362,51 @@ async function benchCrashLoad(run: Run): Promise<void> {
   }, run.options.restartRate === undefined ? [] : ['-', String(run.options.restartRate)]);
 }
 
+async function benchConsole(run: Run): Promise<void> {
+  const { consoleProcesses: processes, consoles, consoleSeconds: seconds, consoleRounds: rounds } = run.options;
+  await withStage(
+    run,
+    'console',
+    async ({ daemon, client }) => {
+      const listener = (await client.getStatus()).listeners.find((l) => l.kind === 'http');
+      if (listener === undefined) throw new Error('the daemon serves no --http');
+      for (const page of ['table', 'process'] as ConsolePage[]) {
+        progress(`console: ${processes} processes crash-looping; ${rounds} × ${seconds} s with ${consoles} consoles on the ${page} page, each between ${seconds} s without`);
+        const r = await consoleLoad(client, daemon, `http://${listener.address}`, { processes, consoles, seconds, rounds, page, arg: run.arg });
+        const lagP99 = median(r.watched.map((w) => w.lagP99Ms));
+        const cpu = median(r.consoleCpuPercents);
+        const rate = (windows: typeof r.watched) => median(windows.map((w) => w.restarts / w.seconds));
+        emit({
+          bench: 'console',
+          page,
+          processes,
+          consoles,
+          seconds,
+          rounds,
+          lag_p99_ms: lagP99,
+          lag_p99_max_ms: Math.max(...r.watched.map((w) => w.lagP99Ms)),
+          lag_p50_ms: median(r.watched.map((w) => w.lagP50Ms)),
+          console_cpu_percent: cpu,
+          console_cpu_percents: r.consoleCpuPercents.map((p) => Math.round(p * 10) / 10).join(' '),
+          control_lag_p99_ms: median(r.unwatched.map((w) => w.lagP99Ms)),
+          control_cpu_percent: median(r.unwatched.map((w) => w.cpuPercent)),
+          watched_cpu_percent: median(r.watched.map((w) => w.cpuPercent)),
+          restarts_per_s: rate(r.watched),
+          control_restarts_per_s: rate(r.unwatched),
+          rss_mb: Math.max(...r.watched.map((w) => w.rssMb)),
+          console_events_per_s: r.consoleEventsPerS,
+          console_kib_per_s: r.consoleBytesPerS / 1024,
+          console_errors: r.consoleErrors,
+          target_lag_p99_ms: targets.consoleLagP99Ms,
+          target_cpu_percent: targets.consoleCpuPercent,
+          meets_target: r.consoleErrors === 0 && lagP99 <= targets.consoleLagP99Ms && cpu <= targets.consoleCpuPercent,
+        });
+      }
+    },
+    ['-', run.options.restartRate === undefined ? '-' : String(run.options.restartRate), '127.0.0.1:0'],
+  );
+}
+
 async function benchSoak(run: Run): Promise<void> {
   const { soakSeconds: seconds, soakProcesses: processes } = run.options;
   // A fresh daemon, so that its start figure is an idle daemon's and nothing earlier weighs on the trend.
@@ -443,6 +494,7 @@ async function main(): Promise<number> {
       await attempt('usage_sampling', () => benchUsage(run, n), n);
     }
     if (options.stages.has('crash-load')) await attempt('crash_load', () => benchCrashLoad(run));
+    if (options.stages.has('console')) await attempt('console', () => benchConsole(run));
     if (options.stages.has('soak')) await attempt('soak_rss', () => benchSoak(run));
   } finally {
     echo?.close();

@@ -10,6 +10,8 @@ import path from 'node:path';
 const root = path.resolve(process.argv[2] ?? '.');
 const dist = path.join(root, 'dist');
 const outputs = [/\.d\.ts\.map$/, /\.d\.ts$/, /\.js\.map$/, /\.js$/];
+// Not compiled from a source here: written by scripts/vendor-console.mjs.
+const vendored = path.join(dist, 'console', 'vendor');
 
 function sourceOf(file) {
   const relative = path.relative(dist, file);
@@ -22,6 +24,7 @@ let removed = 0;
 function prune(dir) {
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
+    if (full === vendored) continue;
     if (statSync(full).isDirectory()) {
       prune(full);
       if (readdirSync(full).length === 0) rmdirSync(full);

@@ -43,6 +43,8 @@ import { RunSpecs } from './run-specs.js';
 import { UsageMonitor } from './usage-monitor.js';
 import { listenHttp, type HttpEndpoint } from './http/http-endpoint.js';
 import { httpRoutes } from './http/routes.js';
+import { Console } from './http/console.js';
+import { processChart } from './http/process-chart.js';
 import type { CgroupLayout } from '../runtime/resources/index.js';
 
 /** "memory: v1, pids: v1, cpu: none (why)" for the start-up log. */
@@ -68,7 +70,7 @@ export interface DaemonOptions {
   readonly usageIntervalMs?: number;
   /** Restarts per second across the daemon; beyond it crash loops wait (default: defaultRestartRate). */
   readonly restartRate?: number;
-  /** HOST:PORT of the read-only HTTP endpoint: status page, /metrics, /healthz. */
+  /** HOST:PORT of the HTTP endpoint: the web console, /metrics, /healthz. */
   readonly http?: string;
   /** ws://HOST:PORT of a Stately inspector relay to stream the actor system to (--inspect-ws). */
   readonly inspectWs?: string;
@@ -85,6 +87,8 @@ export interface DaemonOptions {
 export interface DaemonParts extends ProcessServices {
   readonly usage: UsageMonitor;
   readonly metrics: MetricsCollector | undefined;
+  /** The web console, with --http. */
+  readonly console: Console | undefined;
 }
 
 export interface Daemon {
@@ -256,6 +260,8 @@ function composeProcesses(options: ProcessesOptions) {
   return {
     services,
     usage,
+    /** A process actor's state value, for the console's charts. */
+    stateOf: (id: string): unknown => manager.getProcessSnapshot(id)?.value,
     recovery,
     nameOf,
     figures: {
@@ -366,10 +372,29 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     return syncConfig(services, options.configPath, logger);
   };
   const handlers = processManagerHandlers(services, info, logger, reload);
+  const webConsole =
+    options.http === undefined
+      ? undefined
+      : new Console({
+          reads: services.reads,
+          verbs: services.verbs,
+          events: services.events,
+          inspection: services.inspector,
+          stateOf: processes.stateOf,
+          chart: processChart,
+          usage: { cycles: () => processes.usage.stats.cycles, intervalMs: processes.usage.intervalMs },
+          token: options.token,
+          version,
+          logger: logger.child({ component: 'console' }),
+          shuttingDown: () => shuttingDown,
+          now: () => Date.now(),
+        });
   try {
     listeners.push(await listenUnix(options.socket, handlers));
     if (options.tcp !== undefined) listeners.push(await listenTcp(options.tcp, options.token!, handlers));
-    if (options.http !== undefined) httpEndpoint = await listenHttp(options.http, httpRoutes(services.reads, metrics!, () => shuttingDown), logger);
+    if (webConsole !== undefined) {
+      httpEndpoint = await listenHttp(options.http!, httpRoutes(services.reads, metrics!, () => shuttingDown, webConsole), logger);
+    }
   } catch (error) {
     await Promise.all(listeners.map(closeListener));
     await httpEndpoint?.close();
@@ -384,13 +409,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   let stopping: Promise<void> | undefined;
   return {
-    parts: { ...services, usage: processes.usage, metrics },
+    parts: { ...services, usage: processes.usage, metrics, console: webConsole },
     listeners,
     journalRepair: store.repair,
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;
         // Watchers would otherwise hold the listeners open until their force-close.
+        webConsole?.closeAll();
         services.events.closeAll();
         await stately?.stop();
         services.inspector.closeAll();

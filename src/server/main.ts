@@ -54,7 +54,7 @@ export function daemonCommand(): Command {
     .option('--state-dir <dir>', 'where state and captured logs live', defaultStateDir())
     .option('--config <path>', 'a YAML/JSON file of processes, or a directory of them, loaded at start')
     .option('--cgroup-root <dir>', 'where cgroup hierarchies are mounted', '/sys/fs/cgroup')
-    .option('--http <host:port>', 'serve a read-only status page, /metrics and /healthz (no token: keep it on loopback)', hostPort)
+    .option('--http <host:port>', 'serve the web console, /metrics and /healthz (off loopback, the console needs --token-file to log in)', hostPort)
     .option(
       '--inspect-ws <url>',
       'stream the actor system to a Stately inspector relay, redacted (see `statevisor inspect --stately`); default $STATEVISOR_INSPECT_WS',

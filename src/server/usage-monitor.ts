@@ -36,7 +36,8 @@ export class UsageMonitor {
 
   constructor(
     private readonly source: UsageSource,
-    private readonly intervalMs = 5_000,
+    /** Time between cycles. */
+    readonly intervalMs = 5_000,
     private readonly onError: (error: unknown) => void = () => {},
   ) {}
 

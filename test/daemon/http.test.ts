@@ -1,4 +1,4 @@
-/** `--http`: the read-only status page, /healthz and /metrics, over a real loopback socket. */
+/** `--http`: /healthz, /metrics and the console's page, over a real loopback socket (the console: console.test.ts). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
@@ -9,7 +9,7 @@ async function get(base: string, path: string, method = 'GET'): Promise<{ status
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
 }
 
-test('--http serves /healthz, Prometheus /metrics and a status page, read-only', async (t) => {
+test('--http serves /healthz, Prometheus /metrics and the console, all from the package', async (t) => {
   const h = await startTestDaemon({ http: '127.0.0.1:0' });
   t.after(() => h.close());
   const listener = (await h.client.getStatus()).listeners.find((l) => l.kind === 'http');
@@ -33,10 +33,19 @@ test('--http serves /healthz, Prometheus /metrics and a status page, read-only',
   assert.match(metrics.body, /^statevisor_daemon_process_resident_memory_bytes \d+/m, 'the daemon’s process metrics');
   assert.match(metrics.body, /^statevisor_process_state_transitions_total\{process_id="[0-9a-f-]+",process="web",/m, 'series carry the name');
 
-  const page = await get(base, '/');
+  const page = await fetch(`${base}/`);
   assert.equal(page.status, 200);
-  assert.match(page.type, /^text\/html/);
-  assert.match(page.body, /<td>web<\/td><td>RUNNING<\/td>/);
+  assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+  assert.match(await page.text(), /<script type="module" src="\/app\/main\.js"><\/script>/);
+  assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self';/, 'no inline script may run');
+  assert.equal(page.headers.get('x-frame-options'), 'DENY', 'nor may it be framed');
+  // Its scripts, style and chart renderer are in the package: nothing is fetched from elsewhere.
+  for (const asset of ['/app/main.js', '/app/table-page.js', '/app/process-page.js', '/style.css', '/assets/mermaid.min.js']) {
+    const response = await get(base, asset);
+    assert.equal(response.status, 200, asset);
+    assert.doesNotMatch(response.body.slice(0, 100_000), /https?:\/\/(cdn|unpkg|jsdelivr)/, `${asset} loads nothing from a CDN`);
+  }
+  assert.equal((await get(base, '/app/%2e%2e%2f%2e%2e%2fpackage.json')).status, 404, 'only the built scripts are served');
 
   assert.equal((await get(base, '/nope')).status, 404);
   assert.equal((await get(base, '/healthz', 'POST')).status, 405, 'nothing here changes state');

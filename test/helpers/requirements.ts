@@ -8,6 +8,7 @@
  * writable and a cgroup2 mount without controllers: there everything runs except the cgroup v2
  * tests. README § Tests lists what each kind of machine leaves out.
  */
+import { accessSync, constants } from 'node:fs';
 import { detectCgroups, type CgroupController } from '../../src/runtime/resources/index.js';
 
 const layout = await detectCgroups();
@@ -58,3 +59,23 @@ export function needsCgroupV2(...controllers: CgroupController[]): string | fals
 export const needsSomeCgroup: string | false = Object.values(layout.controllers).some((support) => support.mechanism !== 'none')
   ? needsRoot && `${needsRoot}, to make cgroups`
   : `needs a usable cgroup controller (none here; memory: ${whyNot('memory', 'v1 or v2')})`;
+
+/** The command that installs the browser the console's tests drive (Debian's Chromium). */
+export const browserInstallCommand = 'apt-get install -y chromium';
+
+/** The Chromium the console's browser tests drive: $CHROMIUM_PATH, else Debian's /usr/bin/chromium. */
+export const chromiumPath: string = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A browser to drive: the console's end-to-end tests run in a real one. */
+export const needsBrowser: string | false = executable(chromiumPath)
+  ? false
+  : `needs Chromium (none at ${chromiumPath}${process.env.CHROMIUM_PATH ? ', from $CHROMIUM_PATH' : '; or set $CHROMIUM_PATH'}): ${browserInstallCommand}`;

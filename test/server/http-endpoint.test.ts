@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { listenHttp, type HttpRoutes } from '../../src/server/http/http-endpoint.js';
+import { listenHttp } from '../../src/server/http/http-endpoint.js';
+import { router, sendJson, type Route } from '../../src/server/http/router.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
 
 /** One raw HTTP/1.1 exchange: what the server answered, as text. */
@@ -18,16 +19,22 @@ function raw(address: string, request: string): Promise<string> {
   });
 }
 
+const healthz: Route = { method: 'GET', path: '/healthz', handle: ({ response }) => sendJson(response, 200, { status: 'serving' }) };
+
 test('a route that throws, or rejects with something that is not an Error, gets a 500 without internals; the endpoint keeps serving', async (t) => {
   const logger = recordingLogger();
-  const routes: HttpRoutes = {
-    healthz: () => ({ code: 200, body: { status: 'serving' } }),
-    metrics: () => Promise.reject(null),
-    page: () => {
-      throw new TypeError('secret internals');
+  const routes = router([
+    healthz,
+    { method: 'GET', path: '/metrics', handle: () => Promise.reject(null) },
+    {
+      method: 'GET',
+      path: '/',
+      handle: () => {
+        throw new TypeError('secret internals');
+      },
     },
-  };
-  const endpoint = await listenHttp('127.0.0.1:0', routes, logger);
+  ]);
+  const endpoint = await listenHttp('127.0.0.1:0', () => routes, logger);
   t.after(() => endpoint.close());
   const base = `http://${endpoint.address}`;
 
@@ -42,9 +49,28 @@ test('a route that throws, or rejects with something that is not an Error, gets 
 });
 
 test('a request target that is not a URL gets 400', async (t) => {
-  const endpoint = await listenHttp('127.0.0.1:0', { healthz: () => ({ code: 200, body: {} }), metrics: async () => ({ contentType: 'text/plain', body: '' }), page: () => '' }, recordingLogger());
+  const endpoint = await listenHttp('127.0.0.1:0', () => router([healthz]), recordingLogger());
   t.after(() => endpoint.close());
   const answer = await raw(endpoint.address, 'GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   assert.match(answer, /^HTTP\/1\.1 400 /);
   assert.equal((await fetch(`http://${endpoint.address}/healthz`)).status, 200);
+});
+
+test('routes: an unknown path is a 404, a known path with another method a 405 naming the allowed ones, a bad escape a 400', async (t) => {
+  const seen: Record<string, string>[] = [];
+  const routes = router([
+    healthz,
+    { method: 'POST', path: '/api/processes/:name/:action', handle: ({ response, params }) => (seen.push(params), sendJson(response, 200, {})) },
+  ]);
+  const endpoint = await listenHttp('127.0.0.1:0', () => routes, recordingLogger());
+  t.after(() => endpoint.close());
+  const base = `http://${endpoint.address}`;
+  assert.equal((await fetch(`${base}/nope`)).status, 404);
+  const wrong = await fetch(`${base}/healthz`, { method: 'POST' });
+  assert.equal(wrong.status, 405);
+  assert.equal(wrong.headers.get('allow'), 'GET, HEAD');
+  assert.equal((await fetch(`${base}/api/processes/a%20b/start`, { method: 'POST' })).status, 200);
+  assert.deepEqual(seen, [{ name: 'a b', action: 'start' }]);
+  assert.equal((await fetch(`${base}/api/processes/%E0%A4%A/start`, { method: 'POST' })).status, 400);
+  assert.equal((await fetch(`${base}/api/processes//start`, { method: 'POST' })).status, 404, 'an empty segment names nothing');
 });

@@ -1,20 +1,27 @@
 /**
- * StreamLogs' body: the last N lines of one stream or both, then (with follow) every new line,
- * across rotations. Lines are read only as fast as the client takes them: when the call's buffer
- * is full, reading waits for 'drain', so a slow reader never makes the daemon hold more than a
- * chunk of each log.
+ * StreamLogs' body (and a console page's log tail): the last N lines of one stream or both, then
+ * (with follow) every new line, across rotations. Lines are read only as fast as the client
+ * takes them: when the call's buffer is full, reading waits for 'drain', so a slow reader never
+ * makes the daemon hold more than a chunk of each log.
  *
  * A log path that the file system refuses to read as a file (a directory, a path through a file,
  * no permission) is the spec's problem, not the daemon's: FAILED_PRECONDITION naming the file.
  */
-import { once } from 'node:events';
+import { once, type EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
-import type { ServerWritableStream } from '@grpc/grpc-js';
 import { StatevisorError } from '../../errors.js';
 import { followLines } from '../../runtime/logs/follow.js';
 import { readTail } from '../../runtime/logs/tail.js';
 
-async function send(call: ServerWritableStream<unknown, unknown>, stream: string, line: string, signal: AbortSignal) {
+/**
+ * Where the lines go: a StreamLogs call, or a console page's event stream. write() returning
+ * false means full: the next line waits for 'drain'.
+ */
+export interface LineSink extends EventEmitter {
+  write(message: { stream: string; line: string }): boolean;
+}
+
+async function send(call: LineSink, stream: string, line: string, signal: AbortSignal) {
   if (call.write({ stream, line })) return;
   await once(call, 'drain', { signal });
 }
@@ -44,7 +51,7 @@ async function modifiedAt(file: string): Promise<number> {
  * terminal); followed lines go out in the order they are read, from whichever file grew.
  */
 export async function streamLogs(
-  call: ServerWritableStream<unknown, unknown>,
+  call: LineSink,
   sources: readonly LogSource[],
   tailLines: number,
   follow: boolean,
@@ -62,7 +69,8 @@ export async function streamLogs(
   for (const { source, tail } of tails) {
     for (const line of tail.lines) await send(call, source.stream, line, signal);
   }
-  if (!follow) return;
+  // A reader gone during the tail: the abort below would never come, and the followers would run on.
+  if (!follow || signal.aborted) return;
   // One follower failing ends the others too: the call is over.
   const followers = new AbortController();
   const end = () => followers.abort(signal.reason);

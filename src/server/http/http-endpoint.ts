@@ -1,19 +1,16 @@
 /**
- * `--http HOST:PORT`: a small read-only HTTP endpoint beside the gRPC listeners — `/healthz` for
- * load balancers and probes, `/metrics` in Prometheus' text format, and `/` a status page that
- * refreshes itself. Nothing here changes state, so it needs no token; it binds to loopback
- * unless told otherwise, and the README says what it exposes.
+ * `--http HOST:PORT`: the HTTP listener beside the gRPC ones. It parses each request's target once
+ * and hands it to the routes (router.ts); a route that fails gets a 500 with nothing of the
+ * failure in the body (it is logged), and a target that is not a URL a 400. Nothing a request
+ * does ends the daemon. What is served, and who may act through it, is routes.ts's and
+ * console-auth.ts's.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../manager/logger.js';
 
-export interface HttpRoutes {
-  /** 200 while serving, 503 while the daemon stops. */
-  healthz(): { readonly code: number; readonly body: unknown };
-  metrics(): Promise<{ readonly contentType: string; readonly body: string }>;
-  page(): string;
-}
+/** Handles one request whose target parsed as `url`. */
+export type HttpHandler = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => Promise<void> | void;
 
 export interface HttpEndpoint {
   /** HOST:PORT as bound (port 0 resolved). */
@@ -24,20 +21,51 @@ export interface HttpEndpoint {
 /** A route failed: 500, with nothing of the failure in the body (it is logged). Never throws. */
 function failed(request: http.IncomingMessage, response: http.ServerResponse, error: unknown, logger: Logger): void {
   try {
-    logger.error({ err: error, path: pathOf(request) ?? request.url }, 'HTTP route failed');
-    if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-    response.end('internal error\n');
+    logger.error({ err: error, path: urlOf(request)?.pathname ?? request.url }, 'HTTP route failed');
+    if (!response.headersSent) {
+      response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('internal error\n');
+    } else {
+      // A stream already under way (a console feed): end it; the browser reconnects.
+      response.destroy();
+    }
   } catch {
     response.destroy();
   }
 }
 
-export async function listenHttp(address: string, routes: HttpRoutes, logger: Logger): Promise<HttpEndpoint> {
+/** The request's target as a URL, or undefined when it is not one. */
+function urlOf(request: http.IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
+/** HOST and PORT of HOST:PORT ([::1]:80 too). */
+export function splitHostPort(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':');
-  const host = address.slice(0, at);
-  const port = Number(address.slice(at + 1));
+  return { host: address.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(address.slice(at + 1)) };
+}
+
+/** Listens on `address`; `handlerFor` is given the address as bound (port 0 resolved) before any request. */
+export async function listenHttp(address: string, handlerFor: (bound: string) => HttpHandler, logger: Logger): Promise<HttpEndpoint> {
+  const { host, port } = splitHostPort(address);
+  let handler: HttpHandler | undefined;
   const server = http.createServer((request, response) => {
-    respond(routes, request, response).catch((error: unknown) => failed(request, response, error, logger));
+    if (handler === undefined) return response.destroy();
+    const url = urlOf(request);
+    if (url === undefined) {
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('bad request target\n');
+      return;
+    }
+    try {
+      Promise.resolve(handler(request, response, url)).catch((error: unknown) => failed(request, response, error, logger));
+    } catch (error) {
+      failed(request, response, error, logger);
+    }
   });
   // A scrape that hangs must not keep the daemon from stopping.
   server.keepAliveTimeout = 5_000;
@@ -48,60 +76,14 @@ export async function listenHttp(address: string, routes: HttpRoutes, logger: Lo
       resolve();
     });
   });
-  const bound = server.address() as AddressInfo;
+  const bound = `${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+  handler = handlerFor(bound);
   return {
-    address: `${host}:${bound.port}`,
+    address: bound,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
-}
-
-/** The request's path, or undefined when its target is not a URL. */
-function pathOf(request: http.IncomingMessage): string | undefined {
-  try {
-    return new URL(request.url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return undefined;
-  }
-}
-
-async function respond(routes: HttpRoutes, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
-    response.end('read-only: GET or HEAD\n');
-    return;
-  }
-  const path = pathOf(request);
-  if (path === undefined) {
-    response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
-    response.end('bad request target\n');
-    return;
-  }
-  switch (path) {
-    case '/healthz': {
-      const { code, body } = routes.healthz();
-      response.writeHead(code, { 'content-type': 'application/json' });
-      response.end(`${JSON.stringify(body)}\n`);
-      return;
-    }
-    case '/metrics': {
-      const { contentType, body } = await routes.metrics();
-      response.writeHead(200, { 'content-type': contentType });
-      response.end(body);
-      return;
-    }
-    case '/': {
-      // Rendered before the head is written: a page that fails to render is a 500, not a 200.
-      const page = routes.page();
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(page);
-      return;
-    }
-    default:
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end('not found: try /, /healthz or /metrics\n');
-  }
 }

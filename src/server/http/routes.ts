@@ -1,16 +1,23 @@
 /**
- * What `--http` answers, from the read side: health, metrics (the process manager's
- * Prometheus metrics, the daemon's own process metrics and a gauge of processes by state, read
- * at scrape time) and the status page.
+ * What `--http` answers: /healthz (200 with counts by state, 503 while the daemon stops),
+ * /metrics (the process manager's Prometheus metrics, the daemon's own process metrics and a
+ * gauge of processes by state, read at scrape time), open to probes and scrapers as before; and
+ * the web console (console.ts), under its own authority rules.
  */
 import { Gauge, collectDefaultMetrics } from 'prom-client';
 import type { PrometheusMetrics } from '../../manager/prometheus-metrics.js';
 import { processStates } from '../../machines/process-state.js';
 import type { ProcessReads } from '../process-reads.js';
-import type { HttpRoutes } from './http-endpoint.js';
-import { statusPage } from './status-page.js';
+import type { Console } from './console.js';
+import type { HttpHandler } from './http-endpoint.js';
+import { router, sendJson, type Route } from './router.js';
 
-export function httpRoutes(reads: Pick<ProcessReads, 'countsByState' | 'size' | 'list'>, metrics: PrometheusMetrics, shuttingDown: () => boolean): HttpRoutes {
+export function httpRoutes(
+  reads: Pick<ProcessReads, 'countsByState' | 'size'>,
+  metrics: PrometheusMetrics,
+  shuttingDown: () => boolean,
+  console: Console,
+): (address: string) => HttpHandler {
   const { registry } = metrics;
   collectDefaultMetrics({ register: registry, prefix: 'statevisor_daemon_' });
   new Gauge({
@@ -23,19 +30,25 @@ export function httpRoutes(reads: Pick<ProcessReads, 'countsByState' | 'size' | 
       for (const state of processStates) this.set({ state }, counts[state] ?? 0);
     },
   });
-  return {
-    healthz() {
-      const stopping = shuttingDown();
-      return {
-        code: stopping ? 503 : 200,
-        body: { status: stopping ? 'stopping' : 'serving', processes: reads.size, states: reads.countsByState() },
-      };
+  const open: Route[] = [
+    {
+      method: 'GET',
+      path: '/healthz',
+      handle: ({ response }) => {
+        const stopping = shuttingDown();
+        sendJson(response, stopping ? 503 : 200, { status: stopping ? 'stopping' : 'serving', processes: reads.size, states: reads.countsByState() });
+      },
     },
-    async metrics() {
-      return { contentType: registry.contentType, body: await registry.metrics() };
+    {
+      method: 'GET',
+      path: '/metrics',
+      handle: async ({ response }) => {
+        // Rendered before the head is written: metrics that fail to render are a 500, not a 200.
+        const body = await registry.metrics();
+        response.writeHead(200, { 'content-type': registry.contentType });
+        response.end(body);
+      },
     },
-    page() {
-      return statusPage(reads.list(), 'statevisor');
-    },
-  };
+  ];
+  return (address) => router([...open, ...console.routes(address)]);
 }
