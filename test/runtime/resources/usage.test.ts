@@ -1,6 +1,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
 import {
   cpuPercent,
   detectCgroups,
@@ -133,9 +134,11 @@ describe('UsageSampler', () => {
   const children = new MarkedChildren();
   afterEach(() => children.cleanup());
 
-  test('a busy loop reads above 50 %, a sleeper about 0; the first sample has no rate', async () => {
-    // The machine is shared (2 cores, other suites running): at nice -20 the loop gets a core
-    // even under load, so the test measures the sampler, not the neighbours. nice execs: same pid.
+  test('a busy loop reads what /proc says it used, a sleeper about 0; the first sample has no rate', async () => {
+    // The machine is shared (2 cores, other suites running): a busy loop may get less than a
+    // core, so its reading is checked against the CPU time the kernel counted over the same
+    // interval, read here independently of the sampler (utime + stime in clock ticks of 10 ms).
+    // nice -20 keeps that share well above the sleeper's even under load. nice execs: same pid.
     const busyLoop = ['-n', '-20', '/bin/sh', '-c', 'while :; do :; done', children.marker];
     const busy = children.spawn('nice', busyLoop).child.pid as number;
     const idle = children.spawn('sleep', [children.sleepArg]).child.pid as number;
@@ -144,14 +147,18 @@ describe('UsageSampler', () => {
       ['busy', { pid: busy }],
       ['idle', { pid: idle }],
     ]);
+    const ticksBefore = cpuTicksOf(busy);
+    const wallBefore = performance.now();
     const first = await sampler.sample(targets);
     assert.equal(first.get('busy')?.cpuPercent, undefined);
     // A rate needs an interval; nothing to await here but time itself.
     await delay(1000);
     const second = await sampler.sample(targets);
+    const truth = ((cpuTicksOf(busy) - ticksBefore) * 10 * 100) / (performance.now() - wallBefore);
     const busyPercent = second.get('busy')?.cpuPercent ?? -1;
     const idlePercent = second.get('idle')?.cpuPercent ?? -1;
-    assert.ok(busyPercent > 50, `busy ${busyPercent}`);
+    assert.ok(truth > 10, `the busy loop ran: ${truth.toFixed(1)} % by /proc`);
+    assert.ok(Math.abs(busyPercent - truth) < 15, `busy ${busyPercent.toFixed(1)} %, /proc says ${truth.toFixed(1)} %`);
     assert.ok(idlePercent >= 0 && idlePercent < 5, `idle ${idlePercent}`);
   });
 
@@ -185,3 +192,11 @@ describe('UsageSampler', () => {
     assert.equal(cpuPercent(base, base), undefined);
   });
 });
+
+/** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux), read straight from /proc. */
+function cpuTicksOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command's closing parenthesis: state is the first, utime the 12th, stime the 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
