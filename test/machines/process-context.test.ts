@@ -211,3 +211,64 @@ test('terminating says how the workload exited, or why it is stopped and with wh
   assert.equal(terminatingReason(context({ termination: 'requested', gracePeriodSecs: 3 })), 'requested, grace period 3 s');
   assert.match(terminatingReason(context({ termination: 'exited', exit: { exitCode: 2, signal: null, at: 1 } })), /code 2/);
 });
+
+test('a hook that rejects with nothing, null or a primitive is neither a cancellation nor a start failure', () => {
+  // Regression guard: destructuring `null` or `undefined` would throw inside the chart's guard.
+  for (const error of [undefined, null, 'AbortError', 42]) {
+    assert.equal(isCancellation(error), false, `isCancellation(${String(error)})`);
+    assert.equal(isStartFailure(error), false, `isStartFailure(${String(error)})`);
+  }
+  assert.equal(isCancellation({ code: 'ABORT_ERR' }), true, "Node's abort code alone is a cancellation");
+});
+
+test('a run starts ungated without a health check, and outside any start period', () => {
+  for (const fresh of [initialProcessContext({ id: 'p' }), beganRun(context({ healthGated: true, inStartPeriod: true }))]) {
+    assert.equal(fresh.healthGated, false);
+    assert.equal(fresh.inStartPeriod, false);
+  }
+  assert.equal(initialProcessContext({ id: 'p', healthCheck: { ...check, startPeriodMs: 5_000 } }).inStartPeriod, false);
+});
+
+test('only the first sync of a run is its start: a resync neither restamps it nor counts again', () => {
+  let c = context();
+  for (const at of [100, 200, 300]) c = { ...c, ...recordedSync(c, { terminal: false, at }) };
+  assert.equal(c.startedAt, 100);
+  assert.deepEqual(c.recentStarts, [100]);
+  assert.equal(c.lastSyncAt, 300);
+});
+
+test('each way a run ends names its termination, unless one was named first', () => {
+  assert.equal(recordedTerminal(context(), { terminal: true, at: 1 }).termination, 'terminal');
+  assert.equal(recordedTerminal(context({ termination: 'shutdown' }), { terminal: true, at: 1 }).termination, 'shutdown');
+  assert.equal(recordedStartFailure(context(), new Error('x')).termination, 'exited');
+  assert.equal(recordedStartFailure(context({ termination: 'requested' }), new Error('x')).termination, 'requested');
+  assert.equal(requestedTermination(context(), { type: 'terminate' }).termination, 'requested');
+  assert.equal(requestedTermination(context(), { type: 'terminate', reason: 'orphaned' }).termination, 'orphaned');
+  assert.equal(requestedTermination(context({ config: 'old' }), { type: 'terminate', config: 'new' }).config, 'new');
+});
+
+test('a start failure counts as an error', () => {
+  assert.equal(recordedStartFailure(context({ errorCount: 4 }), new Error('x')).errorCount, 5);
+});
+
+test('a hot start timeout replaces the old one; a setting not named keeps it', () => {
+  const c = context({ startTimeoutMs: 5_000 });
+  assert.equal(reconfigured(c, { startTimeoutMs: 9_000 }, () => ({})).startTimeoutMs, 9_000);
+  assert.equal(reconfigured(c, { startTimeoutMs: 0 }, () => ({})).startTimeoutMs, 0);
+  assert.equal(reconfigured(c, {}, () => ({})).startTimeoutMs, 5_000);
+});
+
+test('the restart guard hears what the runtime knew beyond the exit status', () => {
+  const ending = runEndingOf(context({ exit: { exitCode: null, signal: 'SIGKILL', at: 30, cause: 'out of memory' }, startedAt: 10 }));
+  assert.deepEqual(ending, { kind: 'exited', exitCode: null, signal: 'SIGKILL', uptimeMs: 20, cause: 'out of memory' });
+  const failed = runEndingOf(context({ exit: { exitCode: null, signal: null, at: 30, error: 'ENOENT' }, startedAt: 30 }));
+  assert.deepEqual(failed, { kind: 'exited', exitCode: null, signal: null, uptimeMs: 0, error: 'ENOENT' });
+});
+
+test('a stop requested after the workload exited says its grace period; reasons default to a plain request', () => {
+  const exit = { exitCode: 2, signal: null, at: 1 };
+  assert.equal(terminatingReason(context({ termination: 'requested', exit, gracePeriodSecs: 4 })), 'requested, grace period 4 s');
+  assert.equal(terminatingReason(context({ gracePeriodSecs: 4 })), 'requested, grace period 4 s');
+  assert.equal(endReason(context({ stopRequested: true })), 'stopped on request (requested)');
+  assert.equal(endReason(context()), 'stopped', 'no decision: nothing else to say');
+});

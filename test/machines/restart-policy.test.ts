@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   decideRestart,
   defaultRestartPolicy,
+  pruneStarts,
   type RestartPolicy,
   type RunEnding,
 } from '../../src/machines/restart-policy.js';
@@ -149,4 +150,44 @@ test('an unhealthy restart counts as a failure: it grows the streak and obeys th
   const limited = decideRestart({ kind: 'unhealthy', failures: 3 }, policy, { failureStreak: 1, recentStarts: [55_000, 59_000], now: 60_000 }, 0);
   assert.equal(limited.restart, false);
   assert.equal(!limited.restart && limited.outcome, 'failed');
+});
+
+test('a requested stop ends a failure streak: the next start backs off from scratch', () => {
+  const decision = decideRestart(stopped, { ...defaultRestartPolicy, policy: 'always' }, { ...counters, failureStreak: 3 }, 0);
+  assert.equal(decision.failureStreak, 0);
+  assert.equal(decision.reason, 'stopped on request');
+});
+
+test('a signal or a start error is a failure even beside exit code 0', () => {
+  const policy = { ...defaultRestartPolicy, policy: 'on-failure' as const, startLimitBurst: 0 };
+  const signalled: RunEnding = { kind: 'exited', exitCode: 0, signal: 'SIGTERM', uptimeMs: 60_000 };
+  const unstarted: RunEnding = { kind: 'exited', exitCode: 0, signal: null, uptimeMs: 0, error: 'spawn ENOENT' };
+  for (const ending of [signalled, unstarted]) {
+    const decision = decideRestart(ending, policy, counters, 0);
+    assert.equal(decision.restart, true, JSON.stringify(ending));
+    assert.equal(decision.failureStreak, 1);
+  }
+});
+
+test('a signal before min_uptime is named as the signal; an uptime of exactly min_uptime is not early', () => {
+  const policy = { ...defaultRestartPolicy, policy: 'no' as const, minUptimeMs: 1_000 };
+  const early: RunEnding = { kind: 'exited', exitCode: null, signal: 'SIGSEGV', uptimeMs: 10 };
+  assert.equal(decideRestart(early, policy, counters, 0).reason, "killed by SIGSEGV; restart policy 'no'");
+  const atEdge: RunEnding = { kind: 'exited', exitCode: 3, signal: null, uptimeMs: 1_000 };
+  assert.equal(decideRestart(atEdge, policy, counters, 0).reason, "exited with code 3; restart policy 'no'");
+  const pastEdge: RunEnding = { kind: 'exited', exitCode: 3, signal: null, uptimeMs: 999 };
+  assert.match(decideRestart(pastEdge, policy, counters, 0).reason, /after 999 ms, before min_uptime 1000 ms/);
+});
+
+test('a start exactly start_limit_interval ago no longer counts against the limit', () => {
+  const policy = { ...defaultRestartPolicy, policy: 'always' as const, startLimitBurst: 3, startLimitIntervalMs: 10_000 };
+  const edge = { failureStreak: 0, recentStarts: [50_000, 55_000, 59_000], now: 60_000 };
+  assert.equal(decideRestart(crash, policy, edge, 0).restart, true);
+  const inside = { failureStreak: 0, recentStarts: [50_001, 55_000, 59_000], now: 60_000 };
+  assert.equal(decideRestart(crash, policy, inside, 0).restart, false);
+});
+
+test('the starts kept are those still inside the start limit window (the list cannot grow forever)', () => {
+  const policy = { ...defaultRestartPolicy, startLimitIntervalMs: 10_000 };
+  assert.deepEqual(pruneStarts([1_000, 40_000, 50_000, 50_001, 59_000], 60_000, policy), [50_001, 59_000]);
 });
