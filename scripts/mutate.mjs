@@ -1,6 +1,7 @@
 // Mutation testing of the modules where a silent bug costs most (StrykerJS 9, the last line that
-// runs on Node 20). Each group below mutates one module and runs only the compiled test files
-// that cover it, so a mutant of the store never waits for the daemon's kill -9 tests.
+// runs on Node 20). Each group below mutates one module (the spec's with its wire mapping) and
+// runs only the compiled test files that cover it, so a mutant of the store never waits for the
+// daemon's kill -9 tests.
 //
 //   npm run mutate                     every group, then the score per module
 //   npm run mutate -- spec store       only these groups
@@ -64,8 +65,10 @@ const groups = [
   },
   {
     name: 'spec',
-    mutate: ['src/spec/**/*.ts'],
-    tests: ['dist/test/spec/*.test.js'],
+    // The spec and its one wire mapping (proto/spec-wire.ts), which lives beside the .proto loader
+    // so that spec never imports proto; the client's spec conversions are tested through it too.
+    mutate: ['src/spec/**/*.ts', 'src/proto/spec-wire.ts'],
+    tests: ['dist/test/spec/*.test.js', 'dist/test/proto/*.test.js', 'dist/test/client/spec.test.js'],
   },
   {
     name: 'store',
