@@ -1,6 +1,7 @@
 // Mutation testing of the modules where a silent bug costs most (StrykerJS 9, the last line that
-// runs on Node 20). Each group below mutates one module and runs only the compiled test files
-// that cover it, so a mutant of the store never waits for the daemon's kill -9 tests.
+// runs on Node 20). Each group below mutates one module (the spec's with its wire mapping) and
+// runs only the compiled test files that cover it, so a mutant of the store never waits for the
+// daemon's kill -9 tests.
 //
 //   npm run mutate                     every group, then the score per module
 //   npm run mutate -- spec store       only these groups
@@ -12,9 +13,12 @@
 // --noCheck`, and runs the test files with the tap runner: `node --test-reporter=tap FILE` per
 // file, the switch set in the environment so that only one mutant is live (node:test has no
 // Stryker runner of its own). A mutant that does not type-check never reaches a test: the
-// TypeScript checker reports it as a compile error, outside the score. With `perTest` coverage a
-// mutant runs only the files whose process executed it; recovery's tests run the daemon as a
-// child process, whose coverage Stryker cannot see, so that group runs all its files per mutant.
+// TypeScript checker reports it as a compile error, outside the score. A mutant runs only the
+// files whose process executed it (`perTest` coverage; the tap runner always reports coverage, so
+// `coverageAnalysis: 'off'` would change nothing). Code a test reaches only in a child process
+// (a daemon started by test/helpers/daemon-binary.ts) is therefore never counted as covered: the
+// recovery group runs test/server/recovery.test.ts, which drives recover() in-process against
+// real marked processes, and not the daemon-level kill -9 tests (npm test runs those).
 //
 // Score = detected / (detected + survived + no coverage), detected = killed or timed out, per
 // source file and per group. Reports: reports/mutation/<group>.html, .json, .survivors.txt.
@@ -64,8 +68,10 @@ const groups = [
   },
   {
     name: 'spec',
-    mutate: ['src/spec/**/*.ts'],
-    tests: ['dist/test/spec/*.test.js'],
+    // The spec and its one wire mapping (proto/spec-wire.ts), which lives beside the .proto loader
+    // so that spec never imports proto; the client's spec conversions are tested through it too.
+    mutate: ['src/spec/**/*.ts', 'src/proto/spec-wire.ts'],
+    tests: ['dist/test/spec/*.test.js', 'dist/test/proto/*.test.js', 'dist/test/client/spec.test.js'],
   },
   {
     name: 'store',
@@ -75,9 +81,9 @@ const groups = [
   {
     name: 'recovery',
     mutate: ['src/server/recovery.ts'],
-    tests: ['dist/test/server/recovery*.test.js', 'dist/test/daemon/recovery*.test.js'],
-    // The daemon under test is a child process: its coverage is invisible, so run every file.
-    coverageAnalysis: 'off',
+    // In-process only: test/daemon/recovery.test.ts runs recovery in a child daemon, which Stryker
+    // sees as covering nothing, so it never ran a mutant (and cost a 40 s dry run).
+    tests: ['dist/test/server/recovery*.test.js'],
   },
   {
     name: 'tcp-auth',

@@ -44,6 +44,7 @@ interface Leftover {
 
 async function findLeftovers(stateDir: string, resources: WorkloadResources | undefined): Promise<Map<string, Leftover>> {
   const leftovers = new Map<string, Leftover>();
+  // Called only to add a member: no leftover is ever empty.
   const of = (id: string): Leftover => {
     let leftover = leftovers.get(id);
     if (leftover === undefined) leftovers.set(id, (leftover = { marked: [], members: new Map() }));
@@ -59,7 +60,6 @@ async function findLeftovers(stateDir: string, resources: WorkloadResources | un
       if (identity !== undefined) of(id).members.set(pid, { ...identity, comm: readProcStat(pid)?.comm ?? '?' });
     }
   }
-  for (const [id, leftover] of leftovers) if (leftover.members.size === 0) leftovers.delete(id);
   return leftovers;
 }
 
@@ -126,7 +126,8 @@ export async function recover(
     const run = state.runs[record.id];
     const main = mainOf(leftover, run);
     if (main && record.desired === 'running') {
-      const startedAt = run && run.pid === main.pid ? run.startedAt : Date.now();
+      // A main found with a record is the recorded run itself (mainOf): it keeps its start time.
+      const startedAt = run !== undefined ? run.startedAt : Date.now();
       target.adopt(record.id, main, startedAt);
       target.resume(entry);
       const others = leftover!.members.size - 1;

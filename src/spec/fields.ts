@@ -105,11 +105,9 @@ export const processName = text({
   like: `a process name matching ${processNamePattern.source}`,
 });
 
-export function integer({ min = 0, max = Number.MAX_SAFE_INTEGER } = {}): Field<number> {
-  const expected =
-    max === Number.MAX_SAFE_INTEGER
-      ? min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`
-      : `an integer from ${min} to ${max}`;
+/** Every integer of the schema has both bounds: none is left to MAX_SAFE_INTEGER. */
+export function integer({ min = 0, max }: { min?: number; max: number }): Field<number> {
+  const expected = `an integer from ${min} to ${max}`;
   return {
     read(value, at, found) {
       // proto3 JSON sends 64-bit integers as decimal strings; other protobuf readers as bigints.
@@ -177,8 +175,8 @@ export function duration({ min = 0 } = {}): Field<number> {
 /** Bytes: an integer, or a size string ("512MiB", "200MB"). */
 export function byteSize({ min = 0 } = {}): Field<number> {
   const read = (value: unknown): Parsed<number> => {
-    // proto3 JSON sends 64-bit integers as decimal strings: those are bytes, as a number is.
-    const parsed = readByteSize(typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value);
+    // proto3 JSON sends 64-bit integers as decimal strings: readByteSize reads those as bytes.
+    const parsed = readByteSize(value);
     if (parsed.ok && parsed.value < min) return { ok: false, expected: `a size of at least ${min} bytes` };
     return parsed;
   };

@@ -1,10 +1,11 @@
 /**
- * The one wire mapping (src/spec/wire.ts): the schema table agrees with the .proto field for
+ * The one wire mapping (src/proto/spec-wire.ts): the schema table agrees with the .proto field for
  * field, and a spec survives the trip to the wire and back — through real protobuf bytes —
  * unchanged, every field of it.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { StatevisorError } from '../../src/errors.js';
 import { packageDefinition, wire } from '../../src/proto/load.js';
 import type { AnyShape, WireForm } from '../../src/spec/fields.js';
 import { specShape } from '../../src/spec/schema.js';
@@ -144,5 +145,89 @@ describe('a spec to the wire and back', () => {
   test('the file form reads back as the same spec, for every variant', () => {
     for (const spec of variants) assert.deepEqual(validateSpec(specToSnakeCase(spec)), spec, spec.name);
     assert.equal(specToSnakeCase(full).umask, 0o027, 'the file form keeps the number');
+  });
+});
+
+describe('specToWire: what it refuses, named by path, and what it leaves out', () => {
+  const refused = (spec: unknown) => {
+    try {
+      specToWire(spec as object);
+    } catch (error) {
+      assert.ok(error instanceof StatevisorError, String(error));
+      assert.equal(error.code, 'E_INVALID_ARGUMENT');
+      return error.message;
+    }
+    return assert.fail('nothing was refused');
+  };
+
+  test('each wrong value is named with what its field takes', () => {
+    const cases: [unknown, string][] = [
+      [null, 'spec: expected an object, got null'],
+      [{ stop: 'SIGINT' }, 'spec.stop: expected an object, got "SIGINT"'],
+      [{ env: 'A=1' }, 'spec.env: expected an object of strings, got "A=1"'],
+      [{ logs: { maxFiles: '5' } }, 'spec.logs.maxFiles: expected an integer, got "5"'],
+      [{ restart: { delayMs: 1.5 } }, 'spec.restart.delayMs: expected an integer number of milliseconds, got 1.5'],
+      [{ execStartPre: ['/bin/true'] }, 'spec.execStartPre[0]: expected an object, got "/bin/true"'],
+      [{ execStartPre: [{ argv: ['/bin/true'], args: ['-x'] }] }, 'spec.execStartPre[0].args: unknown field; expected one of argv'],
+      [{ stop: { gracePeriod: 5 } }, 'spec.stop.gracePeriod: unknown field; expected one of signal, gracePeriodMs, killMode'],
+    ];
+    for (const [spec, message] of cases) assert.equal(refused(spec), message, message);
+  });
+
+  test('a long value is quoted up to 60 characters, then cut', () => {
+    // JSON.stringify adds the quotes: 58 x are 60 characters quoted.
+    assert.equal(refused({ autoStart: 'x'.repeat(58) }), `spec.autoStart: expected true or false, got "${'x'.repeat(58)}"`);
+    assert.equal(refused({ autoStart: 'x'.repeat(59) }), `spec.autoStart: expected true or false, got "${'x'.repeat(56)}...`);
+  });
+
+  test("the file form names a bad field as the wire form does", () => {
+    assert.throws(() => specToSnakeCase({ ...full, bogus: 1 } as never), { message: /^spec\.bogus: unknown field; expected one of name, description, / });
+  });
+
+  test('null, undefined and proto-loader\'s virtual oneof keys are not set values, in command lines too', () => {
+    const wire = specToWire({
+      name: 'web',
+      command: '/bin/true',
+      workingDir: null,
+      description: undefined,
+      _restart: 'restart',
+      execStartPre: [{ argv: ['/bin/true'], _argv: 'argv' }, { argv: null }, { argv: undefined }],
+    });
+    assert.deepEqual(wire, { name: 'web', command: '/bin/true', exec_start_pre: [{ argv: ['/bin/true'] }, {}, {}] });
+  });
+
+  test('a spec the daemon sent can be sent back as it is', () => {
+    const received = overTheWire(full).spec!;
+    assert.ok(Object.keys(received).some((key) => key.startsWith('_')), 'proto-loader marks the optional fields it filled');
+    const sent = specToWire(full);
+    assert.deepEqual(specToWire(received), { ...sent, health_check: { ...sent.health_check, args: [] } });
+  });
+});
+
+describe('specFromWire: what a message without values reads as', () => {
+  test('no message at all is an empty spec', () => {
+    assert.deepEqual(specFromWire(undefined), {});
+    assert.deepEqual(specFromWire(null), {});
+  });
+
+  test('null fields and sections are not set', () => {
+    assert.deepEqual(specFromWire({ name: 'web', command: '/bin/true', stop: null, working_dir: null } as never), { name: 'web', command: '/bin/true' });
+  });
+
+  test('only the top name and command stay when empty: a section\'s empty command is not a value', () => {
+    const read = specFromWire({ name: '', command: '', health_check: { type: 'tcp', port: 5432, command: '' } }, { setOnly: true });
+    assert.deepEqual(read, { name: '', command: '', healthCheck: { type: 'tcp', port: 5432 } });
+  });
+
+  test('a command line message without argv is an empty command line', () => {
+    assert.deepEqual(specFromWire({ name: 'web', command: '/bin/true', exec_start_pre: [{}] }).execStartPre, [[]]);
+  });
+
+  test('the spec read shares no map or list with the message', () => {
+    const wire = { name: 'web', command: '/bin/true', env: { A: '1' }, exec_stop_post: [{ argv: ['/bin/true'] }] };
+    const read = specFromWire(wire);
+    assert.deepEqual(read.env, { A: '1' });
+    assert.notEqual(read.env, wire.env);
+    assert.notEqual((read.execStopPost as string[][])[0], wire.exec_stop_post[0]!.argv);
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { loadSpecDirectory, loadSpecFile, loadSpecs } from '../../src/spec/index.js';
+import { loadSpecDirectory, loadSpecFile, loadSpecs, type ProcessSpec } from '../../src/spec/index.js';
 import { withTempDir } from './support.js';
 
 describe('loading spec files', () => {
@@ -77,7 +77,97 @@ describe('loading spec files', () => {
     }));
 });
 
+describe('loading spec files: the forms of a file, and where each error is', () => {
+  /** Loads `content` as `name` in a fresh directory: the specs' names and the errors, file by base name. */
+  async function load(name: string, content: string | Buffer) {
+    let out: { names: string[]; errors: { file: string; field?: string; message: string }[]; specs: ProcessSpec[] } | undefined;
+    await withTempDir(async (dir) => {
+      const file = join(dir, name);
+      await writeFile(file, content);
+      const { specs, errors } = await loadSpecFile(file);
+      out = { names: specs.map((s) => s.name), specs, errors: errors.map((e) => ({ ...e, file: basename(e.file) })) };
+    });
+    return out!;
+  }
+
+  test('a single spec\'s errors name its fields without a prefix', async () => {
+    assert.deepEqual((await load('web.yaml', 'command: /bin/web\nrestart: { policy: sometimes }\n')).errors, [
+      { file: 'web.yaml', field: 'restart.policy', message: 'got "sometimes", expected one of no, always, on-failure, on-success, never (a synonym of no)' },
+    ]);
+  });
+
+  test('a list of one spec still needs its name: the file name is for a file of one spec', async () => {
+    const { names, errors } = await load('web.yaml', '- command: /bin/web\n');
+    assert.deepEqual(names, []);
+    assert.deepEqual(errors.map((e) => e.field), ['[0].name']);
+  });
+
+  test('an entry that is not a spec is named by its place, and an odd key in one by its quoted name', async () => {
+    const { errors } = await load('all.yaml', '- 42\n- name: b\n  command: /bin/b\n  my-key: 1\n');
+    assert.deepEqual(errors.map((e) => e.field), ['[0]', '[1]["my-key"]']);
+    const nested = await load('all.json', JSON.stringify({ processes: [7] }));
+    assert.deepEqual(nested.errors.map((e) => e.field), ['processes[0]']);
+  });
+
+  test('{ processes } holds a list and nothing beside it', async () => {
+    const beside = await load('all.yaml', 'processes:\n  - name: a\n    command: /bin/a\nversion: 2\n');
+    assert.deepEqual(beside.names, ['a']);
+    assert.deepEqual(beside.errors, [{ file: 'all.yaml', field: 'version', message: 'no field of this name beside processes' }]);
+    const notAList = await load('all.yaml', 'processes:\n  name: a\n  command: /bin/a\n');
+    assert.deepEqual(notAList, { names: [], specs: [], errors: [{ file: 'all.yaml', field: 'processes', message: 'expected a list of process specs' }] });
+  });
+
+  test('YAML values keep their types; integers with a leading zero are text, as written', async () => {
+    const { specs, errors } = await load('web.yaml', 'command: /bin/chmod\nargs: [0755, 8080, true]\nauto_start: true\numask: 027\n');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(specs[0]?.args, ['0755', '8080', 'true']);
+    assert.equal(specs[0]?.autoStart, true);
+    assert.equal(specs[0]?.umask, 0o027);
+  });
+
+  test('a .json file is JSON, even when it would read as YAML', async () => {
+    const { errors } = await load('web.json', 'command: /bin/web\n');
+    assert.match(errors[0]?.message ?? '', /^invalid JSON: /);
+    assert.equal(errors.length, 1);
+  });
+
+  test('a YAML syntax error says where it is', async () => {
+    const { errors } = await load('web.yaml', 'command: /bin/web\n  bad: [\n');
+    assert.match(errors[0]?.message ?? '', /^invalid YAML: .* at line \d+, column \d+:$/);
+  });
+
+  test('an unknown extension lists the known ones', async () => {
+    assert.deepEqual((await load('web.toml', 'command = "/bin/web"\n')).errors, [
+      { file: 'web.toml', message: 'unsupported file type ".toml": expected .yaml, .yml, .json' },
+    ]);
+  });
+
+  test('a file of 4 MiB is read; one byte more is refused unread', async () => {
+    const spec = JSON.stringify({ command: '/bin/web' });
+    const max = 4 * 1024 * 1024;
+    assert.deepEqual((await load('web.json', spec.padEnd(max, ' '))).names, ['web']);
+    assert.deepEqual((await load('web.json', spec.padEnd(max + 1, ' '))).errors, [
+      { file: 'web.json', message: `file of ${max + 1} bytes: expected at most ${max}` },
+    ]);
+  });
+});
+
 describe('loading a config directory', () => {
+  test('files load in code-point order, whatever order the directory lists them in', () =>
+    withTempDir(async (dir) => {
+      const names = ['b', 'e', 'a', 'd', 'c', 'B', 'a2'];
+      for (const name of names) await writeFile(join(dir, `${name}.yaml`), 'command: /bin/x\n');
+      assert.deepEqual((await loadSpecDirectory(dir)).specs.map((s) => s.name), ['B', 'a', 'a2', 'b', 'c', 'd', 'e']);
+    }));
+
+  test('a file holding { processes } is refused like a list: one process per file', () =>
+    withTempDir(async (dir) => {
+      await writeFile(join(dir, 'all.yaml'), 'processes:\n  - name: a\n    command: /bin/a\n');
+      assert.deepEqual((await loadSpecDirectory(dir)).errors, [
+        { file: join(dir, 'all.yaml'), message: 'a file in a config directory holds one process, not a list' },
+      ]);
+    }));
+
   test('one process per file, alphabetical, and a bad file does not stop the others', () =>
     withTempDir(async (dir) => {
       await writeFile(join(dir, 'b-api.yaml'), 'command: /usr/bin/api\nrestart:\n  policy: sometimes\n');

@@ -109,6 +109,37 @@ describe('validateSpecPatch with a field mask', () => {
     assert.deepEqual(updated, validateSpec({ name: 'api', command: '/bin/new' }));
   });
 
+  test('a request that is not an object is refused, naming the process and where the request came from', () => {
+    assert.throws(() => validateSpecPatch(null, base, [], { source: 'request' }), {
+      name: 'SpecValidationError',
+      message: 'invalid process spec "api" in request: spec: got null, expected an object with fields such as name, description, labels',
+    });
+  });
+
+  test('the messages of a patch name the process, its source, and what is wrong', () => {
+    assert.throws(() => validateSpecPatch({ name: 'other', restart: { policy: 'sometimes' } }, base, ['name', 'restart.polcy'], { source: 'request' }), {
+      message:
+        'invalid process spec "api" in request: update_mask: got "restart.polcy", expected a ProcessSpec field path such as restart.policy, stop.grace_period or env; ' +
+        'name: got "other", expected "api" (a process cannot be renamed)',
+    });
+  });
+
+  test('a mask naming a section and a field of it takes the whole section', () => {
+    const updated = validateSpecPatch({ restart: { policy: 'no', delay: '5s' } }, base, ['restart.policy', 'restart']);
+    assert.equal(updated.restart.policy, 'no');
+    assert.equal(updated.restart.delayMs, 5_000);
+  });
+
+  test('a field of a masked section outside the mask is not read: a bad value there fails nothing', () => {
+    assert.equal(validateSpecPatch({ restart: { policy: 'no', delay: 'bogus' } }, base, ['restart.policy']).restart.policy, 'no');
+  });
+
+  test('resetting a field of a health check the process does not have leaves it without one', () => {
+    const updated = validateSpecPatch({}, base, ['health_check.interval']);
+    assert.equal(updated.healthCheck, undefined);
+    assert.deepEqual(updated, base);
+  });
+
   test('the base spec is never modified', () => {
     const before = structuredClone(base);
     validateSpecPatch({ env: { A: '1' }, restart: { policy: 'no' } }, base, ['env', 'restart.policy']);

@@ -14,6 +14,8 @@ describe('validateSpec: defaults and normal form', () => {
   });
 
   test('the defaults are the documented ones', () => {
+    const { description, labels, args, env, envFiles, startTimeoutMs } = specDefaults;
+    assert.deepEqual({ description, labels, args, env, envFiles, startTimeoutMs }, { description: '', labels: {}, args: [], env: {}, envFiles: [], startTimeoutMs: 90_000 });
     assert.equal(specDefaults.type, 'simple');
     assert.equal(specDefaults.autoStart, false);
     assert.deepEqual(specDefaults.restart, {

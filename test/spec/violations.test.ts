@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StatevisorError } from '../../src/errors.js';
 import { SpecValidationError, validateSpec } from '../../src/spec/index.js';
-import { describeProblem } from '../../src/spec/violations.js';
+import { firstCodePoints } from '../../src/spec/code-points.js';
+import { processNamePattern } from '../../src/spec/fields.js';
+import { describeProblem, formatViolation } from '../../src/spec/violations.js';
 import { minimal, violationOf, violationsOf } from './support.js';
 
 describe('violations name their field path and value', () => {
@@ -118,6 +120,43 @@ describe('violations are collected and reported together', () => {
     );
   });
 
+  test('names other tools use point at ours', () => {
+    const renamed: [string, string][] = [
+      ['cwd', 'working_dir'],
+      ['directory', 'working_dir'],
+      ['environment', 'env'],
+      ['autostart', 'auto_start'],
+      ['depends_on', 'requires and after'],
+      ['restart_policy', 'restart.policy'],
+      ['stopsignal', 'stop.signal'],
+      ['stop_signal', 'stop.signal'],
+      ['kill_timeout', 'stop.grace_period'],
+      ['startsecs', 'restart.min_uptime'],
+      ['healthcheck', 'health_check'],
+      ['readiness_probe', 'health_check'],
+      ['liveness_probe', 'health_check'],
+      ['StopSignal', 'stop.signal'],
+    ];
+    for (const [written, ours] of renamed) {
+      assert.deepEqual(violationOf(() => validateSpec({ ...minimal, [written]: 1 })), { field: written, value: 1, expected: `no field of this name (use ${ours})` });
+    }
+  });
+
+  test('the nearest name offered is a snake_case one, within a third of the length; far off, the section lists its names', () => {
+    const hint = (stop: Record<string, unknown>) => violationOf(() => validateSpec({ ...minimal, stop })).expected;
+    assert.equal(hint({ killmode: 'mixed' }), 'no field of this name (did you mean kill_mode?)');
+    // Two letters swapped in twelve: two edits, within a third (4).
+    assert.equal(hint({ grace_preiod: '5s' }), 'no field of this name (did you mean grace_period?)');
+    // Three letters more is still a typo; four more is another name.
+    assert.equal(hint({ kill_modexyz: 'mixed' }), 'no field of this name (did you mean kill_mode?)');
+    assert.equal(hint({ kill_modewxyz: 'mixed' }), 'no field of this name (known: signal, grace_period_ms, grace_period, kill_mode)');
+    assert.equal(hint({ zz: 1 }), 'no field of this name (known: signal, grace_period_ms, grace_period, kill_mode)');
+    // The spec itself has too many names to list.
+    assert.equal(violationOf(() => validateSpec({ ...minimal, zzzzzz: 1 })).expected, 'no field of this name');
+    // Two letters missing in front are two edits: "me" is not a typo of "name".
+    assert.equal(violationOf(() => validateSpec({ ...minimal, me: 1 })).expected, 'no field of this name');
+  });
+
   test('unknown keys are named, with the nearest known name or the new one', () => {
     const violations = violationsOf(() =>
       validateSpec({ ...minimal, comand: '/bin/x', cwd: '/srv', grace_period: '5s', restart: { polcy: 'no' }, banana: 1 }),
@@ -132,6 +171,75 @@ describe('violations are collected and reported together', () => {
         ['banana', 1, 'no field of this name'],
       ],
     );
+  });
+
+  test('a missing required field is reported beside another violation, and said to be missing', () => {
+    let error: unknown;
+    try {
+      validateSpec({ command: 5 });
+    } catch (caught) {
+      error = caught;
+    }
+    assert.ok(error instanceof SpecValidationError);
+    assert.equal(error.name, 'SpecValidationError');
+    assert.deepEqual(error.violations.map((v) => v.field), ['command', 'name']);
+    assert.equal(
+      error.message,
+      `invalid process spec: command: got 5, expected a non-empty string; name: missing, expected a process name matching ${processNamePattern.source}`,
+    );
+  });
+
+  test('a name given and invalid is reported once, not again as the file name it fell back to', () => {
+    const violation = violationOf(() => validateSpec({ name: 5, command: '/bin/true' }, { defaultName: 'not a name' }));
+    assert.deepEqual([violation.field, violation.value], ['name', 5]);
+  });
+
+  test('a spec that is not an object, null included, is the one thing said, naming its source', () => {
+    for (const input of [null, 42, ['web']]) {
+      assert.throws(
+        () => validateSpec(input, { source: '/etc/statevisor/web.yaml' }),
+        {
+          name: 'SpecValidationError',
+          message: `invalid process spec in /etc/statevisor/web.yaml: spec: got ${JSON.stringify(input)}, expected an object with fields such as name, description, labels`,
+        },
+        JSON.stringify(input),
+      );
+    }
+  });
+
+  test('a health check missing the field its type needs is told what that field takes', () => {
+    const needs: [Record<string, unknown>, string, string][] = [
+      [{ type: 'http' }, 'health_check.url', 'an http:// or https:// URL (http checks need it)'],
+      [{ type: 'tcp' }, 'health_check.port', 'an integer from 1 to 65535 (tcp checks need it)'],
+      [{ type: 'exec' }, 'health_check.command', 'a non-empty string (exec checks need it)'],
+      [{ type: 'grpc' }, 'health_check.port', 'an integer from 1 to 65535 (grpc checks need it)'],
+    ];
+    for (const [check, field, expected] of needs) {
+      assert.deepEqual(violationOf(() => validateSpec({ ...minimal, health_check: check })), { field, value: undefined, expected });
+    }
+  });
+
+  test('numbers are quoted as written: NaN and bigints too', () => {
+    assert.equal(describeProblem({ field: 'x', value: Number.NaN, expected: 'y' }), 'got NaN, expected y');
+    assert.equal(describeProblem({ field: 'x', value: 2n ** 70n, expected: 'y' }), 'got 1180591620717411303424, expected y');
+    const [violation, ...more] = violationsOf(() => validateSpec({ ...minimal, restart: { start_limit_burst: 2n ** 70n } }));
+    assert.equal(more.length, 0);
+    assert.equal(formatViolation(violation!), 'restart.start_limit_burst: got 1180591620717411303424, expected an integer from 0 to 1000000');
+  });
+
+  test('the spec itself is named "spec" in the message', () => {
+    assert.equal(formatViolation({ field: '', value: 42, expected: 'an object' }), 'spec: got 42, expected an object');
+  });
+
+  test('values are kept as given up to 256 characters, 16 items or 16 fields; beyond, summarised', () => {
+    const kept = (value: unknown) => violationOf(() => validateSpec({ ...minimal, name: value })).value;
+    const fields = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    assert.equal(kept('x'.repeat(256)), 'x'.repeat(256));
+    assert.equal(kept('x'.repeat(257)), `${'x'.repeat(64)}... (257 characters)`);
+    assert.deepEqual(kept(Array(16).fill(1)), Array(16).fill(1));
+    assert.equal(kept(Array(17).fill(1)), '(an array of 17 items)');
+    assert.deepEqual(kept(fields(16)), fields(16));
+    assert.equal(kept(fields(17)), '(an object with 17 fields)');
   });
 
   test('huge strings are rejected, and cut down in the violation and the message', () => {
@@ -195,6 +303,11 @@ describe('values are cut by code point, never inside a surrogate pair', () => {
     const rendered = (value: string) => /^got (.*), expected /.exec(describeProblem({ field: 'x', value, expected: 'y' }))![1]!;
     assert.equal(rendered(emoji.repeat(78)), `"${emoji.repeat(78)}"`, '80 code points with the quotes');
     assert.equal(rendered(emoji.repeat(79)), `"${emoji.repeat(76)}...`);
+  });
+
+  test('U+FFFF is one UTF-16 unit: a cut after it keeps the next character', () => {
+    assert.equal(firstCodePoints('\uffffab', 2), '\uffffa');
+    assert.equal(firstCodePoints(`${emoji}ab`, 2), `${emoji}a`);
   });
 
   test('a long value summarised in the violation keeps whole code points', () => {
