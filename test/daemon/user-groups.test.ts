@@ -78,13 +78,15 @@ async function running(t: TestContext, h: DaemonHarness, name: string): Promise<
   return pid;
 }
 
-function assertRunsAs(pid: number, gid: number, what: string): void {
+async function assertRunsAs(pid: number, gid: number, what: string): Promise<void> {
+  // RUNNING comes with the spawn; setpriv (and the cgroup wrapper) exec the program a moment
+  // later, and until then /proc shows them (or, mid-exec, an empty cmdline). Judge the program.
+  await waitUntil(`${what} has exec'd its program`, () => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === 'sleep', { timeoutMs: 10_000 });
   const s = status(pid);
   assert.equal(s.Uid, `${m.uid}\t${m.uid}\t${m.uid}\t${m.uid}`, `${what}: real, effective, saved and fs uid are the user's`);
   assert.equal(s.Gid, `${gid}\t${gid}\t${gid}\t${gid}`, `${what}: the primary group`);
   assert.ok(s.Groups!.split(/\s+/).map(Number).includes(m.gid), `${what}: Groups "${s.Groups}" include the user's group ${m.gid}`);
   assert.ok(!s.Groups!.split(/\s+/).map(Number).includes(0), `${what}: nothing of root's groups`);
-  assert.equal(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0], 'sleep', `${what}: the program runs, not setpriv or the wrapper`);
 }
 
 test('a process run as a user has the user’s supplementary groups, with and without the cgroup wrapper', { ...bounded, skip }, async (t) => {
@@ -93,9 +95,9 @@ test('a process run as a user has the user’s supplementary groups, with and wi
   const base = { command: 'sleep', args: h.sleepArgs(), user: m.user, workingDir: '/tmp' };
   await h.client.createProcess({ ...base, name: 'plain', stop: { killMode: 'process-group' } }, { start: true });
   await h.client.createProcess({ ...base, name: 'wrapped', stop: { killMode: 'control-group' }, resources: { pids: 64 } }, { start: true });
-  assertRunsAs(await running(t, h, 'plain'), m.primaryGid, 'plain');
+  await assertRunsAs(await running(t, h, 'plain'), m.primaryGid, 'plain');
   const wrapped = await running(t, h, 'wrapped');
-  assertRunsAs(wrapped, m.primaryGid, 'wrapped');
+  await assertRunsAs(wrapped, m.primaryGid, 'wrapped');
   const enforcement = (await h.client.describeProcess('wrapped')).enforcement.find((e) => e.field === 'user');
   assert.equal(enforcement?.enforced, true);
   assert.match(enforcement!.detail, /with the user's supplementary groups \(initgroups through .*setpriv\)/);
@@ -105,7 +107,7 @@ test('with group: too, the primary group is that group and the supplementary gro
   const h = await startTestDaemon();
   t.after(() => h.close());
   await h.client.createProcess({ name: 'grouped', command: 'sleep', args: h.sleepArgs(), user: m.user, group: '65534', workingDir: '/tmp' }, { start: true });
-  assertRunsAs(await running(t, h, 'grouped'), 65534, 'grouped');
+  await assertRunsAs(await running(t, h, 'grouped'), 65534, 'grouped');
 });
 
 test('an exec health probe runs with the user’s supplementary groups too', { ...bounded, skip }, async (t) => {
