@@ -87,7 +87,7 @@ const specFlags: readonly SpecFlag[] = [
       new Option('--no-auto-start', 'only start it when asked'),
     ],
   },
-  choice('type', '--type <type>', 'simple: a service that keeps running; oneshot: a job that ends', processTypes),
+  choice('type', '--type <type>', 'simple: a service that keeps running; oneshot: a job that ends; forking: a command that daemonises and exits 0 (needs --pidfile)', processTypes),
   choice('restart.policy', '--restart <policy>', 'when a run that ended is started again', [...restartPolicies, ...Object.keys(restartPolicySynonyms)]),
   valued('restart.delayMs', '--restart-delay <duration>', 'delay before a restart, doubled per failure in a row', duration),
   valued('restart.maxDelayMs', '--max-delay <duration>', 'the longest restart delay', duration),

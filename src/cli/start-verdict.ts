@@ -9,10 +9,11 @@
  * it to start and it did not; STOPPED is someone else's stop. Anything else is on its way.
  */
 import type { ProcessState } from '../client/index.js';
+import type { ProcessType } from '../spec/index.js';
 
 export type StartVerdict = 'waiting' | 'started' | 'failed';
 
-export function startVerdict(state: ProcessState, type: 'simple' | 'oneshot'): StartVerdict {
+export function startVerdict(state: ProcessState, type: ProcessType): StartVerdict {
   switch (state) {
     case 'RUNNING':
       return type === 'oneshot' ? 'waiting' : 'started';

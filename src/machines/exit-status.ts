@@ -10,6 +10,12 @@ export interface ExitStatus {
 }
 
 export function describeExit(exit: ExitStatus): string {
-  const status = exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+  const status =
+    exit.signal !== null
+      ? `killed by ${exit.signal}`
+      : exit.exitCode === null
+        ? // A process that is not the daemon's child (adopted, or a forking run's daemon): no wait() tells how it ended.
+          'exited (exit status unknown: not a child of the daemon)'
+        : `exited with code ${exit.exitCode}`;
   return exit.cause ? `${status} (${exit.cause})` : status;
 }

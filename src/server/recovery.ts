@@ -63,11 +63,14 @@ async function findLeftovers(stateDir: string, resources: WorkloadResources | un
   return leftovers;
 }
 
-/** The run's main workload: the recorded one if it still runs; without a record, the oldest leader. */
+/**
+ * The run's main workload: the recorded one if it still runs (a group leader, or for type forking
+ * whatever its pidfile named: a double fork's daemon leads no group); without a record, the
+ * oldest leader.
+ */
 function mainOf(leftover: Leftover | undefined, run: RunRecord | undefined): MarkedProcess | undefined {
-  const leaders = leftover?.marked.filter((m) => m.pid === m.pgid) ?? [];
-  if (run !== undefined) return leaders.find((m) => m.pid === run.pid && m.startTime === run.startTime);
-  return leaders[0];
+  if (run !== undefined) return leftover?.marked.find((m) => m.pid === run.pid && m.startTime === run.startTime);
+  return leftover?.marked.find((m) => m.pid === m.pgid);
 }
 
 function listed(members: Iterable<ProcessIdentity & { comm: string }>): string {

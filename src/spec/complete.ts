@@ -63,6 +63,8 @@ export function completeSpec(input: SpecInput, found: Violations, defaultName?: 
     runtime,
   });
   checkDependencies(spec, found);
+  // As systemd's Type=forking with PIDFile=: without it there is no telling which process is the daemon.
+  if (type === 'forking') expectPresent(found, 'pidfile', spec.pidfile, 'an absolute path (type forking reads the daemon\'s pid from it)');
   return spec;
 }
 

@@ -7,7 +7,7 @@
 
 import { restartPolicyNames, type RestartPolicy, type RestartPolicyName } from '../machines/restart-policy.js';
 
-export const processTypes = ['simple', 'oneshot'] as const;
+export const processTypes = ['simple', 'oneshot', 'forking'] as const;
 export type ProcessType = (typeof processTypes)[number];
 
 /** The chart's own policies: the spec hands its restart section to the chart as it is. */
@@ -139,6 +139,10 @@ export interface ProcessSpec {
   execStartPost: CommandLine[];
   execStopPost: CommandLine[];
 
+  /**
+   * type forking: where the command's daemon writes its pid, read once the command exits 0 (required).
+   * Other types: statevisor writes the main pid there after the spawn and removes it at the run's end.
+   */
   pidfile?: string;
   /** Absolute paths that must exist before a start; a leading "!" means must not exist. */
   conditionPathExists: string[];

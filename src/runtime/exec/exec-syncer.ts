@@ -29,6 +29,8 @@ import { SpawnPacer, type SpawnPacerStats } from './spawn-pacer.js';
 import { killRemains, stopWorkload } from './stop-workload.js';
 import { effectiveKillMode } from './kill-mode.js';
 import { signalGroup } from '../os/process-group.js';
+import { clearStalePidfile, mainProcess } from './forking.js';
+import { removePidfile } from './pidfile.js';
 
 /** Where children's output goes: pipes read into log files (server/log-files.ts). */
 export interface OutputSink {
@@ -122,6 +124,7 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     const launch = await this.prepareLaunch(id, spec, program);
     // Stopped while the group was made: nothing runs yet (the group is reused by the next run).
     if (signal.aborted) throw signal.reason;
+    clearStalePidfile(spec);
     const handle = await spawnChild(spec, { ...this.options, markers, switchesUser: program !== undefined }, pipes, launch);
     // A stop or delete that overtakes the spawn: the chart has moved on and will never manage
     // this child, so it is killed from the abort itself, before whatever stopped the chart (a
@@ -142,7 +145,11 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
       signal.removeEventListener('abort', kill);
     }
     if (signal.aborted) throw signal.reason;
-    this.register(id, handle, false, spec);
+    const cgroup = this.options.resources?.cgroupOf(id);
+    const fail = (reason: string) => this.startFailure(spec, reason);
+    const warn = (message: string) => this.options.onWarning?.(id, message);
+    const main = await mainProcess(handle, { id, spec, signal, stateDir: this.options.stateDir, cgroup, now: this.options.now, fail, warn });
+    this.register(id, main, false, spec);
     // The run started at the spawn: a program that exits while the wrapper is still being
     // watched must not end before it began (a negative uptime reads as a failed start).
     return { terminal: false, startedAt: handle.startedAt };
@@ -239,6 +246,7 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     const handle = this.children.get(id);
     if (!handle) return;
     await killRemains(handle, this.killModeOf(spec), signal, this.options.resources?.cgroupOf(id));
+    if (spec.pidfile !== undefined) removePidfile(spec.pidfile, handle.pid);
     // The run ends with its exit known to the chart (code, signal), as a stop's reply shows it.
     await this.reported.get(id);
     this.reported.delete(id);

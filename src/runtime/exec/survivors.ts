@@ -38,6 +38,14 @@ function environOf(pid: number): Map<string, string> | undefined {
   }
 }
 
+/** The process id whose marker `pid` carries for the daemon of `stateDir`, if it carries one. */
+export function markOf(pid: number, stateDir: string): string | undefined {
+  const env = environOf(pid);
+  const processId = env?.get(processIdEnv);
+  if (processId === undefined || (env?.get(stateDirEnv) ?? env?.get(legacyStateDirEnv)) !== stateDir) return undefined;
+  return processId;
+}
+
 /** Every live process spawned for `stateDir` or started by one, oldest first. */
 export function findMarked(stateDir: string): MarkedProcess[] {
   const found: MarkedProcess[] = [];
@@ -45,9 +53,8 @@ export function findMarked(stateDir: string): MarkedProcess[] {
     if (pid === process.pid) continue;
     const stat = readProcStat(pid);
     if (!stat || hasExited(stat)) continue;
-    const env = environOf(pid);
-    const processId = env?.get(processIdEnv);
-    if (processId === undefined || (env?.get(stateDirEnv) ?? env?.get(legacyStateDirEnv)) !== stateDir) continue;
+    const processId = markOf(pid, stateDir);
+    if (processId === undefined) continue;
     found.push({ processId, pid, pgid: stat.pgid, startTime: stat.startTimeTicks, comm: stat.comm });
   }
   return found.sort((a, b) => a.startTime - b.startTime);
