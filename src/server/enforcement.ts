@@ -7,6 +7,7 @@ import { snakeCase } from '../spec/section.js';
 import type { HealthCheckSpec, KillMode, ProcessSpec, ResourcesSpec } from '../spec/types.js';
 import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
+import { pidfileGraceMs } from '../runtime/exec/forking.js';
 
 export interface Enforcement {
   readonly field: string;
@@ -62,7 +63,7 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, 
   for (const field of ['execStartPre', 'execStartPost', 'execStopPost'] as const) {
     if (spec[field].length > 0) list.push(notYet(snakeCase(field), 'hook commands are not run yet'));
   }
-  if (spec.pidfile !== undefined) list.push(notYet('pidfile', 'pidfiles are not written yet'));
+  if (spec.pidfile !== undefined) list.push(done('pidfile', pidfileDetail(spec.type, spec.pidfile)));
   if (spec.conditionPathExists.length > 0) list.push(notYet('condition_path_exists', 'start conditions are not checked yet'));
   if (spec.runtimeDirectory !== undefined) list.push(notYet('runtime_directory', 'runtime directories are not created yet'));
   if (spec.runtime.kind === 'worker') list.push(notYet('runtime', 'worker-thread workloads are not supported yet'));
@@ -103,6 +104,15 @@ export function unenforcedNote(spec: ProcessSpec, resources: WorkloadResources |
   const missing = limitEnforcement(spec, resources).filter((e) => !e.enforced);
   if (missing.length === 0) return '';
   return `; not enforced: ${missing.map((e) => `${e.field} (${e.detail})`).join('; ')}`;
+}
+
+function pidfileDetail(type: ProcessSpec['type'], pidfile: string): string {
+  if (type !== 'forking') return `the main pid is written to ${pidfile} (atomically) once the program runs, and the file is removed when the run ends`;
+  return (
+    `type forking: once the command exits 0, the daemon's pid is read from ${pidfile} (within ${pidfileGraceMs} ms, and start_timeout), ` +
+    'checked to run and to belong to this run, then supervised by pid and start time (polled: not our child, so its exit status is unknown and counts as a failure), ' +
+    'stopped by signal per kill_mode, adopted after a daemon restart; the file is removed when the run ends'
+  );
 }
 
 function healthDetail(check: HealthCheckSpec): string {

@@ -9,6 +9,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,12 @@ const scripts = {
   garbage: 'setsid sleep "$1" &\necho "not-a-pid" > "$2"\nexit 0\n',
   deadPid: 'echo $$ > "$2"\nexit 0\n',
   failing: 'setsid sleep "$1" &\necho $! > "$2"\nexit 3\n',
+  /** Names a process this run did not start: the machine's init. */
+  initPid: 'setsid sleep "$1" &\necho 1 > "$2"\nexit 0\n',
+  /** Names a process this run did not start: one whose pid the test passes in $FOREIGN_PID. */
+  foreignPid: 'setsid sleep "$1" &\necho "$FOREIGN_PID" > "$2"\nexit 0\n',
+  /** Never exits: a simple service declared forking. */
+  neverExits: 'exec sleep "$1"\n',
 };
 
 function scriptDir(t: { after(fn: () => void): void }): string {
@@ -143,13 +150,28 @@ const failures: Array<[keyof typeof scripts, RegExp]> = [
   ['garbage', /pidfile \S+garbage\.pid names no running daemon .*: it holds "not-a-pid\\n", not a pid/],
   ['deadPid', /pidfile \S+deadPid\.pid names pid \d+, which is not running/],
   ['failing', /the forking command exited with code 3 before its pidfile \S+failing\.pid named a running daemon/],
+  ['initPid', /pidfile \S+initPid\.pid names pid 1, which is not a process this run started/],
+  ['foreignPid', /pidfile \S+foreignPid\.pid names pid \d+, which is not a process this run started \((not in its cgroup, )?without its marker, outside its session\)/],
+  ['neverExits', /the forking command did not exit within start_timeout \(1000 ms\); a forking command must exit once its daemon runs/],
 ];
+
+/** A process the daemon did not start, for a pidfile to name: it must survive the failed start. */
+function foreignSleep(t: { after(fn: () => void): void }, marker: string): number {
+  const child = spawn('sleep', [`3600.${marker}`], { detached: true, stdio: 'ignore' });
+  t.after(() => child.kill('SIGKILL'));
+  return child.pid!;
+}
 
 for (const [script, message] of failures) {
   test(`forking: ${script} is a failed start whose message names the pidfile, and nothing of it keeps running`, async (t) => {
     const { h, client } = await daemonFor(t);
     const dir = scriptDir(t);
-    const spec = forkingSpec(dir, h.marker, script, { restart: { policy: 'no' } });
+    const foreign = script === 'foreignPid' ? foreignSleep(t, newMarker()) : undefined;
+    const spec = forkingSpec(dir, h.marker, script, {
+      restart: { policy: 'no' },
+      startTimeoutMs: script === 'neverExits' ? 1_000 : 90_000,
+      ...(foreign !== undefined && { env: { FOREIGN_PID: String(foreign) } }),
+    });
     await client.createProcess(spec, { start: true });
     let view = (await client.describeProcess(spec.name)).process;
     await waitUntil('the start failed', async () => {
@@ -158,6 +180,7 @@ for (const [script, message] of failures) {
     });
     assert.match(view.lastError ?? '', message);
     await waitUntil('the failed start left nothing running', () => living(h.marker).length === 0, { timeoutMs: 5_000 });
+    if (foreign !== undefined) assert.equal(gone(foreign), false, 'what the pidfile wrongly named is left alone');
     assert.equal(existsSync(spec.pidfile), false, 'no pidfile is left behind');
   });
 }
@@ -181,6 +204,20 @@ test('pidfile without forking: the daemon writes the main pid there and removes 
   assert.equal(readFileSync(pidfile, 'utf8'), `${view.pid}\n`);
   await client.stopProcess('written');
   assert.equal(existsSync(pidfile), false, 'removed once the run ended');
+});
+
+test('pidfile without forking: a pidfile that cannot be written is a failed start, and the program is not left running', async (t) => {
+  const { h, client } = await daemonFor(t);
+  const dir = scriptDir(t);
+  const pidfile = path.join(dir, 'no-such-dir', 'main.pid');
+  await client.createProcess({ name: 'unwritable', command: 'sleep', args: h.sleepArgs(), pidfile, restart: { policy: 'no' } }, { start: true });
+  let view = (await client.describeProcess('unwritable')).process;
+  await waitUntil('the start failed', async () => {
+    view = (await client.describeProcess('unwritable')).process;
+    return view.state === 'FAILED';
+  });
+  assert.match(view.lastError ?? '', /pidfile \S+main\.pid: the main pid cannot be written \(ENOENT/);
+  await waitUntil('the program is gone', () => living(h.marker).length === 0, { timeoutMs: 5_000 });
 });
 
 test('forking: a daemon restart adopts the forked process (same pid), and its stop still reaches it', { timeout: 90_000 }, async (t) => {

@@ -17,3 +17,16 @@ test('Describe says whether a user: process gets its supplementary groups: with 
   });
   assert.equal(enforcementOf(validateSpec({ name: 'web', command: 'sleep' })).find((e) => e.field === 'user'), undefined);
 });
+
+test('Describe says what a pidfile does: read for type forking, written by the daemon otherwise', () => {
+  const forking = enforcementOf(validateSpec({ name: 'web', command: 'nginx', type: 'forking', pidfile: '/run/nginx.pid' })).find((e) => e.field === 'pidfile');
+  assert.equal(forking?.enforced, true);
+  assert.match(forking?.detail ?? '', /^type forking: once the command exits 0, the daemon's pid is read from \/run\/nginx\.pid/);
+  const written = enforcementOf(validateSpec({ name: 'web', command: 'sleep', pidfile: '/run/web.pid' })).find((e) => e.field === 'pidfile');
+  assert.deepEqual(written, {
+    field: 'pidfile',
+    enforced: true,
+    detail: 'the main pid is written to /run/web.pid (atomically) once the program runs, and the file is removed when the run ends',
+  });
+  assert.equal(enforcementOf(validateSpec({ name: 'web', command: 'sleep' })).find((e) => e.field === 'pidfile'), undefined);
+});
