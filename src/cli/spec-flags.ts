@@ -88,6 +88,7 @@ const specFlags: readonly SpecFlag[] = [
     ],
   },
   choice('type', '--type <type>', 'simple: a service that keeps running; oneshot: a job that ends; forking: a command that daemonises and exits 0 (needs --pidfile)', processTypes),
+  valued('pidfile', '--pidfile <path>', 'type forking: where its daemon writes its pid; otherwise statevisor writes the main pid there', absolute),
   choice('restart.policy', '--restart <policy>', 'when a run that ended is started again', [...restartPolicies, ...Object.keys(restartPolicySynonyms)]),
   valued('restart.delayMs', '--restart-delay <duration>', 'delay before a restart, doubled per failure in a row', duration),
   valued('restart.maxDelayMs', '--max-delay <duration>', 'the longest restart delay', duration),

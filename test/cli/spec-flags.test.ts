@@ -71,3 +71,10 @@ test('limit flags: --memory takes a size, --pids and --cpu whole numbers, and th
   assert.throws(() => parse('--memory', 'lots'), /--memory <size>/);
   assert.throws(() => parse('--cpu', '0.5'), /--cpu <millis>/);
 });
+
+test('--type forking takes --pidfile, resolved against the caller\'s directory', () => {
+  assert.deepEqual(parse('--type', 'forking', '--pidfile', 'run/app.pid'), {
+    patch: { type: 'forking', pidfile: path.resolve('run/app.pid') },
+    fields: ['type', 'pidfile'],
+  });
+});
