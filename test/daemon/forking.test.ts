@@ -34,6 +34,8 @@ const scripts = {
    * moment, same pid): its process group is not the one it had when its pidfile was read.
    */
   setsidLater: 'sh -c \'echo $$ > "$1"; sleep 0.3; exec setsid sleep "$0"\' "$1" "$2" &\nexit 0\n',
+  /** A daemon that writes its pidfile well after the command exited. */
+  writesLate: 'sh -c \'sleep 0.3; echo $$ > "$1"; exec sleep "$0"\' "$1" "$2" &\nexit 0\n',
   /** The grandchild of forkTwice: writes its pid, says something, becomes the sleep (same pid). */
   daemon: 'echo $$ > "$2"\necho "daemon $$ is up"\nexec sleep "$1"\n',
   noPidfile: 'setsid sleep "$1" &\nexit 0\n',
@@ -107,6 +109,22 @@ for (const shape of ['forkOnce', 'forkTwice', 'setsidLater'] as const) {
     });
   }
 }
+
+test('forking: a pidfile written after the command exited is waited for, and a stale one of an earlier run is not read', async (t) => {
+  const { h, client } = await daemonFor(t);
+  const dir = scriptDir(t);
+  const spec = forkingSpec(dir, h.marker, 'writesLate', { restart: { policy: 'no' } });
+  // A pidfile an earlier run left, naming a pid that no longer runs.
+  const earlier = spawn('true');
+  await new Promise((resolve) => earlier.once('exit', resolve));
+  writeFileSync(spec.pidfile, `${earlier.pid}\n`);
+  await client.createProcess(spec, { start: true });
+  const view = await runningView(client, spec.name);
+  assert.equal(view.pid, pidIn(spec.pidfile));
+  assert.notEqual(view.pid, earlier.pid);
+  await client.stopProcess(spec.name);
+  await waitUntil('the daemon is gone', () => gone(view.pid));
+});
 
 test('forking: the output of the daemonised process reaches the logs through the inherited pipes', async (t) => {
   const { h, client } = await daemonFor(t);

@@ -92,8 +92,8 @@ describe('validateSpec: defaults and normal form', () => {
   });
 
   test('the options name the spec and its source in the error', () => {
-    assert.throws(() => validateSpec({ ...minimal, type: 'forking' }, { source: '/etc/statevisor/web.yaml' }), {
-      message: /^invalid process spec "web" in \/etc\/statevisor\/web\.yaml: type: got "forking", expected one of simple, oneshot$/,
+    assert.throws(() => validateSpec({ ...minimal, type: 'notify' }, { source: '/etc/statevisor/web.yaml' }), {
+      message: /^invalid process spec "web" in \/etc\/statevisor\/web\.yaml: type: got "notify", expected one of simple, oneshot, forking$/,
     });
     assert.equal(validateSpec({ command: '/bin/true' }, { defaultName: 'from-file' }).name, 'from-file');
   });
