@@ -110,6 +110,19 @@ for (const shape of ['forkOnce', 'forkTwice', 'setsidLater'] as const) {
   }
 }
 
+test('forking where no cgroup can be made: the double-forked daemon is known as the run\'s by its marker, and stopped', async (t) => {
+  const emptyRoot = mkdtempSync(path.join(os.tmpdir(), 'statevisor-nocgroup-'));
+  t.after(() => rmSync(emptyRoot, { recursive: true, force: true }));
+  const { h, client } = await daemonFor(t, { cgroupRoot: emptyRoot });
+  const dir = scriptDir(t);
+  const spec = forkingSpec(dir, h.marker, 'forkTwice');
+  await client.createProcess(spec, { start: true });
+  const view = await runningView(client, spec.name);
+  assert.equal(view.pid, pidIn(spec.pidfile));
+  await client.stopProcess(spec.name, { gracePeriodMs: 5_000 });
+  await waitUntil('the daemon is gone', () => gone(view.pid));
+});
+
 test('forking: a pidfile written after the command exited is waited for, and a stale one of an earlier run is not read', async (t) => {
   const { h, client } = await daemonFor(t);
   const dir = scriptDir(t);
