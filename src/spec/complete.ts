@@ -61,6 +61,7 @@ export function completeSpec(input: SpecInput, found: Violations, defaultName?: 
     conditionPathExists: input.conditionPathExists ?? d.conditionPathExists,
     runtimeDirectory: input.runtimeDirectory,
     runtime,
+    runtimeDirectoryMode: input.runtimeDirectoryMode ?? d.runtimeDirectoryMode,
   });
   checkDependencies(spec, found);
   return spec;
