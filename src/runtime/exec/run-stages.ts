@@ -25,10 +25,16 @@ import { runHookCommands, type HookLaunch, type HookStage } from './hook-command
 import { closeAll, openStdio } from './log-targets.js';
 import { createRuntimeDirectory, removeRuntimeDirectory, runtimeDirectoryOf, runtimeDirectoryVariables } from './runtime-directory.js';
 import { spawnOptions, withUmask, type SpawnContext } from './spawn-child.js';
-import type { OutputSink } from './exec-syncer.js';
+import type { RunPipes } from './log-targets.js';
+
+/** The exec runtime's OutputSink, as far as hooks use it: the run's log pipes, and a flush. */
+export interface HookOutput {
+  prepare(id: string, spec: ProcessSpec): Promise<RunPipes>;
+  flush(id: string): Promise<void>;
+}
 
 export interface RunStagesOptions extends Pick<SpawnContext, 'now' | 'baseEnv'> {
-  readonly output: OutputSink;
+  readonly output: HookOutput;
   readonly setpriv?: string;
   /** Where runtime directories are made (runtime-directory.ts, runtimeRootOf). */
   readonly runtimeRoot: string;
