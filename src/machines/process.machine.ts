@@ -7,8 +7,13 @@
  *
  *   starting     the run has begun but the workload is not confirmed up. `queued` waits one
  *                scheduler turn so that a terminate sent together with the create wins before
- *                any hook runs (rule 6); `syncHook` invokes the sync hook with updateType
- *                'create'; its errors retry from `syncRetry` with jittered exponential backoff.
+ *                any hook runs (rule 6); `conditionCheck` (unmet: the run is skipped, finished
+ *                EXITED), `startPreHook` (a failure is a failed start), `syncHook` invokes the
+ *                sync hook with updateType 'create' (its errors retry from `syncRetry` with
+ *                jittered exponential backoff), `startPostHook` (a failure stops the workload as
+ *                a failed start). A stage without work (ProcessSettings.stages) is left by a
+ *                transient guard, invoking nothing. Without a health check, start_timeout runs
+ *                from conditionCheck to syncing (a delayed `start.deadline`, cancelled on exit).
  *   syncing      the workload should be up. `resyncInterval` waits for the next resync or an
  *                update; `syncHook` invokes the sync hook. Updates that arrive during a sync
  *                coalesce into one pending update (rule 1). `terminal: true` starts termination
@@ -22,7 +27,8 @@
  *                terminate with a shorter grace period re-enters the phase: the running hook is
  *                cancelled and re-run with the new value (rule 3). Once here, every update is a
  *                terminate (rule 2): it may shorten the grace period, nothing else.
- *   terminated   `cleanupHook` invokes the cleanup hook, then the `restartGuard`
+ *   terminated   `cleanupHook` invokes the cleanup hook, `stopPostHook` the stop-post hooks (a
+ *                run that got past its conditions), then the `restartGuard`
  *                (restart-policy.ts) decides: `restartDelay` loops back to starting through the
  *                named delay of that name, or the run ends in finished.
  *   finished     final for this run, with an outcome (stopped, exited, failed). Updates are
