@@ -5,11 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
-import { waitUntil } from '../helpers/leaks.js';
+import { startDaemonBinary, type SpawnedDaemon } from '../helpers/daemon-binary.js';
+import { killMarked, newMarker, waitUntil } from '../helpers/leaks.js';
+import { createClient } from '../../src/client/index.js';
 import { readUntil } from '../helpers/streams.js';
 import { needsRoot } from '../helpers/requirements.js';
 import { runtimeRootOf } from '../../src/runtime/exec/runtime-directory.js';
@@ -241,4 +243,72 @@ test('start_timeout bounds a start without a health check: a hanging pre hook is
     recentTransitions.map((tr) => tr.reason).join('; '),
   );
   // The harness's close() checks that the hanging `sleep` (it carries the marker) was killed.
+});
+
+test('a workload adopted after kill -9 of the daemon does not run its conditions or start hooks again; its stop-post still runs and its runtime directory is removed', bounded, async (t) => {
+  const marker = newMarker();
+  const dir = sharedDir(t);
+  // The daemon's own dir is private: it refuses a socket or state dir others may write.
+  const own = mkdtempSync(path.join(os.tmpdir(), 'statevisor-hooks-daemon-'));
+  const socket = path.join(own, 'sv.sock');
+  const daemons: SpawnedDaemon[] = [];
+  t.after(() => {
+    for (const d of daemons) d.child.kill('SIGKILL');
+    killMarked(marker);
+    rmSync(own, { recursive: true, force: true });
+  });
+  const start = async () => {
+    const daemon = startDaemonBinary(['--socket', socket, '--state-dir', path.join(own, 'state'), '--log-level', 'warn']);
+    daemons.push(daemon);
+    const client = createClient({ socket });
+    await waitUntil(
+      'the daemon answers',
+      async () => {
+        if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.output()}`);
+        return (await client.health().catch(() => 'DOWN')) === 'SERVING';
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+    return { daemon, client };
+  };
+  const file = path.join(dir, 'order');
+  const name = `statevisor-test-${marker}`;
+  const runtimeDir = path.join(runtimeRootOf(process.env, process.getuid!(), path.join(own, 'state')), name);
+  t.after(() => rmSync(runtimeDir, { recursive: true, force: true }));
+  const first = await start();
+  await first.client.createProcess(
+    {
+      name: 'kept',
+      command: 'sleep',
+      args: [`3600.${marker}`],
+      runtimeDirectory: name,
+      conditionPathExists: [file],
+      execStartPre: [append(file, 'pre')],
+      execStartPost: [append(file, 'post')],
+      execStopPost: [append(file, 'stop-post')],
+    },
+    { start: false },
+  );
+  // The condition holds now, and will not after the kill: an adoption must not check it again.
+  writeFileSync(file, '');
+  await first.client.startProcess('kept');
+  await waitUntil('kept runs', async () => (await first.client.describeProcess('kept')).process.state === 'RUNNING', { timeoutMs: 30_000 });
+  const { pid } = (await first.client.describeProcess('kept')).process;
+  first.client.close();
+  first.daemon.child.kill('SIGKILL');
+  await first.daemon.exited;
+  assert.deepEqual(lines(file), ['pre', 'post']);
+  rmSync(file);
+
+  const second = await start();
+  t.after(() => second.client.close());
+  await waitUntil('kept is adopted', async () => (await second.client.describeProcess('kept')).process.pid === pid, { timeoutMs: 30_000 });
+  assert.equal((await second.client.describeProcess('kept')).process.state, 'RUNNING');
+  assert.deepEqual(lines(file), [], 'no start hook ran again (and the missing condition file did not skip the adoption)');
+  assert.ok(existsSync(runtimeDir), 'the runtime directory is kept for the adopted run');
+  await second.client.stopProcess('kept');
+  await waitUntil('stop-post ran', () => lines(file).includes('stop-post'));
+  assert.equal(existsSync(runtimeDir), false);
+  second.daemon.child.kill('SIGTERM');
+  await second.daemon.exited;
 });

@@ -285,16 +285,24 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     });
   }
 
-  checkStartConditions(context: StageContext, spec: ProcessSpec): Promise<ConditionResult> {
-    return this.stages.checkStartConditions(context, spec);
+  // An adopted survivor of an earlier daemon got past its conditions and start hooks back then:
+  // its run goes on, and only its stop-post stage is still to come.
+  async checkStartConditions(context: StageContext, spec: ProcessSpec): Promise<ConditionResult> {
+    return this.adoptable(context.id) ? { met: true } : this.stages.checkStartConditions(context, spec);
   }
 
-  runStartPre(context: StageContext, spec: ProcessSpec): Promise<void> {
-    return this.stages.runStartPre(context, spec);
+  async runStartPre(context: StageContext, spec: ProcessSpec): Promise<void> {
+    if (!this.adoptable(context.id)) await this.stages.runStartPre(context, spec);
   }
 
-  runStartPost(context: StageContext, spec: ProcessSpec): Promise<void> {
-    return this.stages.runStartPost(context, spec);
+  /** A survivor waits for this process's next start, and still runs (the same pid and start time). */
+  private adoptable(id: string): boolean {
+    const survivor = this.adoptions.get(id);
+    return survivor !== undefined && processStartTime(survivor.pid) === survivor.startTime;
+  }
+
+  async runStartPost(context: StageContext, spec: ProcessSpec): Promise<void> {
+    if (!(this.children.get(context.id) instanceof AdoptedHandle)) await this.stages.runStartPost(context, spec);
   }
 
   runStopPost(context: StopPostContext, spec: ProcessSpec): Promise<void> {
