@@ -80,7 +80,7 @@ function hookEnforcement(spec: ProcessSpec): Enforcement[] {
     list.push(
       done(
         snakeCase(field),
-        `${spec[field].length} command(s) ${hookStages[field]}; each as the process (env, working dir, user and groups, umask), in its own process group, killed at ${bound[field]}, output in the process's logs`,
+        `${spec[field].length} command(s) ${hookStages[field]}${field === 'execStartPost' && spec.type === 'oneshot' ? ' (a oneshot too: while the job runs, not after it ends as in systemd)' : ''}; each as the process (env, working dir, user and groups, umask), in its own process group, killed at ${bound[field]}, output in the process's logs`,
       ),
     );
   }
