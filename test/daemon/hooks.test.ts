@@ -113,6 +113,29 @@ test('a failing pre hook with restart on-failure is restarted through its pre ho
   assert.equal(process.restartCount, 2);
 });
 
+test('a failing post hook stops the started program as a failed start, and stop-post runs', bounded, async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const file = path.join(sharedDir(t), 'order');
+  await h.client.createProcess(
+    {
+      name: 'post-fails',
+      command: 'sleep',
+      args: h.sleepArgs(),
+      execStartPost: [['sh', '-c', 'exit 2']],
+      execStopPost: [['sh', '-c', `echo "stop-post $EXIT_CODE $EXIT_STATUS" >> ${file}`]],
+      restart: { policy: 'no' },
+    },
+    { start: true },
+  );
+  const process = await untilState(h, 'post-fails', ['FAILED']);
+  assert.equal(process.lastError, 'exec_start_post[0] `sh -c exit 2` exited 2');
+  await waitUntil('stop-post ran', () => lines(file).length > 0);
+  // The run's ending is the failed start, not the stop's signal: no $EXIT_CODE to give.
+  assert.deepEqual(lines(file), ['stop-post  ']);
+  // The harness's close() checks that the program (it carries the marker) is gone.
+});
+
 test('exec_stop_post runs after the program crashed, with its exit status', bounded, async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
@@ -239,7 +262,7 @@ test('start_timeout bounds a start without a health check: a hanging pre hook is
   assert.equal(process.pid, 0);
   const { recentTransitions } = await h.client.describeProcess('slow-pre');
   assert.ok(
-    recentTransitions.some((tr) => /not started within start_timeout \(1000 ms\)|start_timeout/.test(tr.reason)),
+    recentTransitions.some((tr) => /^not started within start_timeout \(1000 ms\); restart policy 'no'$/.test(tr.reason)),
     recentTransitions.map((tr) => tr.reason).join('; '),
   );
   // The harness's close() checks that the hanging `sleep` (it carries the marker) was killed.
