@@ -19,6 +19,9 @@ export type {
   CleanupContext,
   HealthCheckContext,
   HealthCheckResult,
+  StageContext,
+  StopPostContext,
+  ConditionResult,
   TerminateOptions,
   TerminationResult,
   StatusReporter,
@@ -42,4 +45,5 @@ export type {
   TerminationReason,
   HealthSettings,
   HealthStatus,
+  RunStages,
 } from './machines/process-types.js';

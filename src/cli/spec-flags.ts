@@ -105,6 +105,8 @@ const specFlags: readonly SpecFlag[] = [
   valued('user', '--user <user>', 'run as this user (name or uid)'),
   valued('group', '--group <group>', 'run as this group (name or gid)'),
   valued('umask', '--umask <octal>', 'file mode creation mask, e.g. 022'),
+  valued('runtimeDirectory', '--runtime-directory <name>', 'a directory made for each run under /run (root) or $XDG_RUNTIME_DIR, removed after it'),
+  valued('runtimeDirectoryMode', '--runtime-directory-mode <octal>', 'the runtime directory\'s mode, e.g. 0750 (default 0755)'),
   valued('labels', '--label <key=value>', 'a label for list --selector (repeatable; update replaces them all)', pairs('KEY')),
   valued('resources.memoryBytes', '--memory <size>', 'memory limit of the whole tree, e.g. 512MiB (a cgroup; else RLIMIT_AS)', byteSize),
   valued('resources.pids', '--pids <n>', 'most processes and threads the tree may hold at once', wholeNumber),

@@ -33,7 +33,7 @@ export type RuntimeSpecInput = Partial<RuntimeSpec>;
 
 type Sections = 'restart' | 'stop' | 'logs' | 'healthCheck' | 'resources' | 'runtime';
 /** What the wire spells as text: octal, or a name or number. */
-type TextOnWire = 'umask' | 'user' | 'group';
+type TextOnWire = 'umask' | 'user' | 'group' | 'runtimeDirectoryMode';
 
 export type ProcessSpecInput = Pick<ProcessSpec, 'name' | 'command'> &
   Partial<Omit<ProcessSpec, 'name' | 'command' | Sections | TextOnWire>> & {
@@ -48,6 +48,8 @@ export type ProcessSpecInput = Pick<ProcessSpec, 'name' | 'command'> &
     group?: string | number;
     /** Octal text, e.g. "022", or the number itself. */
     umask?: string | number;
+    /** Octal text, e.g. "0750", or the number itself. */
+    runtimeDirectoryMode?: string | number;
   };
 
 /** A spec already in the wire's snake_case (a config file read as is); sent unchanged. */
@@ -63,4 +65,4 @@ type ListFields = 'labels' | 'args' | 'env' | 'envFiles' | 'after' | 'before' | 
  * umask, user and group as the wire's text.
  */
 export type ProcessSpecOutput = Omit<ProcessSpecInput, TextOnWire> &
-  Required<Pick<ProcessSpecInput, ListFields>> & { user?: string; group?: string; umask?: string };
+  Required<Pick<ProcessSpecInput, ListFields>> & { user?: string; group?: string; umask?: string; runtimeDirectoryMode?: string };

@@ -10,7 +10,9 @@
 import { backoffDelay, defaultBackoff, nextSeed, sampleOf } from './backoff.js';
 import { decideRestart, defaultRestartPolicy, pruneStarts, type RunEnding } from './restart-policy.js';
 import { describeExit } from './exit-status.js';
+import { noStages } from './process-types.js';
 import type {
+  ConditionOutput,
   HealthSettings,
   ProcessContext,
   ProcessEvent,
@@ -67,6 +69,7 @@ function freshRun(healthCheck: HealthSettings | undefined, gracePeriodSecs: numb
     stopRequested: false,
     exit: undefined,
     synced: false,
+    startAttempted: false,
     consecutiveErrors: 0,
     gracePeriodSecs,
     startedAt: undefined,
@@ -97,6 +100,7 @@ export function initialProcessContext(input: ProcessInput): ProcessContext {
     restart: { ...defaultRestartPolicy, ...input.restart },
     healthCheck: input.healthCheck,
     startTimeoutMs: input.startTimeoutMs ?? 0,
+    stages: { ...noStages, ...input.stages },
     errorCount: 0,
     lastError: undefined,
     retryDelayMs: 0,
@@ -197,9 +201,13 @@ export function scheduledRetry(context: ProcessContext, error: unknown): Changes
   };
 }
 
-/** The workload could not be started: a run that started and failed at once, with the OS error. */
+/**
+ * The workload could not be started (or a start hook failed): a run that started and failed at
+ * once, with the error. A start already counted by its sync (a start-post hook failed) is not
+ * counted twice.
+ */
 export function recordedStartFailure(context: ProcessContext, error: unknown): Changes {
-  const stamped = (error as { at?: unknown }).at;
+  const stamped = typeof error === 'object' && error !== null ? (error as { at?: unknown }).at : undefined;
   const at = typeof stamped === 'number' ? stamped : (context.lastSyncAt ?? 0);
   const message = errorMessage(error);
   return {
@@ -207,9 +215,26 @@ export function recordedStartFailure(context: ProcessContext, error: unknown): C
     exit: { exitCode: null, signal: null, at, error: message },
     lastError: message,
     errorCount: context.errorCount + 1,
-    startedAt: at,
-    recentStarts: [...pruneStarts(context.recentStarts, at, context.restart), at],
+    ...(!context.synced && {
+      startedAt: at,
+      recentStarts: [...pruneStarts(context.recentStarts, at, context.restart), at],
+    }),
   };
+}
+
+/**
+ * A start condition failed: the run is skipped, as systemd skips a unit. It ends EXITED without a
+ * restart and without counting a failure: nothing ran, and nothing will change by retrying.
+ */
+export function skippedRun(context: ProcessContext, output: ConditionOutput): Changes {
+  const reason = `condition failed: ${output.reason ?? 'a start condition does not hold'}`;
+  const decision = { restart: false as const, outcome: 'exited' as const, failureStreak: context.failureStreak, reason };
+  return { decision, lastDecision: decision, lastError: reason, endedAt: output.at };
+}
+
+/** A stop-post hook failed: reported, but the run has ended and its decision stands. */
+export function recordedStopPostFailure(context: ProcessContext, error: unknown): Changes {
+  return { lastError: errorMessage(error), errorCount: context.errorCount + 1 };
 }
 
 /** Hot settings; the health check's part is health-verdict.ts's business. */
@@ -218,13 +243,14 @@ export function reconfigured(
   settings: ProcessSettings,
   health: (next: HealthSettings | null) => Changes,
 ): Changes {
-  const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck, startTimeoutMs } = settings;
+  const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck, startTimeoutMs, stages } = settings;
   const grace = defaultGracePeriodSecs === undefined ? undefined : clampGrace(defaultGracePeriodSecs, defaultGracePeriodSecs);
   return {
     restart: restart === undefined ? context.restart : { ...context.restart, ...restart },
     defaultGracePeriodSecs: grace ?? context.defaultGracePeriodSecs,
     resyncIntervalMs: resyncIntervalMs ?? context.resyncIntervalMs,
     startTimeoutMs: startTimeoutMs ?? context.startTimeoutMs,
+    stages: stages === undefined ? context.stages : { ...context.stages, ...stages },
     ...(healthCheck !== undefined && health(healthCheck)),
   };
 }
@@ -232,7 +258,9 @@ export function reconfigured(
 /** How the run ended, as the restart guard reads it. */
 export function runEndingOf(context: ProcessContext): RunEnding {
   if (context.termination === 'unhealthy' && !context.stopRequested) return { kind: 'unhealthy', failures: context.healthFailures };
-  if (context.termination === 'start-timeout' && !context.stopRequested) return { kind: 'start-timeout', timeoutMs: context.startTimeoutMs };
+  if (context.termination === 'start-timeout' && !context.stopRequested) {
+    return { kind: 'start-timeout', timeoutMs: context.startTimeoutMs, awaited: context.healthGated ? 'healthy' : 'started' };
+  }
   if (context.stopRequested || context.exit === undefined) return { kind: 'stopped' };
   return {
     kind: 'exited',

@@ -4,11 +4,13 @@
  * so that no state is left out and no code reads state names:
  *
  *   no actor yet                                CREATED
- *   launching   starting.queued, starting.syncHook                  STARTING
+ *   launching   starting.queued, .conditionCheck, .startPreHook,   STARTING
+ *               .syncHook, .startPostHook
  *   backoff     starting.syncRetry, terminated.restartDelay         BACKOFF
  *   workloadUp  syncing (every substate)        RUNNING, or STARTING while a health-gated run
  *                                               has not been healthy yet
- *   stopping    terminating, terminated (cleanup, the restart guard) STOPPING
+ *   stopping    terminating, terminated (cleanup, stop-post, the     STOPPING
+ *               restart guard)
  *   ended       finished                        STOPPED | EXITED | FAILED, by the run's outcome
  *
  * A process's phase is its chart's top state, read with `matches` (phaseOf).

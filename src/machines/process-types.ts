@@ -61,9 +61,29 @@ export interface ProcessSettings {
   readonly resyncIntervalMs?: number;
   /** A new health check (or its new timings); null removes it. */
   readonly healthCheck?: HealthSettings | null;
-  /** A health-gated run not healthy this long after its workload started has failed to start; 0 waits forever. */
+  /**
+   * A health-gated run not healthy this long after its workload started has failed to start; a
+   * run without a health check must get from its condition check through its start-post hooks
+   * within it. 0 waits forever.
+   */
   readonly startTimeoutMs?: number;
+  /** The stages a run goes through when they have work; a stage without is skipped at no cost. */
+  readonly stages?: Partial<RunStages>;
 }
+
+/**
+ * Which optional stages of a run have something to do: conditions to check before a start, work
+ * before the spawn (start-pre hooks, a runtime directory), after it (start-post hooks), and after
+ * the stop (stop-post hooks, removing the runtime directory).
+ */
+export interface RunStages {
+  readonly conditionCheck: boolean;
+  readonly startPre: boolean;
+  readonly startPost: boolean;
+  readonly stopPost: boolean;
+}
+
+export const noStages: RunStages = { conditionCheck: false, startPre: false, startPost: false, stopPost: false };
 
 /** Commands (imperative) and facts (past tense) a process actor accepts. */
 export type ProcessEvent =
@@ -71,6 +91,8 @@ export type ProcessEvent =
   | { type: 'terminate'; config?: unknown; gracePeriodSecs?: number; reason?: TerminationReason }
   | { type: 'start'; config?: unknown }
   | { type: 'reconfigure'; settings: ProcessSettings }
+  /** Raised by the chart itself: a run without a health check did not start within start_timeout. */
+  | { type: 'start.deadline' }
   | ({ type: 'workload.exited' } & WorkloadExit);
 
 export interface SyncInput {
@@ -97,6 +119,22 @@ export interface TerminatedInput {
   readonly id: string;
   readonly config: unknown;
   readonly exit: WorkloadExit | undefined;
+}
+/** The input of the stage hooks (conditions, start-pre, start-post). */
+export interface StageInput {
+  readonly id: string;
+  readonly config: unknown;
+}
+/** The stop-post hooks also know how the workload ended (undefined: it never ran, or was not seen to end). */
+export interface StopPostInput extends StageInput {
+  readonly exit: WorkloadExit | undefined;
+}
+export interface ConditionOutput {
+  /** false: the run is skipped, and ends EXITED without a restart. */
+  readonly met: boolean;
+  /** Which condition failed, e.g. "/etc/app.conf does not exist". */
+  readonly reason?: string;
+  readonly at: number;
 }
 /** What a hook's actor rejected with, as the chart's actions and guards are given it. */
 export interface HookError {
@@ -143,6 +181,7 @@ export interface ProcessInput {
   readonly restart?: Partial<RestartPolicy>;
   readonly healthCheck?: HealthSettings;
   readonly startTimeoutMs?: number;
+  readonly stages?: Partial<RunStages>;
   /** Seed of the jitter PRNG; any non-zero 32-bit integer. */
   readonly seed?: number;
   /** Send every fact to the parent actor too (a supervisor spawns its processes so). */
@@ -168,8 +207,11 @@ export interface ProcessContext {
   restart: RestartPolicy;
   /** Undefined: no health check, and the health region of syncing stays off. */
   healthCheck: HealthSettings | undefined;
-  /** 0: a health-gated start may take forever. */
+  /** 0: a start may take forever. */
   startTimeoutMs: number;
+  stages: RunStages;
+  /** The run got past its conditions: its stop-post stage has something to undo or report. */
+  startAttempted: boolean;
   health: HealthStatus;
   /** Consecutive failed probes (not counting those in the start period) and successful ones. */
   healthFailures: number;

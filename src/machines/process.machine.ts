@@ -7,8 +7,13 @@
  *
  *   starting     the run has begun but the workload is not confirmed up. `queued` waits one
  *                scheduler turn so that a terminate sent together with the create wins before
- *                any hook runs (rule 6); `syncHook` invokes the sync hook with updateType
- *                'create'; its errors retry from `syncRetry` with jittered exponential backoff.
+ *                any hook runs (rule 6); `conditionCheck` (unmet: the run is skipped, finished
+ *                EXITED), `startPreHook` (a failure is a failed start), `syncHook` invokes the
+ *                sync hook with updateType 'create' (its errors retry from `syncRetry` with
+ *                jittered exponential backoff), `startPostHook` (a failure stops the workload as
+ *                a failed start). A stage without work (ProcessSettings.stages) is left by a
+ *                transient guard, invoking nothing. Without a health check, start_timeout runs
+ *                from conditionCheck to syncing (a delayed `start.deadline`, cancelled on exit).
  *   syncing      the workload should be up. `resyncInterval` waits for the next resync or an
  *                update; `syncHook` invokes the sync hook. Updates that arrive during a sync
  *                coalesce into one pending update (rule 1). `terminal: true` starts termination
@@ -22,7 +27,8 @@
  *                terminate with a shorter grace period re-enters the phase: the running hook is
  *                cancelled and re-run with the new value (rule 3). Once here, every update is a
  *                terminate (rule 2): it may shorten the grace period, nothing else.
- *   terminated   `cleanupHook` invokes the cleanup hook, then the `restartGuard`
+ *   terminated   `cleanupHook` invokes the cleanup hook, `stopPostHook` the stop-post hooks (a
+ *                run that got past its conditions), then the `restartGuard`
  *                (restart-policy.ts) decides: `restartDelay` loops back to starting through the
  *                named delay of that name, or the run ends in finished.
  *   finished     final for this run, with an outcome (stopped, exited, failed). Updates are
@@ -36,7 +42,7 @@
  * Facts (phase changes, queue activity, restarts) are emitted, and sent to the supervisor that
  * spawned the actor (`reportsToParent` in its input).
  */
-import { assign, enqueueActions, setup, fromPromise } from 'xstate';
+import { assign, cancel, enqueueActions, setup, fromPromise } from 'xstate';
 import { judgeProbe, probeRecordOf, reconfiguredHealth, type ProbeOutcome } from './health-verdict.js';
 import {
   beganRun,
@@ -48,6 +54,8 @@ import {
   initialProcessContext,
   recordedExit,
   recordedStartFailure,
+  recordedStopPostFailure,
+  skippedRun,
   recordedSync,
   recordedTerminal,
   reconfigured,
@@ -61,6 +69,7 @@ import {
 } from './process-context.js';
 import type { StateTag } from './process-state.js';
 import type {
+  ConditionOutput,
   HookError,
   HookOutput,
   Phase,
@@ -70,11 +79,16 @@ import type {
   ProcessEvent,
   ProcessFact,
   ProcessInput,
+  StageInput,
+  StopPostInput,
   SyncInput,
   SyncOutput,
   TerminatedInput,
   TerminatingInput,
 } from './process-types.js';
+
+/** The delayed event of a run's start deadline, cancelled when the run leaves `starting`. */
+const startDeadlineId = 'startDeadline';
 
 export const processMachine = setup({
   types: {
@@ -93,6 +107,11 @@ export const processMachine = setup({
     probeHealth: fromPromise<ProbeOutput, ProbeInput>(async () => {
       throw new Error('no health probe is provided for this process');
     }),
+    // The optional stages: an embedding that provides none has no conditions and no hooks.
+    checkConditions: fromPromise<ConditionOutput, StageInput>(async () => ({ met: true, at: Date.now() })),
+    runStartPreHooks: fromPromise<HookOutput, StageInput>(async () => ({ at: Date.now() })),
+    runStartPostHooks: fromPromise<HookOutput, StageInput>(async () => ({ at: Date.now() })),
+    runStopPostHooks: fromPromise<HookOutput, StopPostInput>(async () => ({ at: Date.now() })),
   },
   delays: {
     /** One scheduler turn before the first sync of a run: lets a racing terminate win. */
@@ -119,6 +138,12 @@ export const processMachine = setup({
     noStartDeadline: ({ context }) => context.startTimeoutMs <= 0 || !context.healthGated || context.everHealthy,
     everHealthy: ({ context }) => context.everHealthy,
     noStartPeriod: ({ context }) => (context.healthCheck?.startPeriodMs ?? 0) <= 0,
+    noConditions: ({ context }) => !context.stages.conditionCheck,
+    conditionFailed: (_, output: ConditionOutput) => !output.met,
+    noStartPre: ({ context }) => !context.stages.startPre,
+    noStartPost: ({ context }) => !context.stages.startPost,
+    /** Nothing to run after the stop, or nothing was started to run it for (a terminate that won the queue). */
+    noStopPost: ({ context }) => !context.stages.stopPost || !context.startAttempted,
     changesHealthCheck: ({ event }) => event.type === 'reconfigure' && event.settings.healthCheck !== undefined,
     unhealthyRestartDue: ({ context }) =>
       context.healthCheck !== undefined &&
@@ -170,6 +195,20 @@ export const processMachine = setup({
     requestStartTimeout: assign(({ context }) => ({
       termination: context.termination ?? ('start-timeout' as const),
     })),
+    /**
+     * A run without a health check has start_timeout from its condition check until its
+     * start-post hooks are done; leaving `starting` cancels it. A health-gated run's deadline is
+     * the health region's (syncing.health.checking.startDeadline).
+     */
+    armStartDeadline: enqueueActions(({ context, enqueue }) => {
+      if (context.startTimeoutMs > 0 && !context.healthGated) {
+        enqueue.raise({ type: 'start.deadline' }, { id: startDeadlineId, delay: 'startTimeout' });
+      }
+    }),
+    disarmStartDeadline: cancel(startDeadlineId),
+    markStartAttempted: assign({ startAttempted: true }),
+    recordSkip: assign(({ context }, output: ConditionOutput) => skippedRun(context, output)),
+    recordStopPostFailure: assign(({ context }, { error }: HookError) => recordedStopPostFailure(context, error)),
     decide: assign(({ context }, output: HookOutput) => decided(context, output.at)),
     countRestart: assign(({ context }) => ({ restartCount: context.restartCount + 1, runCause: 'restart' as const })),
     finish: assign(({ context }) => finishedOutcome(context)),
@@ -186,16 +225,49 @@ export const processMachine = setup({
     starting: {
       entry: ['beginRun', { type: 'enterPhase', params: ({ context }) => ({ phase: 'starting', reason: `run ${context.runCount}` }) }],
       initial: 'queued',
+      exit: 'disarmStartDeadline',
       on: {
         update: { actions: 'rememberUpdate' },
         terminate: { target: 'terminating', actions: 'requestTermination' },
         'workload.exited': { target: 'terminating', actions: 'recordExit' },
+        'start.deadline': { target: 'terminating', actions: 'requestStartTimeout' },
       },
       states: {
         queued: {
           tags: ['queued', 'launching'],
           entry: { type: 'report', params: ({ context }) => queueFact(context, 0, 'start') },
-          after: { queueDelay: 'syncHook' },
+          after: { queueDelay: 'conditionCheck' },
+        },
+        /** condition_path_exists: a condition that fails skips the run (EXITED, no restart), as systemd. */
+        conditionCheck: {
+          tags: ['hookRunning', 'launching'],
+          entry: 'armStartDeadline',
+          always: { guard: 'noConditions', target: 'startPreHook' },
+          invoke: {
+            src: 'checkConditions',
+            input: ({ context }) => ({ id: context.id, config: context.config }),
+            onDone: [
+              {
+                guard: { type: 'conditionFailed', params: ({ event }) => event.output },
+                target: '#process.finished',
+                actions: { type: 'recordSkip', params: ({ event }) => event.output },
+              },
+              { target: 'startPreHook' },
+            ],
+            onError: { target: '#process.terminated', actions: { type: 'recordStartFailure', params: ({ event }) => ({ error: event.error }) } },
+          },
+        },
+        /** exec_start_pre (and the runtime directory): each must succeed, or the start has failed. */
+        startPreHook: {
+          tags: ['hookRunning', 'launching'],
+          entry: 'markStartAttempted',
+          always: { guard: 'noStartPre', target: 'syncHook' },
+          invoke: {
+            src: 'runStartPreHooks',
+            input: ({ context }) => ({ id: context.id, config: context.config }),
+            onDone: 'syncHook',
+            onError: { target: '#process.terminated', actions: { type: 'recordStartFailure', params: ({ event }) => ({ error: event.error }) } },
+          },
         },
         syncHook: {
           tags: ['hookRunning', 'launching'],
@@ -217,7 +289,7 @@ export const processMachine = setup({
                   { type: 'recordTerminal', params: ({ event }) => event.output },
                 ],
               },
-              { target: '#process.syncing', actions: { type: 'recordSync', params: ({ event }) => event.output } },
+              { target: 'startPostHook', actions: { type: 'recordSync', params: ({ event }) => event.output } },
             ],
             onError: [
               {
@@ -234,6 +306,17 @@ export const processMachine = setup({
           tags: ['queued', 'backoff'],
           entry: { type: 'report', params: ({ context }) => retryFact(context, 'starting') },
           after: { retryBackoff: 'syncHook' },
+        },
+        /** exec_start_post, with the workload up: a failure stops it, as a failed start. */
+        startPostHook: {
+          tags: ['hookRunning', 'launching'],
+          always: { guard: 'noStartPost', target: '#process.syncing' },
+          invoke: {
+            src: 'runStartPostHooks',
+            input: ({ context }) => ({ id: context.id, config: context.config }),
+            onDone: '#process.syncing',
+            onError: { target: '#process.terminating', actions: { type: 'recordStartFailure', params: ({ event }) => ({ error: event.error }) } },
+          },
         },
       },
     },
@@ -435,8 +518,19 @@ export const processMachine = setup({
           invoke: {
             src: 'syncTerminatedProcess',
             input: ({ context }) => ({ id: context.id, config: context.config, exit: context.exit }),
-            onDone: { target: 'restartGuard', actions: { type: 'decide', params: ({ event }) => event.output } },
+            onDone: { target: 'stopPostHook', actions: { type: 'decide', params: ({ event }) => event.output } },
             onError: { target: 'cleanupRetry', actions: { type: 'scheduleRetry', params: ({ event }) => ({ error: event.error }) } },
+          },
+        },
+        /** exec_stop_post (and removing the runtime directory), whatever ended the run; a failure is reported, not retried. */
+        stopPostHook: {
+          tags: ['hookRunning', 'stopping'],
+          always: { guard: 'noStopPost', target: 'restartGuard' },
+          invoke: {
+            src: 'runStopPostHooks',
+            input: ({ context }) => ({ id: context.id, config: context.config, exit: context.exit }),
+            onDone: 'restartGuard',
+            onError: { target: 'restartGuard', actions: { type: 'recordStopPostFailure', params: ({ event }) => ({ error: event.error }) } },
           },
         },
         cleanupRetry: {
@@ -464,8 +558,9 @@ export const processMachine = setup({
             { type: 'report', params: ({ context }) => queueFact(context, restartDelayMs(context), 'restart') },
           ],
           // A zero delay restarts in the same macrostep: no timer, no extra event-loop turn.
-          always: { guard: 'restartIsImmediate', target: '#process.starting.syncHook' },
-          after: { restartDelay: '#process.starting.syncHook' },
+          // A restart checks its conditions and runs its start-pre hooks again.
+          always: { guard: 'restartIsImmediate', target: '#process.starting.conditionCheck' },
+          after: { restartDelay: '#process.starting.conditionCheck' },
           on: {
             terminate: { target: '#process.finished', actions: 'requestTermination' },
           },

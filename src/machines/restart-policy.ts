@@ -59,8 +59,12 @@ export type RunEnding =
    * the backoff still apply.
    */
   | { readonly kind: 'unhealthy'; readonly failures: number }
-  /** Its health check did not pass within start_timeout: a failed start, restarted per policy. */
-  | { readonly kind: 'start-timeout'; readonly timeoutMs: number };
+  /**
+   * Its health check did not pass within start_timeout (awaited healthy), or, without a health
+   * check, its start hooks and spawn did not finish within it (awaited started): a failed start,
+   * restarted per policy.
+   */
+  | { readonly kind: 'start-timeout'; readonly timeoutMs: number; readonly awaited?: 'healthy' | 'started' };
 
 export type RunOutcome = 'stopped' | 'exited' | 'failed';
 
@@ -97,7 +101,7 @@ export function isSuccessfulEnding(ending: RunEnding, policy: RestartPolicy): bo
 function describeEnding(ending: RunEnding, policy: RestartPolicy, success: boolean): string {
   if (ending.kind === 'stopped') return 'stopped on request';
   if (ending.kind === 'unhealthy') return `unhealthy: ${ending.failures} health checks failed in a row`;
-  if (ending.kind === 'start-timeout') return `not healthy within start_timeout (${ending.timeoutMs} ms)`;
+  if (ending.kind === 'start-timeout') return `not ${ending.awaited ?? 'healthy'} within start_timeout (${ending.timeoutMs} ms)`;
   if (ending.error !== undefined) return `failed to start: ${ending.error}`;
   if (ending.signal === null && !success && ending.uptimeMs < policy.minUptimeMs) {
     return `exited with code ${ending.exitCode} after ${ending.uptimeMs} ms, before min_uptime ${policy.minUptimeMs} ms`;

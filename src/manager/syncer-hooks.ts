@@ -1,14 +1,17 @@
 /**
- * The process chart's three hook actors, implemented by calling an embedding's ProcessSyncer.
+ * The process chart's hook actors, implemented by calling an embedding's ProcessSyncer.
  * Each is a promise actor: the chart's state owns its lifetime, and stopping it (a terminate, a
  * shorter grace period, shutdown) aborts the signal the syncer was given.
  */
 import { performance } from 'node:perf_hooks';
 import { fromPromise } from 'xstate';
 import type {
+  ConditionOutput,
   HookOutput,
   ProbeInput,
   ProbeOutput,
+  StageInput,
+  StopPostInput,
   SyncInput,
   SyncOutput,
   TerminatedInput,
@@ -64,6 +67,23 @@ export function syncerHooks<Config>(syncer: ProcessSyncer<Config>, options: Sync
       if (syncer.checkHealth === undefined) throw new Error('the syncer has no checkHealth hook to run the health check');
       const result = await syncer.checkHealth({ signal, id: input.id, timeoutMs: input.timeoutMs }, input.config as Config);
       return { healthy: result.healthy, message: result.message ?? (result.healthy ? 'healthy' : 'unhealthy'), at: clock.now() };
+    }),
+    // A syncer without a stage's hook has nothing to do in it.
+    checkConditions: fromPromise<ConditionOutput, StageInput>(async ({ input, signal }) => {
+      const result = await syncer.checkStartConditions?.({ signal, id: input.id }, input.config as Config);
+      return { met: result?.met ?? true, ...(result?.reason !== undefined && { reason: result.reason }), at: clock.now() };
+    }),
+    runStartPreHooks: fromPromise<HookOutput, StageInput>(async ({ input, signal }) => {
+      await syncer.runStartPre?.({ signal, id: input.id }, input.config as Config);
+      return { at: clock.now() };
+    }),
+    runStartPostHooks: fromPromise<HookOutput, StageInput>(async ({ input, signal }) => {
+      await syncer.runStartPost?.({ signal, id: input.id }, input.config as Config);
+      return { at: clock.now() };
+    }),
+    runStopPostHooks: fromPromise<HookOutput, StopPostInput>(async ({ input, signal }) => {
+      await syncer.runStopPost?.({ signal, id: input.id, exit: input.exit }, input.config as Config);
+      return { at: clock.now() };
     }),
   };
 }

@@ -4,7 +4,7 @@
  * Every hook receives an AbortSignal that fires when the chart abandons the call (a terminate
  * cancelling a sync, a shorter grace period re-running the terminating hook, shutdown).
  */
-import type { HealthStatus, Phase, ProcessSettings, TerminationReason, UpdateType } from '../machines/process-types.js';
+import type { HealthStatus, Phase, ProcessSettings, TerminationReason, UpdateType, WorkloadExit } from '../machines/process-types.js';
 
 export interface SyncProcessContext {
   readonly signal: AbortSignal;
@@ -43,6 +43,25 @@ export interface HealthCheckResult {
   readonly healthy: boolean;
   /** Why, in a few words: shown in Describe and in health events. */
   readonly message?: string;
+}
+
+/** What the optional stage hooks get: they run before the spawn, after it, and after the stop. */
+export interface StageContext {
+  /** Fires when the chart gives up on the stage (a stop, start_timeout): kill what it started. */
+  readonly signal: AbortSignal;
+  readonly id: string;
+}
+
+export interface StopPostContext extends StageContext {
+  /** How the workload ended; undefined when it never ran (a failed start-pre hook). */
+  readonly exit: WorkloadExit | undefined;
+}
+
+export interface ConditionResult {
+  /** false skips the run: it ends EXITED, is not restarted, and no failure is counted. */
+  readonly met: boolean;
+  /** Which condition failed. */
+  readonly reason?: string;
 }
 
 /** A snapshot of one process, as health() and getProcessStatus() report it. */
@@ -89,6 +108,16 @@ export interface ProcessSyncer<Config = unknown> {
    * check (`settings.healthCheck`). A rejection counts as a failed probe.
    */
   checkHealth?(context: HealthCheckContext, config: Config): Promise<HealthCheckResult> | HealthCheckResult;
+  /**
+   * The optional stages of a run, each entered only when `settings.stages` says it has work:
+   * conditions before a start (unmet: the run is skipped), work before the spawn and after it
+   * (a rejection is a failed start: reject with code E_START_FAILED), and after the stop, whatever
+   * ended the run (a rejection is reported as the last error, nothing more).
+   */
+  checkStartConditions?(context: StageContext, config: Config): Promise<ConditionResult> | ConditionResult;
+  runStartPre?(context: StageContext, config: Config): Promise<void> | void;
+  runStartPost?(context: StageContext, config: Config): Promise<void> | void;
+  runStopPost?(context: StopPostContext, config: Config): Promise<void> | void;
 }
 
 export interface TerminateOptions {

@@ -53,20 +53,49 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, 
         'start_timeout',
         spec.healthCheck
           ? `healthy within ${spec.startTimeoutMs} ms of spawning, or the start has failed (stopped, then the restart policy)`
-          : 'without a health check a start completes at spawn: there is nothing to wait for',
+          : `from the condition check through exec_start_pre, the spawn${spec.type === 'forking' ? ' (for forking: until the command exits 0 and its pidfile names the daemon)' : ''} and exec_start_post within ${spec.startTimeoutMs} ms, or the start has failed (a running hook's group is killed, then the restart policy)`,
       ),
     );
   }
   for (const field of ['after', 'before', 'requires', 'wants', 'bindsTo', 'conflicts'] as const) {
     if (spec[field].length > 0) list.push(notYet(snakeCase(field), 'dependencies between processes are not ordered yet'));
   }
-  for (const field of ['execStartPre', 'execStartPost', 'execStopPost'] as const) {
-    if (spec[field].length > 0) list.push(notYet(snakeCase(field), 'hook commands are not run yet'));
-  }
+  list.push(...hookEnforcement(spec));
   if (spec.pidfile !== undefined) list.push(done('pidfile', pidfileDetail(spec.type, spec.pidfile)));
-  if (spec.conditionPathExists.length > 0) list.push(notYet('condition_path_exists', 'start conditions are not checked yet'));
-  if (spec.runtimeDirectory !== undefined) list.push(notYet('runtime_directory', 'runtime directories are not created yet'));
   if (spec.runtime.kind === 'worker') list.push(notYet('runtime', 'worker-thread workloads are not supported yet'));
+  return list;
+}
+
+const hookStages = {
+  execStartPre: 'before the spawn, in order; each must exit 0 (a "-" before the program ignores its failure), or the start has failed (restart policy)',
+  execStartPost: 'after the spawn, in order; a failure stops the workload as a failed start (restart policy)',
+  execStopPost: 'after every run that got past its conditions, however it ended (a failed start too); a failure is reported as the last error',
+} as const;
+
+/** Hooks, conditions and the runtime directory (runtime/exec/run-stages.ts). */
+function hookEnforcement(spec: ProcessSpec): Enforcement[] {
+  const list: Enforcement[] = [];
+  const bound = { execStartPre: 'start_timeout', execStartPost: 'start_timeout', execStopPost: 'stop.grace_period' } as const;
+  for (const field of ['execStartPre', 'execStartPost', 'execStopPost'] as const) {
+    if (spec[field].length === 0) continue;
+    list.push(
+      done(
+        snakeCase(field),
+        `${spec[field].length} command(s) ${hookStages[field]}${field === 'execStartPost' && spec.type === 'oneshot' ? ' (a oneshot too: while the job runs, not after it ends as in systemd)' : ''}; each as the process (env, working dir, user and groups, umask), in its own process group, killed at ${bound[field]}, output in the process's logs`,
+      ),
+    );
+  }
+  if (spec.conditionPathExists.length > 0) {
+    list.push(done('condition_path_exists', 'checked before every start (as systemd: "|" ones form an OR group); one that fails skips the start: EXITED, no restart'));
+  }
+  if (spec.runtimeDirectory !== undefined) {
+    list.push(
+      done(
+        'runtime_directory',
+        `made before every start (under /run as root, else $XDG_RUNTIME_DIR, else the state dir's runtime/), mode ${spec.runtimeDirectoryMode.toString(8).padStart(4, '0')}, owned by the process's user, in $RUNTIME_DIRECTORY; removed after the stop`,
+      ),
+    );
+  }
   return list;
 }
 

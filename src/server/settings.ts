@@ -1,9 +1,9 @@
 /**
- * What of a ProcessSpec the process chart itself needs: restart policy, default grace period and
- * the health check's timings (the probe itself runs in the exec runtime's checkHealth hook).
+ * What of a ProcessSpec the process chart itself needs: restart policy, default grace period,
+ * the stages a run has work in (conditions, hooks, a runtime directory) and the health check's timings (the probe itself runs in the exec runtime's checkHealth hook).
  * The rest of the spec travels as the chart's config to the exec runtime's hooks.
  */
-import type { HealthSettings, ProcessSettings } from '../machines/process-types.js';
+import type { HealthSettings, ProcessSettings, RunStages } from '../machines/process-types.js';
 import type { HealthCheckSpec, ProcessSpec } from '../spec/types.js';
 
 export function chartSettings(spec: ProcessSpec): ProcessSettings {
@@ -16,6 +16,18 @@ export function chartSettings(spec: ProcessSpec): ProcessSettings {
     defaultGracePeriodSecs: spec.stop.gracePeriodMs / 1000,
     healthCheck: healthSettings(spec.healthCheck),
     startTimeoutMs: spec.startTimeoutMs,
+    stages: runStages(spec),
+  };
+}
+
+/** The run's optional stages with work to do: a stage without is skipped by the chart at no cost. */
+export function runStages(spec: ProcessSpec): RunStages {
+  const runtimeDirectory = spec.runtimeDirectory !== undefined;
+  return {
+    conditionCheck: spec.conditionPathExists.length > 0,
+    startPre: spec.execStartPre.length > 0 || runtimeDirectory,
+    startPost: spec.execStartPost.length > 0,
+    stopPost: spec.execStopPost.length > 0 || runtimeDirectory,
   };
 }
 

@@ -61,6 +61,7 @@ export function completeSpec(input: SpecInput, found: Violations, defaultName?: 
     conditionPathExists: input.conditionPathExists ?? d.conditionPathExists,
     runtimeDirectory: input.runtimeDirectory,
     runtime,
+    runtimeDirectoryMode: input.runtimeDirectoryMode ?? d.runtimeDirectoryMode,
   });
   checkDependencies(spec, found);
   // As systemd's Type=forking with PIDFile=: without it there is no telling which process is the daemon.

@@ -84,4 +84,6 @@ export const specDefaults: SpecDefaults = deepFreeze({
   conditionPathExists: [],
   // export applies to worker runtimes only.
   runtime: { kind: 'exec', export: 'default' },
+  // systemd's RuntimeDirectoryMode=.
+  runtimeDirectoryMode: 0o755,
 });

@@ -87,27 +87,44 @@ export const httpUrl = textWhere(
   (raw) => URL.canParse(raw) && /^https?:$/.test(new URL(raw).protocol),
 );
 
-/** An octal string ("022", "0o022") or the number itself (18). */
-export const umask: Field<number> = {
-  read(value, at, found) {
-    const like = 'an octal string such as "022", or a number from 0 to 511 (0o777)';
-    const number =
-      typeof value === 'string' && /^(0o)?[0-7]{1,4}$/.test(value) ? parseInt(value.replace(/^0o/, ''), 8) : value;
-    if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > 0o777) {
-      return found.reject(at, value, like);
-    }
-    return number;
-  },
-  // The wire spells it as people do: octal text.
-  wire: { type: 'string', fromNumber: (value) => value.toString(8).padStart(3, '0') },
-  jsonSchema: () => ({
-    anyOf: [
-      { type: 'string', pattern: '^(0o)?[0-7]{1,4}$' },
-      { type: 'integer', minimum: 0, maximum: 0o777 },
-    ],
-    description: 'an octal string such as "022", or a number from 0 to 511 (0o777)',
-  }),
-};
+/** Permission bits as an octal string ("022", "0o022") or the number itself (18), at most 0o777. */
+function octalBits(example: string): Field<number> {
+  const like = `an octal string such as "${example}", or a number from 0 to 511 (0o777)`;
+  return {
+    read(value, at, found) {
+      const number =
+        typeof value === 'string' && /^(0o)?[0-7]{1,4}$/.test(value) ? parseInt(value.replace(/^0o/, ''), 8) : value;
+      if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > 0o777) {
+        return found.reject(at, value, like);
+      }
+      return number;
+    },
+    // The wire spells it as people do: octal text.
+    wire: { type: 'string', fromNumber: (value) => value.toString(8).padStart(example.length, '0') },
+    jsonSchema: () => ({
+      anyOf: [
+        { type: 'string', pattern: '^(0o)?[0-7]{1,4}$' },
+        { type: 'integer', minimum: 0, maximum: 0o777 },
+      ],
+      description: like,
+    }),
+  };
+}
+
+export const umask = octalBits('022');
+/** A directory's mode (runtime_directory_mode). */
+export const directoryMode = octalBits('0755');
+
+/**
+ * A path condition, as systemd spells them: an absolute path, optionally preceded by "|" (one of
+ * an OR group) and then "!" (must not exist). "!|/x" is refused: systemd reads "|" first.
+ */
+export const conditionPath = textWhere(
+  'an absolute path, optionally preceded by "!" (must not exist), "|" (one of an OR group) or "|!"',
+  pathMax,
+  '^\\|?!?/',
+  (raw) => /^\|?!?\//.test(raw),
+);
 
 /** A user or group: a name, or a numeric id. */
 const accountLike = 'a user or group name, or a numeric id';

@@ -7,7 +7,7 @@
  * memory trouble.
  */
 import { byteSize, duration, flag, integer, list, map, oneOf, pathMax, processName, text, type Shape } from './fields.js';
-import { absolutePath, account, httpUrl, logTarget, relativePath, signal, umask } from './os-fields.js';
+import { absolutePath, account, conditionPath, directoryMode, httpUrl, logTarget, relativePath, signal, umask } from './os-fields.js';
 import { markerEnv } from './markers.js';
 import { section } from './section.js';
 import {
@@ -141,9 +141,10 @@ export const specShape: Shape<SpecInput> = {
   execStopPost: commandLines,
 
   pidfile: absolutePath(),
-  conditionPathExists: list(absolutePath({ prefix: '!' }), { max: 64, single: true }),
+  conditionPathExists: list(conditionPath, { max: 64, single: true }),
   runtimeDirectory: relativePath,
   runtime: section(runtime),
+  runtimeDirectoryMode: directoryMode,
 };
 
 /** Health-check fields that belong to one type or another; the rest apply to every type. */

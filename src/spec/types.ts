@@ -144,11 +144,16 @@ export interface ProcessSpec {
    * Other types: statevisor writes the main pid there after the spawn and removes it at the run's end.
    */
   pidfile?: string;
-  /** Absolute paths that must exist before a start; a leading "!" means must not exist. */
+  /**
+   * Absolute paths that must exist before a start; a leading "!" means must not exist, a leading
+   * "|" (before any "!") makes it one of an OR group, as systemd's conditions (conditions.ts).
+   */
   conditionPathExists: string[];
   /** Relative to the daemon's runtime root, so that it can never point elsewhere. */
   runtimeDirectory?: string;
   runtime: RuntimeSpec;
+  /** The runtime directory's mode bits (0o755 by default). */
+  runtimeDirectoryMode: number;
 }
 
 /** What a spec says before defaults: every field optional, sections partial. */

@@ -139,7 +139,11 @@ test('the config form names everything: strings for initial, guards, actions, de
   assert.equal(starting.initial, 'queued');
   assert.deepEqual(starting.states!.syncHook!.entry, ['beginFirstSync']);
   assert.equal(starting.states!.syncHook!.invoke![0]!.src, 'syncProcess');
-  assert.deepEqual(starting.states!.queued!.after, { queueDelay: 'syncHook' });
+  assert.deepEqual(starting.states!.queued!.after, { queueDelay: 'conditionCheck' });
+  assert.deepEqual(Object.keys(starting.states!), ['queued', 'conditionCheck', 'startPreHook', 'syncHook', 'syncRetry', 'startPostHook']);
+  assert.equal(starting.states!.startPreHook!.invoke![0]!.src, 'runStartPreHooks');
+  assert.deepEqual(starting.exit, ['disarmStartDeadline']);
+  assert.deepEqual(Object.keys(definition.states!.terminated!.states!), ['cleanupHook', 'stopPostHook', 'cleanupRetry', 'restartGuard', 'restartDelay']);
   assert.deepEqual(definition.states!.syncing!.entry, [{ type: 'enterPhase', params: { phase: 'syncing', reason: 'first sync succeeded' } }]);
   assert.deepEqual(JSON.parse(JSON.stringify(initialProcessContext({ id: 'process' }))), definition.context);
 });

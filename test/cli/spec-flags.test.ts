@@ -16,6 +16,7 @@ test('each flag sets its spec field, and the fields given are the update mask', 
     '--start-limit-interval', '30s', '--min-uptime', '500ms', '--success-exit-code', '3', '--success-exit-code', '4',
     '--stop-signal', 'int', '--grace-period', '5s', '--kill-mode', 'mixed', '--type', 'oneshot', '--auto-start',
     '--env', 'A=1', '--env', 'B=x=y', '--label', 'tier=web', '--user', 'nobody', '--group', '1000', '--umask', '027',
+    '--runtime-directory', 'web', '--runtime-directory-mode', '0750',
     '--stdout', 'null', '--stderr', '/var/log/web.err', '--description', 'the web server',
   );
   assert.deepEqual(patch, {
@@ -28,13 +29,15 @@ test('each flag sets its spec field, and the fields given are the update mask', 
     user: 'nobody',
     group: '1000',
     umask: '027',
+    runtimeDirectory: 'web',
+    runtimeDirectoryMode: '0750',
     labels: { tier: 'web' },
     logs: { stdout: 'null', stderr: '/var/log/web.err' },
   });
   assert.deepEqual(fields.sort(), [
     'autoStart', 'description', 'env', 'group', 'labels', 'logs.stderr', 'logs.stdout', 'restart.delayMs', 'restart.maxDelayMs',
     'restart.minUptimeMs', 'restart.policy', 'restart.startLimitBurst', 'restart.startLimitIntervalMs', 'restart.successExitCodes',
-    'stop.gracePeriodMs', 'stop.killMode', 'stop.signal', 'type', 'umask', 'user',
+    'runtimeDirectory', 'runtimeDirectoryMode', 'stop.gracePeriodMs', 'stop.killMode', 'stop.signal', 'type', 'umask', 'user',
   ]);
 });
 

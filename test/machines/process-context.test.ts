@@ -175,7 +175,8 @@ test('hot settings replace what they name and keep the rest', () => {
 test('the restart guard reads how the run ended', () => {
   assert.deepEqual(runEndingOf(context({ stopRequested: true, termination: 'requested' })), { kind: 'stopped' });
   assert.deepEqual(runEndingOf(context({ termination: 'unhealthy', healthFailures: 3 })), { kind: 'unhealthy', failures: 3 });
-  assert.deepEqual(runEndingOf(context({ termination: 'start-timeout', startTimeoutMs: 900 })), { kind: 'start-timeout', timeoutMs: 900 });
+  assert.deepEqual(runEndingOf(context({ termination: 'start-timeout', startTimeoutMs: 900 })), { kind: 'start-timeout', timeoutMs: 900, awaited: 'started' });
+  assert.deepEqual(runEndingOf(context({ termination: 'start-timeout', startTimeoutMs: 900, healthGated: true })), { kind: 'start-timeout', timeoutMs: 900, awaited: 'healthy' });
   assert.deepEqual(runEndingOf(context({ termination: 'unhealthy', stopRequested: true })), { kind: 'stopped' }, 'a stop wins');
   assert.deepEqual(runEndingOf(context({ exit: { exitCode: 2, signal: null, at: 30 }, startedAt: 10 })), {
     kind: 'exited',

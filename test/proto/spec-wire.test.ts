@@ -112,6 +112,7 @@ describe('a spec to the wire and back', () => {
   test('durations, sizes, maps and command lines keep their values; umask and ids travel as text', () => {
     const sent = specToWire(full);
     assert.equal(sent.umask, '027');
+    assert.equal(sent.runtime_directory_mode, '0750');
     assert.equal(sent.group, '33');
     assert.deepEqual(sent.exec_stop_post, [{ argv: ['/bin/rm', '-f', '/run/api/lock'] }, { argv: ['/bin/true'] }]);
     const received = overTheWire(full).spec!;
@@ -124,7 +125,7 @@ describe('a spec to the wire and back', () => {
   test("the client reads the daemon's spec whole, in camelCase, the text fields as the wire has them", () => {
     const read = specFromWire(overTheWire(full).spec);
     // proto3 fills a repeated field that was not sent: the http check's args.
-    assert.deepEqual(read, { ...full, user: 'www-data', group: '33', umask: '027', healthCheck: { ...full.healthCheck, args: [] } });
+    assert.deepEqual(read, { ...full, user: 'www-data', group: '33', umask: '027', runtimeDirectoryMode: '0750', healthCheck: { ...full.healthCheck, args: [] } });
     assert.ok(!Object.keys(read).some((key) => key.startsWith('_')), 'no virtual oneof keys');
   });
 

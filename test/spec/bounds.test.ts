@@ -88,6 +88,7 @@ const bounds: Bound[] = [
   atMost('group', 32, chars),
   edge('user', 'a numeric id below 2^32 - 1', number, 2 ** 32 - 2, 2 ** 32 - 1),
   atMost('umask', 0o777, number),
+  atMost('runtime_directory_mode', 0o777, number),
   // Labels.
   atMost('labels', 64, entries((i) => `k${i}`, 'v')),
   atMost(`labels.${'k'.repeat(129)}`, 128, (n) => ({ ['k'.repeat(n)]: 'v' }), { input: 'labels' }),

@@ -90,6 +90,7 @@ export const example: ProcessSpec = {
   conditionPathExists: ['/etc/api.conf'],
   runtimeDirectory: 'api',
   runtime: { kind: 'exec' },
+  runtimeDirectoryMode: 0o755,
 };
 
 /**
@@ -107,7 +108,8 @@ export const full: ProcessSpec = {
   logs: { ...example.logs, maxBytes: 2 ** 40, maxFiles: 0 },
   execStartPost: [['/bin/true']],
   execStopPost: [...example.execStopPost, ['/bin/true']],
-  conditionPathExists: [...example.conditionPathExists, '!/etc/api.down'],
+  conditionPathExists: [...example.conditionPathExists, '!/etc/api.down', '|/etc/api.a', '|!/etc/api.b'],
+  runtimeDirectoryMode: 0o750,
 };
 
 const timings = { intervalMs: 1_000, timeoutMs: 100, failureThreshold: 1, successThreshold: 1, startPeriodMs: 0, restartAfter: 0 };

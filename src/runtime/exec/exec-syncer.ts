@@ -6,12 +6,17 @@
  */
 import type {
   CleanupContext,
+  ConditionResult,
   HealthCheckContext,
   HealthCheckResult,
   ProcessSyncer,
+  StageContext,
+  StopPostContext,
   SyncProcessContext,
   TerminatingContext,
 } from '../../manager/syncer.js';
+import { ExecRunStages } from './run-stages.js';
+import { runtimeDirectoryVariables, runtimeRootOf } from './runtime-directory.js';
 import { runProbe } from '../health/index.js';
 import { StatevisorError } from '../../errors.js';
 import { untilExeced, type Launch, type WorkloadResources } from './workload-resources.js';
@@ -56,6 +61,8 @@ export interface ExecRuntimeOptions extends SpawnContext {
   readonly resources?: WorkloadResources;
   /** Something went wrong that is no one call's failure (a cgroup left behind). */
   readonly onWarning?: (id: string, message: string) => void;
+  /** Where runtime directories are made; by default /run as root, else $XDG_RUNTIME_DIR (runtime-directory.ts). */
+  readonly runtimeRoot?: string;
 }
 
 /** What identifies a run across daemon restarts: pid plus start time survives pid reuse. */
@@ -82,9 +89,14 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
   private readonly adoptions = new Map<string, Survivor & { startedAt: number }>();
 
   private readonly pacer: SpawnPacer;
+  private readonly runtimeRoot: string;
+  /** Conditions, the runtime directory and the hook commands (run-stages.ts). */
+  private readonly stages: ExecRunStages;
 
   constructor(private readonly options: ExecRuntimeOptions) {
     this.pacer = options.pacer ?? new SpawnPacer({ restartsPerSecond: 0 });
+    this.runtimeRoot = options.runtimeRoot ?? runtimeRootOf(options.baseEnv, process.getuid?.() ?? -1, options.stateDir);
+    this.stages = new ExecRunStages({ ...options, runtimeRoot: this.runtimeRoot });
   }
 
   /** The restart rate and what waits for it. */
@@ -113,7 +125,7 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     // Never straight from the child's exit callback into the next spawn: the pacer lets spawns
     // through a few per loop turn, after the turn's I/O (RPCs), and restarts at the daemon's rate.
     await this.pacer.admit(restart === true ? 'restart' : 'start', signal);
-    const markers = { [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
+    const markers = { ...runtimeDirectoryVariables(spec, this.runtimeRoot), [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
     let pipes: RunPipes;
     try {
       pipes = await this.options.output.prepare(id, spec);
@@ -279,6 +291,30 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
       ...(spec.workingDir !== undefined && { cwd: spec.workingDir }),
       ...identity,
     });
+  }
+
+  // An adopted survivor of an earlier daemon got past its conditions and start hooks back then:
+  // its run goes on, and only its stop-post stage is still to come.
+  async checkStartConditions(context: StageContext, spec: ProcessSpec): Promise<ConditionResult> {
+    return this.adoptable(context.id) ? { met: true } : this.stages.checkStartConditions(context, spec);
+  }
+
+  async runStartPre(context: StageContext, spec: ProcessSpec): Promise<void> {
+    if (!this.adoptable(context.id)) await this.stages.runStartPre(context, spec);
+  }
+
+  /** A survivor waits for this process's next start, and still runs (the same pid and start time). */
+  private adoptable(id: string): boolean {
+    const survivor = this.adoptions.get(id);
+    return survivor !== undefined && processStartTime(survivor.pid) === survivor.startTime;
+  }
+
+  async runStartPost(context: StageContext, spec: ProcessSpec): Promise<void> {
+    if (!(this.children.get(context.id) instanceof AdoptedHandle)) await this.stages.runStartPost(context, spec);
+  }
+
+  runStopPost(context: StopPostContext, spec: ProcessSpec): Promise<void> {
+    return this.stages.runStopPost(context, spec);
   }
 
   /** Every pid this runtime still answers for (for leak checks and shutdown). */

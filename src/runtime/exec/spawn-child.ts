@@ -28,7 +28,8 @@ function startFailure(spec: ProcessSpec, error: unknown, at: number): Statevisor
   return Object.assign(failure, { at });
 }
 
-async function spawnOptions(spec: ProcessSpec, context: SpawnContext): Promise<SpawnOptions> {
+/** env, cwd, a new session, and the user and group unless the launch command switches itself. */
+export async function spawnOptions(spec: ProcessSpec, context: SpawnContext): Promise<SpawnOptions> {
   const fromFiles = await readEnvFiles(spec.envFiles);
   const user = spec.user === undefined ? undefined : resolveUser(String(spec.user));
   const account = user === undefined ? {} : { HOME: user.home, USER: user.name, LOGNAME: user.name };
@@ -52,7 +53,7 @@ async function spawnOptions(spec: ProcessSpec, context: SpawnContext): Promise<S
  * Node has no umask option for spawn. The fork happens synchronously inside spawn(), so setting
  * the daemon's umask around that one call gives the child its umask and nobody else's.
  */
-function withUmask<T>(umask: number | undefined, fn: () => T): T {
+export function withUmask<T>(umask: number | undefined, fn: () => T): T {
   if (umask === undefined) return fn();
   const previous = process.umask(umask);
   try {

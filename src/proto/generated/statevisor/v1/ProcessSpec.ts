@@ -42,6 +42,7 @@ export interface ProcessSpec {
   'condition_path_exists'?: (string)[];
   'runtime_directory'?: (string);
   'runtime'?: (_statevisor_v1_RuntimeSpec | null);
+  'runtime_directory_mode'?: (string);
   '_description'?: "description";
   '_working_dir'?: "working_dir";
   '_user'?: "user";
@@ -58,6 +59,7 @@ export interface ProcessSpec {
   '_pidfile'?: "pidfile";
   '_runtime_directory'?: "runtime_directory";
   '_runtime'?: "runtime";
+  '_runtime_directory_mode'?: "runtime_directory_mode";
 }
 
 export interface ProcessSpec__Output {
@@ -93,6 +95,7 @@ export interface ProcessSpec__Output {
   'condition_path_exists': (string)[];
   'runtime_directory'?: (string);
   'runtime'?: (_statevisor_v1_RuntimeSpec__Output | null);
+  'runtime_directory_mode'?: (string);
   '_description'?: "description";
   '_working_dir'?: "working_dir";
   '_user'?: "user";
@@ -109,4 +112,5 @@ export interface ProcessSpec__Output {
   '_pidfile'?: "pidfile";
   '_runtime_directory'?: "runtime_directory";
   '_runtime'?: "runtime";
+  '_runtime_directory_mode'?: "runtime_directory_mode";
 }
