@@ -97,6 +97,7 @@ export function initialProcessContext(input: ProcessInput): ProcessContext {
     restart: { ...defaultRestartPolicy, ...input.restart },
     healthCheck: input.healthCheck,
     startTimeoutMs: input.startTimeoutMs ?? 0,
+    startOnConnection: input.startOnConnection === true,
     errorCount: 0,
     lastError: undefined,
     retryDelayMs: 0,
@@ -218,13 +219,14 @@ export function reconfigured(
   settings: ProcessSettings,
   health: (next: HealthSettings | null) => Changes,
 ): Changes {
-  const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck, startTimeoutMs } = settings;
+  const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck, startTimeoutMs, startOnConnection } = settings;
   const grace = defaultGracePeriodSecs === undefined ? undefined : clampGrace(defaultGracePeriodSecs, defaultGracePeriodSecs);
   return {
     restart: restart === undefined ? context.restart : { ...context.restart, ...restart },
     defaultGracePeriodSecs: grace ?? context.defaultGracePeriodSecs,
     resyncIntervalMs: resyncIntervalMs ?? context.resyncIntervalMs,
     startTimeoutMs: startTimeoutMs ?? context.startTimeoutMs,
+    startOnConnection: startOnConnection ?? context.startOnConnection,
     ...(healthCheck !== undefined && health(healthCheck)),
   };
 }

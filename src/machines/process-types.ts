@@ -63,6 +63,8 @@ export interface ProcessSettings {
   readonly healthCheck?: HealthSettings | null;
   /** A health-gated run not healthy this long after its workload started has failed to start; 0 waits forever. */
   readonly startTimeoutMs?: number;
+  /** A run waits in starting.waitingForConnection until a client connects (start_on: connection). */
+  readonly startOnConnection?: boolean;
 }
 
 /** Commands (imperative) and facts (past tense) a process actor accepts. */
@@ -79,6 +81,11 @@ export interface SyncInput {
   readonly config: unknown;
   /** The restart guard began this run (not a create or a start): a runtime may pace these. */
   readonly restart: boolean;
+}
+/** The wait of a run for its first connection (start_on: connection). */
+export interface ConnectionInput {
+  readonly id: string;
+  readonly config: unknown;
 }
 export interface SyncOutput {
   readonly terminal: boolean;
@@ -143,6 +150,7 @@ export interface ProcessInput {
   readonly restart?: Partial<RestartPolicy>;
   readonly healthCheck?: HealthSettings;
   readonly startTimeoutMs?: number;
+  readonly startOnConnection?: boolean;
   /** Seed of the jitter PRNG; any non-zero 32-bit integer. */
   readonly seed?: number;
   /** Send every fact to the parent actor too (a supervisor spawns its processes so). */
@@ -170,6 +178,8 @@ export interface ProcessContext {
   healthCheck: HealthSettings | undefined;
   /** 0: a health-gated start may take forever. */
   startTimeoutMs: number;
+  /** Each run waits for a client's connection before its first sync. */
+  startOnConnection: boolean;
   health: HealthStatus;
   /** Consecutive failed probes (not counting those in the start period) and successful ones. */
   healthFailures: number;

@@ -74,6 +74,7 @@ import type {
   SyncOutput,
   TerminatedInput,
   TerminatingInput,
+  ConnectionInput,
 } from './process-types.js';
 
 export const processMachine = setup({
@@ -89,6 +90,8 @@ export const processMachine = setup({
     syncProcess: fromPromise<SyncOutput, SyncInput>(async () => ({ terminal: false, at: Date.now() })),
     syncTerminatingProcess: fromPromise<HookOutput, TerminatingInput>(async () => ({ at: Date.now() })),
     syncTerminatedProcess: fromPromise<HookOutput, TerminatedInput>(async () => ({ at: Date.now() })),
+    // Without a runtime that holds sockets there is nothing to wait on: start at once.
+    waitForConnection: fromPromise<HookOutput, ConnectionInput>(async () => ({ at: Date.now() })),
     // No default verdict: a health check without a probe to run it fails, visibly.
     probeHealth: fromPromise<ProbeOutput, ProbeInput>(async () => {
       throw new Error('no health probe is provided for this process');
@@ -110,6 +113,7 @@ export const processMachine = setup({
     isTerminal: (_, output: SyncOutput) => output.terminal,
     hasPending: ({ context }) => context.pending !== undefined,
     resyncDisabled: ({ context }) => context.resyncIntervalMs <= 0,
+    startsWithoutConnection: ({ context }) => !context.startOnConnection,
     wasCancelled: (_, { error }: HookError) => isCancellation(error),
     isStartFailure: (_, { error }: HookError) => isStartFailure(error),
     shortensGrace: ({ context, event }) => shortensGrace(context, event),
@@ -195,7 +199,25 @@ export const processMachine = setup({
         queued: {
           tags: ['queued', 'launching'],
           entry: { type: 'report', params: ({ context }) => queueFact(context, 0, 'start') },
-          after: { queueDelay: 'syncHook' },
+          after: { queueDelay: 'waitingForConnection' },
+        },
+        /**
+         * start_on: connection: the run waits until a client connects to one of the sockets the
+         * daemon holds (the connection waits in the kernel's backlog for the program to accept).
+         * Any other run passes straight through, without invoking the wait.
+         */
+        waitingForConnection: {
+          tags: 'launching',
+          always: { guard: 'startsWithoutConnection', target: 'syncHook' },
+          invoke: {
+            src: 'waitForConnection',
+            input: ({ context }) => ({ id: context.id, config: context.config }),
+            onDone: 'syncHook',
+            onError: {
+              target: '#process.terminated',
+              actions: { type: 'recordStartFailure', params: ({ event }) => ({ error: event.error }) },
+            },
+          },
         },
         syncHook: {
           tags: ['hookRunning', 'launching'],
@@ -464,8 +486,8 @@ export const processMachine = setup({
             { type: 'report', params: ({ context }) => queueFact(context, restartDelayMs(context), 'restart') },
           ],
           // A zero delay restarts in the same macrostep: no timer, no extra event-loop turn.
-          always: { guard: 'restartIsImmediate', target: '#process.starting.syncHook' },
-          after: { restartDelay: '#process.starting.syncHook' },
+          always: { guard: 'restartIsImmediate', target: '#process.starting.waitingForConnection' },
+          after: { restartDelay: '#process.starting.waitingForConnection' },
           on: {
             terminate: { target: '#process.finished', actions: 'requestTermination' },
           },

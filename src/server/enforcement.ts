@@ -7,6 +7,7 @@ import { snakeCase } from '../spec/section.js';
 import type { HealthCheckSpec, KillMode, ProcessSpec, ResourcesSpec } from '../spec/types.js';
 import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
+import { firstSocketFd } from '../runtime/exec/socket-activation.js';
 
 export interface Enforcement {
   readonly field: string;
@@ -65,6 +66,12 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, 
   if (spec.pidfile !== undefined) list.push(notYet('pidfile', 'pidfiles are not written yet'));
   if (spec.conditionPathExists.length > 0) list.push(notYet('condition_path_exists', 'start conditions are not checked yet'));
   if (spec.runtimeDirectory !== undefined) list.push(notYet('runtime_directory', 'runtime directories are not created yet'));
+  if (spec.sockets.length > 0) list.push(done('sockets', socketsDetail(spec)));
+  if (spec.startOn === 'connection') {
+    list.push(
+      done('start_on', 'connection: each run waits in starting.waitingForConnection (STARTING) until a client connects to one of its sockets; the connection waits in the backlog for the program to accept it'),
+    );
+  }
   if (spec.runtime.kind === 'worker') list.push(notYet('runtime', 'worker-thread workloads are not supported yet'));
   return list;
 }
@@ -103,6 +110,14 @@ export function unenforcedNote(spec: ProcessSpec, resources: WorkloadResources |
   const missing = limitEnforcement(spec, resources).filter((e) => !e.enforced);
   if (missing.length === 0) return '';
   return `; not enforced: ${missing.map((e) => `${e.field} (${e.detail})`).join('; ')}`;
+}
+
+function socketsDetail(spec: ProcessSpec): string {
+  const fds = spec.sockets.map((socket, index) => `${socket.name} ${socket.listen} → fd ${firstSocketFd + index}`).join(', ');
+  return (
+    `${fds}; bound by the daemon from create to delete and kept open across restarts and stops (a client waits, it is not refused), ` +
+    `passed with LISTEN_FDS=${spec.sockets.length}, LISTEN_FDNAMES=${spec.sockets.map((s) => s.name).join(':')} and LISTEN_PID (accept=no)`
+  );
 }
 
 function healthDetail(check: HealthCheckSpec): string {

@@ -90,6 +90,8 @@ export const example: ProcessSpec = {
   conditionPathExists: ['/etc/api.conf'],
   runtimeDirectory: 'api',
   runtime: { kind: 'exec' },
+  sockets: [{ listen: '127.0.0.1:8080', name: 'http' }, { listen: '/run/api.sock', name: 'api' }],
+  startOn: 'connection',
 };
 
 /**
@@ -108,6 +110,7 @@ export const full: ProcessSpec = {
   execStartPost: [['/bin/true']],
   execStopPost: [...example.execStopPost, ['/bin/true']],
   conditionPathExists: [...example.conditionPathExists, '!/etc/api.down'],
+  sockets: [...example.sockets, { listen: '[::1]:65535', name: 'v6' }],
 };
 
 const timings = { intervalMs: 1_000, timeoutMs: 100, failureThreshold: 1, successThreshold: 1, startPeriodMs: 0, restartAfter: 0 };

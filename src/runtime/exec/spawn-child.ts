@@ -20,6 +20,8 @@ export interface SpawnContext {
   readonly markers?: Readonly<Record<string, string>>;
   /** The launch command takes the user and groups itself (setpriv): spawn must not switch. */
   readonly switchesUser?: boolean;
+  /** Descriptors the child gets as fds 3.. in this order (socket activation's listening sockets). */
+  readonly passFds?: readonly number[];
 }
 
 function startFailure(spec: ProcessSpec, error: unknown, at: number): StatevisorError {
@@ -77,7 +79,7 @@ export async function spawnChild(spec: ProcessSpec, context: SpawnContext, pipes
   }
   try {
     const { command, args } = launch ?? spec;
-    const child = withUmask(spec.umask, () => spawn(command, [...args], { ...options, stdio: stdio.stdio }));
+    const child = withUmask(spec.umask, () => spawn(command, [...args], { ...options, stdio: [...(stdio.stdio as unknown[]), ...(context.passFds ?? [])] as SpawnOptions['stdio'] }));
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
