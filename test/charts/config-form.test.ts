@@ -139,7 +139,9 @@ test('the config form names everything: strings for initial, guards, actions, de
   assert.equal(starting.initial, 'queued');
   assert.deepEqual(starting.states!.syncHook!.entry, ['beginFirstSync']);
   assert.equal(starting.states!.syncHook!.invoke![0]!.src, 'syncProcess');
-  assert.deepEqual(starting.states!.queued!.after, { queueDelay: 'syncHook' });
+  assert.deepEqual(starting.states!.queued!.after, { queueDelay: 'waitingForConnection' });
+  assert.deepEqual(starting.states!.waitingForConnection!.always, { guard: 'startsWithoutConnection', target: 'syncHook' });
+  assert.equal(starting.states!.waitingForConnection!.invoke![0]!.src, 'waitForConnection');
   assert.deepEqual(definition.states!.syncing!.entry, [{ type: 'enterPhase', params: { phase: 'syncing', reason: 'first sync succeeded' } }]);
   assert.deepEqual(JSON.parse(JSON.stringify(initialProcessContext({ id: 'process' }))), definition.context);
 });
