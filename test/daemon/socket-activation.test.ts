@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
 import { procParent, waitUntil } from '../helpers/leaks.js';
 import { isAlreadyExists, isInvalidState } from '../../src/client/index.js';
+import { cliOn } from '../cli/run.js';
 
 /** Answers "PID NAME LISTEN_PID LISTEN_FDS LISTEN_FDNAMES" on each of its sockets; refuses to run if LISTEN_PID is not its pid. */
 const server = [
@@ -259,4 +260,16 @@ test('an address belongs to one process: a second claim is refused naming the ow
     (error: Error) => isInvalidState(error) && /cannot bind 127\.0\.0\.1:\d+: EADDRINUSE/.test(error.message),
   );
   assert.deepEqual((await h.client.listProcesses()).map((p) => p.name), ['first'], 'a refused create stores nothing');
+});
+
+test('statevisor start of a start_on connection process returns once the run waits for its first client', { timeout: 60_000 }, async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const unix = path.join(h.dir, 'lazy.sock');
+  await h.client.createProcess(serverSpec(h, 'lazy', [{ listen: unix }], { startOn: 'connection' }));
+  const result = await cliOn(h.socket)('start', 'lazy');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^started lazy .*STARTING.*: it runs from the first connection to its sockets\n$/);
+  const pid = Number((await ask({ path: unix }).result).answer?.split(' ')[0]);
+  assert.equal(pid, await runningPid(h, 'lazy'));
 });
