@@ -22,7 +22,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { lstat, unlink } from 'node:fs/promises';
+import { lstat, readFile, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { StatevisorError } from '../../errors.js';
@@ -74,22 +74,27 @@ function bindFailure(listen: string, reason: string): StatevisorError {
 }
 
 /**
- * A unix socket file left by a daemon that died holds the path, but nobody listens on it: a
- * connection is refused. Only such a file is removed; anything else at the path is an error.
+ * Whether a unix socket listens on `path`, from /proc/net/unix (its Flags column has
+ * __SO_ACCEPTCON, 0x10000, for a listening socket). Read rather than connected to: a probe
+ * connection would be one more client for the program that listens there.
+ */
+async function listensOn(path: string): Promise<boolean> {
+  const table = await readFile('/proc/net/unix', 'utf8');
+  return table.split('\n').some((line) => {
+    const columns = line.trim().split(/\s+/);
+    return line.endsWith(` ${path}`) && (Number.parseInt(columns[3] ?? '0', 16) & 0x10000) !== 0;
+  });
+}
+
+/**
+ * A unix socket file left by a daemon that died holds the path, but nobody listens on it. Only
+ * such a file is removed; anything else at the path is an error.
  */
 async function removeStaleSocketFile(path: string): Promise<void> {
   const info = await lstat(path).catch(() => undefined);
   if (info === undefined) return;
   if (!info.isSocket()) throw bindFailure(path, 'the path exists and is not a socket');
-  const refused = await new Promise<boolean>((resolve) => {
-    const probe = net.connect({ path });
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(false);
-    });
-    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-  if (!refused) throw bindFailure(path, 'another program listens on it');
+  if (await listensOn(path)) throw bindFailure(path, 'another program listens on it');
   await unlink(path);
 }
 
