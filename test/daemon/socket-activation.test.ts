@@ -273,3 +273,36 @@ test('statevisor start of a start_on connection process returns once the run wai
   const pid = Number((await ask({ path: unix }).result).answer?.split(' ')[0]);
   assert.equal(pid, await runningPid(h, 'lazy'));
 });
+
+test('update: a new socket is bound at once, a removed one closed, a kept one never dropped; the run gets them at its restart', { timeout: 60_000 }, async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const a = path.join(h.dir, 'a.sock');
+  const b = path.join(h.dir, 'b.sock');
+  await h.client.createProcess(serverSpec(h, 'web', [{ listen: a, name: 'a' }]), { start: true });
+  let pid = await runningPid(h, 'web');
+  await h.client.createProcess(serverSpec(h, 'other', [{ listen: path.join(h.dir, 'other.sock') }]));
+
+  const added = await h.client.updateProcess('web', { sockets: [{ listen: a, name: 'a' }, { listen: b, name: 'b' }] }, { updateMask: ['sockets'] });
+  assert.deepEqual(added.restartRequiredFields, ['sockets']);
+  assert.ok(existsSync(b), 'the new socket is bound before the next run');
+  const waitingOnB = ask({ path: b });
+  await waitingOnB.connected;
+  assert.equal((await ask({ path: a }).result).answer, `${pid} a ${pid} 1 a`, 'the live run keeps what it was given');
+  await h.client.restartProcess('web');
+  pid = await runningPid(h, 'web', pid);
+  assert.equal((await waitingOnB.result).answer, `${pid} b ${pid} 2 a:b`, 'the client waiting on the new socket is answered by the next run');
+
+  const kept = ask({ path: b });
+  await kept.connected;
+  await h.client.updateProcess('web', { sockets: [{ listen: b, name: 'b' }] }, { updateMask: ['sockets'] });
+  assert.equal(existsSync(a), false, 'the removed socket is closed and its file gone');
+  assert.equal((await kept.result).answer, `${pid} b ${pid} 2 a:b`, 'a connection waiting on a kept socket is not dropped');
+
+  await assert.rejects(
+    h.client.updateProcess('web', { sockets: [{ listen: path.join(h.dir, 'other.sock') }] }, { updateMask: ['sockets'] }),
+    (error: Error) => isAlreadyExists(error) && /is already a socket of process 'other'/.test(error.message),
+  );
+  assert.deepEqual((await h.client.describeProcess('web')).spec?.sockets, [{ listen: b, name: 'b' }], 'a refused update changes nothing');
+  assert.ok(existsSync(b));
+});
