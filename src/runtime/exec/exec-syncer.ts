@@ -115,10 +115,9 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     // Never straight from the child's exit callback into the next spawn: the pacer lets spawns
     // through a few per loop turn, after the turn's I/O (RPCs), and restarts at the daemon's rate.
     await this.pacer.admit(restart === true ? 'restart' : 'start', signal);
+    const activation = activationOf(spec.sockets.length === 0 ? [] : await this.socketsFor(id, spec));
     let pipes: RunPipes;
-    let activation: ReturnType<typeof activationOf>;
     try {
-      activation = activationOf(spec.sockets.length === 0 ? [] : await this.socketsFor(id, spec));
       pipes = await this.options.output.prepare(id, spec);
     } catch (error) {
       throw this.startFailure(spec, error instanceof Error ? error.message : String(error), error);

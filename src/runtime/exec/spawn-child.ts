@@ -79,7 +79,9 @@ export async function spawnChild(spec: ProcessSpec, context: SpawnContext, pipes
   }
   try {
     const { command, args } = launch ?? spec;
-    const child = withUmask(spec.umask, () => spawn(command, [...args], { ...options, stdio: [...(stdio.stdio as unknown[]), ...(context.passFds ?? [])] as SpawnOptions['stdio'] }));
+    // Fds 0-2 as openStdio made them, then the passed descriptors as 3, 4, … (spawn dup2s each).
+    const streams = [...(stdio.stdio as unknown[]), ...(context.passFds ?? [])] as SpawnOptions['stdio'];
+    const child = withUmask(spec.umask, () => spawn(command, [...args], { ...options, stdio: streams }));
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);

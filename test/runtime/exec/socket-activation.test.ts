@@ -149,3 +149,25 @@ test('the launch shell exports LISTEN_PID as its own pid, which exec keeps', { t
   assert.equal(out.trim(), `${child.pid} ${child.pid}`);
   assert.ok(!wrapCommand('/bin/true', [], { cgroupProcsFiles: [] }).args[1]!.includes('LISTEN_PID'), 'only when asked');
 });
+
+test('a socket that cannot be had at a start fails the start, named once', { timeout: 30_000 }, async () => {
+  const { ExecSyncer } = await import('../../../src/runtime/exec/exec-syncer.js');
+  const { validateSpec } = await import('../../../src/spec/index.js');
+  const syncer = new ExecSyncer({
+    output: { prepare: async () => ({}), flush: async () => undefined },
+    stateDir: '/nonexistent',
+    onExit: () => undefined,
+    now: () => Date.now(),
+    baseEnv: {},
+    activation: {
+      socketsFor: async () => {
+        throw new Error('cannot bind 127.0.0.1:8080: EADDRINUSE');
+      },
+    },
+  });
+  const spec = validateSpec({ name: 'web', command: '/bin/true', sockets: [{ listen: '127.0.0.1:8080' }] });
+  await assert.rejects(
+    syncer.syncProcess({ id: 'web-id', updateType: 'create', signal: new AbortController().signal }, spec),
+    (error: Error & { code?: string }) => error.code === 'E_START_FAILED' && error.message === "cannot start 'web': sockets: cannot bind 127.0.0.1:8080: EADDRINUSE",
+  );
+});
