@@ -84,7 +84,7 @@ export function socketFlag(value: string): { listen: string; name?: string } {
   // A relative path means the caller's directory, as every path flag does.
   const listen = written.startsWith('./') || written.startsWith('../') ? path.resolve(written) : written;
   const parsed = parseListenAddress(listen);
-  if (!parsed.ok) throw new InvalidArgumentError(`expected [NAME=]LISTEN, LISTEN being ${parsed.expected}`);
+  if (!parsed.ok) throw new InvalidArgumentError(`expected [NAME=]ADDRESS, ADDRESS being ${parsed.expected}`);
   return named ? { name: value.slice(0, at), listen } : { listen };
 }
 
@@ -132,7 +132,8 @@ const specFlags: readonly SpecFlag[] = [
   valued('resources.pids', '--pids <n>', 'most processes and threads the tree may hold at once', wholeNumber),
   valued('resources.cpuMillis', '--cpu <millis>', 'CPU limit in thousandths of a CPU: 500 is half of one', wholeNumber),
   valued('logs.stdout', '--stdout <target>', 'capture, null, inherit or a file to append to', logTarget),
-  valued('sockets', '--socket <[name=]listen>', 'a socket the daemon binds and passes as fd 3.. (HOST:PORT or /path; repeatable; update replaces them all)', repeated(socketFlag)),
+  // Not --socket: that is every command's flag for the daemon's own socket.
+  valued('sockets', '--listen <[name=]address>', 'a socket the daemon binds and passes as fd 3.. (HOST:PORT or /path; repeatable; update replaces them all)', repeated(socketFlag)),
   choice('startOn', '--start-on <when>', 'start: when asked; connection: at the first connection to one of its sockets', startOnValues),
   valued('logs.stderr', '--stderr <target>', 'capture, null, inherit or a file to append to', logTarget),
 ];

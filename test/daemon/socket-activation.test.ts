@@ -306,3 +306,18 @@ test('update: a new socket is bound at once, a removed one closed, a kept one ne
   assert.deepEqual((await h.client.describeProcess('web')).spec?.sockets, [{ listen: b, name: 'b' }], 'a refused update changes nothing');
   assert.ok(existsSync(b));
 });
+
+test('the CLI: create --listen NAME=ADDRESS --start-on connection, and describe shows each socket with its fd', { timeout: 60_000 }, async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const unix = path.join(h.dir, 'cli.sock');
+  const cli = cliOn(h.socket);
+  const created = await cli('create', 'web', '--listen', `admin=${unix}`, '--start-on', 'connection', '--', process.execPath, '-e', server, h.marker);
+  assert.equal(created.code, 0, created.stderr);
+  const { spec } = await h.client.describeProcess('web');
+  assert.deepEqual(spec?.sockets, [{ listen: unix, name: 'admin' }]);
+  assert.equal(spec?.startOn, 'connection');
+  const described = await cli('describe', 'web');
+  assert.match(described.stdout, new RegExp(`sockets.*admin ${unix.replace(/[.]/g, '\\.')} → fd 3`));
+  assert.match(described.stdout, new RegExp(`\\n  sockets +admin ${unix.replace(/[.]/g, '\\.')} \\(fd 3\\); start on connection\\n`));
+});

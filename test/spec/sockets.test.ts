@@ -59,8 +59,8 @@ function parse(...args: string[]) {
   return specFromFlags(command.opts());
 }
 
-test('--socket [name=]LISTEN is repeatable, a relative path is the caller\'s; --start-on sets start_on', () => {
-  const { patch, fields } = parse('--socket', 'http=127.0.0.1:8080', '--socket', '/run/a=b.sock', '--socket', './app.sock', '--start-on', 'connection');
+test('--listen [name=]ADDRESS is repeatable, a relative path is the caller\'s; --start-on sets start_on', () => {
+  const { patch, fields } = parse('--listen', 'http=127.0.0.1:8080', '--listen', '/run/a=b.sock', '--listen', './app.sock', '--start-on', 'connection');
   assert.deepEqual(patch.sockets, [
     { name: 'http', listen: '127.0.0.1:8080' },
     { listen: '/run/a=b.sock' },
@@ -68,6 +68,6 @@ test('--socket [name=]LISTEN is repeatable, a relative path is the caller\'s; --
   ]);
   assert.equal(patch.startOn, 'connection');
   assert.deepEqual(fields, ['sockets', 'startOn']);
-  assert.throws(() => parse('--socket', 'http=localhost:80'), /expected \[NAME=\]LISTEN/);
+  assert.throws(() => parse('--listen', 'http=localhost:80'), /expected \[NAME=\]ADDRESS/);
   assert.throws(() => parse('--start-on', 'socket'), /Allowed choices are start, connection/);
 });
