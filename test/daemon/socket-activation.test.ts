@@ -10,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
 import { procParent, waitUntil } from '../helpers/leaks.js';
+import { needsRoot } from '../helpers/requirements.js';
 import { isAlreadyExists, isInvalidState } from '../../src/client/index.js';
 import { cliOn } from '../cli/run.js';
 
@@ -320,4 +321,14 @@ test('the CLI: create --listen NAME=ADDRESS --start-on connection, and describe 
   const described = await cli('describe', 'web');
   assert.match(described.stdout, new RegExp(`sockets.*admin ${unix.replace(/[.]/g, '\\.')} → fd 3`));
   assert.match(described.stdout, new RegExp(`\\n  sockets +admin ${unix.replace(/[.]/g, '\\.')} \\(fd 3\\); start on connection\\n`));
+});
+
+test('run as another user (wrapper → setpriv → program, one pid), the program still gets its sockets and its own LISTEN_PID', { timeout: 60_000, skip: needsRoot }, async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const port = await freePort();
+  await h.client.createProcess(serverSpec(h, 'web', [{ listen: `127.0.0.1:${port}`, name: 'http' }], { user: 'nobody' }), { start: true });
+  const pid = await runningPid(h, 'web');
+  assert.equal((await ask({ host: '127.0.0.1', port }).result).answer, `${pid} http ${pid} 1 http`);
+  assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /\nUid:\s+65534\s/, 'the program runs as nobody');
 });
