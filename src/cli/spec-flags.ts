@@ -8,7 +8,18 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ProcessSpecPatch } from '../client/index.js';
-import { killModes, logSinks, processTypes, readByteSize, readDuration, readSignal, restartPolicies, restartPolicySynonyms } from '../spec/index.js';
+import {
+  killModes,
+  logSinks,
+  parseListenAddress,
+  processTypes,
+  readByteSize,
+  readDuration,
+  readSignal,
+  restartPolicies,
+  restartPolicySynonyms,
+  startOnValues,
+} from '../spec/index.js';
 
 interface SpecFlag {
   /** camelCase path in ProcessSpecInput, e.g. "restart.delayMs"; the client turns it into a mask path. */
@@ -65,6 +76,18 @@ const absolute = (value: string): string => path.resolve(value);
 const envFile = (value: string): string => (value.startsWith('-') ? `-${path.resolve(value.slice(1))}` : path.resolve(value));
 const logTarget = (value: string): string => ((logSinks as readonly string[]).includes(value) ? value : path.resolve(value));
 
+/** `[name=]LISTEN`: a name is what comes before an "=" that is not inside a path. */
+export function socketFlag(value: string): { listen: string; name?: string } {
+  const at = value.indexOf('=');
+  const named = at > 0 && !value.slice(0, at).includes('/');
+  const written = named ? value.slice(at + 1) : value;
+  // A relative path means the caller's directory, as every path flag does.
+  const listen = written.startsWith('./') || written.startsWith('../') ? path.resolve(written) : written;
+  const parsed = parseListenAddress(listen);
+  if (!parsed.ok) throw new InvalidArgumentError(`expected [NAME=]ADDRESS, ADDRESS being ${parsed.expected}`);
+  return named ? { name: value.slice(0, at), listen } : { listen };
+}
+
 function valued<T>(field: string, flags: string, description: string, parse?: (value: string, previous: T) => T): SpecFlag {
   const option = () => {
     const made = new Option(flags, description);
@@ -112,6 +135,9 @@ const specFlags: readonly SpecFlag[] = [
   valued('resources.pids', '--pids <n>', 'most processes and threads the tree may hold at once', wholeNumber),
   valued('resources.cpuMillis', '--cpu <millis>', 'CPU limit in thousandths of a CPU: 500 is half of one', wholeNumber),
   valued('logs.stdout', '--stdout <target>', 'capture, null, inherit or a file to append to', logTarget),
+  // Not --socket: that is every command's flag for the daemon's own socket.
+  valued('sockets', '--listen <[name=]address>', 'a socket the daemon binds and passes as fd 3.. (HOST:PORT or /path; repeatable; update replaces them all)', repeated(socketFlag)),
+  choice('startOn', '--start-on <when>', 'start: when asked; connection: at the first connection to one of its sockets', startOnValues),
   valued('logs.stderr', '--stderr <target>', 'capture, null, inherit or a file to append to', logTarget),
 ];
 

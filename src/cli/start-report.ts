@@ -45,7 +45,8 @@ export function reportStart(outcome: StartOutcome, verb: string, json: boolean):
   const name = process.name;
   switch (outcome.kind) {
     case 'started':
-      if (!json) printLine(summary(verb, process));
+      // STARTING here is a run of start_on: connection waiting for its first client (wait-for-start.ts).
+      if (!json) printLine(process.state === 'STARTING' ? `${summary(verb, process)}: it runs from the first connection to its sockets` : summary(verb, process));
       return 0;
     case 'failed':
       notice(`${name} did not start (${process.state}): ${outcome.reason}`);

@@ -38,6 +38,8 @@ export async function watchStart(client: StatevisorClient, name: string, options
   const { spec } = await client.describeProcess(name);
   const type = spec?.type ?? 'simple';
   const startTimeoutMs = spec?.startTimeoutMs ?? 0;
+  // Its run waits for a client, which may take forever: that wait is the start it was asked for.
+  const startsOnConnection = spec?.startOn === 'connection';
   const stop = new AbortController();
   const interrupt = () => stop.abort('interrupted');
   process.once('SIGINT', interrupt);
@@ -65,6 +67,7 @@ export async function watchStart(client: StatevisorClient, name: string, options
     last = view;
     if (event.type === 'deleted') return { kind: 'failed', process: view, reason: 'it was deleted' };
     if (view.runCount <= runsBefore) return undefined;
+    if (startsOnConnection && view.state === 'STARTING' && view.pid === 0) return { kind: 'started', process: view };
     const verdict = startVerdict(view.state, type);
     if (verdict === 'waiting') return undefined;
     if (verdict === 'started') return { kind: 'started', process: view };

@@ -16,6 +16,7 @@ import type {
   RestartPolicyInput,
   RestartSpec,
   RuntimeSpec,
+  SocketSpec,
   StopSpec,
 } from '../spec/types.js';
 
@@ -30,8 +31,10 @@ export type LogsSpecInput = Partial<LogsSpec>;
 export type HealthCheckSpecInput = Partial<HealthCheckSpec> & Pick<HealthCheckSpec, 'type'>;
 export type ResourcesSpecInput = ResourcesSpec;
 export type RuntimeSpecInput = Partial<RuntimeSpec>;
+/** The name defaults to the process's. */
+export type SocketSpecInput = Pick<SocketSpec, 'listen'> & Partial<SocketSpec>;
 
-type Sections = 'restart' | 'stop' | 'logs' | 'healthCheck' | 'resources' | 'runtime';
+type Sections = 'restart' | 'stop' | 'logs' | 'healthCheck' | 'resources' | 'runtime' | 'sockets';
 /** What the wire spells as text: octal, or a name or number. */
 type TextOnWire = 'umask' | 'user' | 'group' | 'runtimeDirectoryMode';
 
@@ -43,6 +46,7 @@ export type ProcessSpecInput = Pick<ProcessSpec, 'name' | 'command'> &
     healthCheck?: HealthCheckSpecInput;
     resources?: ResourcesSpecInput;
     runtime?: RuntimeSpecInput;
+    sockets?: SocketSpecInput[];
     /** A name, or a numeric id. */
     user?: string | number;
     group?: string | number;

@@ -101,6 +101,7 @@ export function initialProcessContext(input: ProcessInput): ProcessContext {
     healthCheck: input.healthCheck,
     startTimeoutMs: input.startTimeoutMs ?? 0,
     stages: { ...noStages, ...input.stages },
+    startOnConnection: input.startOnConnection === true,
     errorCount: 0,
     lastError: undefined,
     retryDelayMs: 0,
@@ -243,7 +244,7 @@ export function reconfigured(
   settings: ProcessSettings,
   health: (next: HealthSettings | null) => Changes,
 ): Changes {
-  const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck, startTimeoutMs, stages } = settings;
+  const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck, startTimeoutMs, stages, startOnConnection } = settings;
   const grace = defaultGracePeriodSecs === undefined ? undefined : clampGrace(defaultGracePeriodSecs, defaultGracePeriodSecs);
   return {
     restart: restart === undefined ? context.restart : { ...context.restart, ...restart },
@@ -251,6 +252,7 @@ export function reconfigured(
     resyncIntervalMs: resyncIntervalMs ?? context.resyncIntervalMs,
     startTimeoutMs: startTimeoutMs ?? context.startTimeoutMs,
     stages: stages === undefined ? context.stages : { ...context.stages, ...stages },
+    startOnConnection: startOnConnection ?? context.startOnConnection,
     ...(healthCheck !== undefined && health(healthCheck)),
   };
 }

@@ -4,8 +4,9 @@
  * so that no state is left out and no code reads state names:
  *
  *   no actor yet                                CREATED
- *   launching   starting.queued, .conditionCheck, .startPreHook,   STARTING
- *               .syncHook, .startPostHook
+ *   launching   starting.queued, .waitingForConnection,             STARTING
+ *               .conditionCheck, .startPreHook, .syncHook,
+ *               .startPostHook
  *   backoff     starting.syncRetry, terminated.restartDelay         BACKOFF
  *   workloadUp  syncing (every substate)        RUNNING, or STARTING while a health-gated run
  *                                               has not been healthy yet

@@ -69,6 +69,8 @@ export interface ProcessSettings {
   readonly startTimeoutMs?: number;
   /** The stages a run goes through when they have work; a stage without is skipped at no cost. */
   readonly stages?: Partial<RunStages>;
+  /** A run waits in starting.waitingForConnection until a client connects (start_on: connection). */
+  readonly startOnConnection?: boolean;
 }
 
 /**
@@ -101,6 +103,11 @@ export interface SyncInput {
   readonly config: unknown;
   /** The restart guard began this run (not a create or a start): a runtime may pace these. */
   readonly restart: boolean;
+}
+/** The wait of a run for its first connection (start_on: connection). */
+export interface ConnectionInput {
+  readonly id: string;
+  readonly config: unknown;
 }
 export interface SyncOutput {
   readonly terminal: boolean;
@@ -182,6 +189,7 @@ export interface ProcessInput {
   readonly healthCheck?: HealthSettings;
   readonly startTimeoutMs?: number;
   readonly stages?: Partial<RunStages>;
+  readonly startOnConnection?: boolean;
   /** Seed of the jitter PRNG; any non-zero 32-bit integer. */
   readonly seed?: number;
   /** Send every fact to the parent actor too (a supervisor spawns its processes so). */
@@ -212,6 +220,8 @@ export interface ProcessContext {
   stages: RunStages;
   /** The run got past its conditions: its stop-post stage has something to undo or report. */
   startAttempted: boolean;
+  /** Each run waits for a client's connection before its first sync. */
+  startOnConnection: boolean;
   health: HealthStatus;
   /** Consecutive failed probes (not counting those in the start period) and successful ones. */
   healthFailures: number;

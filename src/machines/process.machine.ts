@@ -85,6 +85,7 @@ import type {
   SyncOutput,
   TerminatedInput,
   TerminatingInput,
+  ConnectionInput,
 } from './process-types.js';
 
 /** The delayed event of a run's start deadline, cancelled when the run leaves `starting`. */
@@ -103,6 +104,8 @@ export const processMachine = setup({
     syncProcess: fromPromise<SyncOutput, SyncInput>(async () => ({ terminal: false, at: Date.now() })),
     syncTerminatingProcess: fromPromise<HookOutput, TerminatingInput>(async () => ({ at: Date.now() })),
     syncTerminatedProcess: fromPromise<HookOutput, TerminatedInput>(async () => ({ at: Date.now() })),
+    // Without a runtime that holds sockets there is nothing to wait on: start at once.
+    waitForConnection: fromPromise<HookOutput, ConnectionInput>(async () => ({ at: Date.now() })),
     // No default verdict: a health check without a probe to run it fails, visibly.
     probeHealth: fromPromise<ProbeOutput, ProbeInput>(async () => {
       throw new Error('no health probe is provided for this process');
@@ -129,6 +132,7 @@ export const processMachine = setup({
     isTerminal: (_, output: SyncOutput) => output.terminal,
     hasPending: ({ context }) => context.pending !== undefined,
     resyncDisabled: ({ context }) => context.resyncIntervalMs <= 0,
+    startsWithoutConnection: ({ context }) => !context.startOnConnection,
     wasCancelled: (_, { error }: HookError) => isCancellation(error),
     isStartFailure: (_, { error }: HookError) => isStartFailure(error),
     shortensGrace: ({ context, event }) => shortensGrace(context, event),
@@ -236,7 +240,25 @@ export const processMachine = setup({
         queued: {
           tags: ['queued', 'launching'],
           entry: { type: 'report', params: ({ context }) => queueFact(context, 0, 'start') },
-          after: { queueDelay: 'conditionCheck' },
+          after: { queueDelay: 'waitingForConnection' },
+        },
+        /**
+         * start_on: connection: the run waits until a client connects to one of the sockets the
+         * daemon holds (the connection waits in the kernel's backlog for the program to accept).
+         * Any other run passes straight through, without invoking the wait.
+         */
+        waitingForConnection: {
+          tags: 'launching',
+          always: { guard: 'startsWithoutConnection', target: 'conditionCheck' },
+          invoke: {
+            src: 'waitForConnection',
+            input: ({ context }) => ({ id: context.id, config: context.config }),
+            onDone: 'conditionCheck',
+            onError: {
+              target: '#process.terminated',
+              actions: { type: 'recordStartFailure', params: ({ event }) => ({ error: event.error }) },
+            },
+          },
         },
         /** condition_path_exists: a condition that fails skips the run (EXITED, no restart), as systemd. */
         conditionCheck: {
@@ -558,9 +580,9 @@ export const processMachine = setup({
             { type: 'report', params: ({ context }) => queueFact(context, restartDelayMs(context), 'restart') },
           ],
           // A zero delay restarts in the same macrostep: no timer, no extra event-loop turn.
-          // A restart checks its conditions and runs its start-pre hooks again.
-          always: { guard: 'restartIsImmediate', target: '#process.starting.conditionCheck' },
-          after: { restartDelay: '#process.starting.conditionCheck' },
+          // A restart waits for its connection (start_on), checks its conditions and runs its start-pre hooks again.
+          always: { guard: 'restartIsImmediate', target: '#process.starting.waitingForConnection' },
+          after: { restartDelay: '#process.starting.waitingForConnection' },
           on: {
             terminate: { target: '#process.finished', actions: 'requestTermination' },
           },

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { fromPromise } from 'xstate';
 import type {
   ConditionOutput,
+  ConnectionInput,
   HookOutput,
   ProbeInput,
   ProbeOutput,
@@ -61,6 +62,10 @@ export function syncerHooks<Config>(syncer: ProcessSyncer<Config>, options: Sync
     }),
     syncTerminatedProcess: fromPromise<HookOutput, TerminatedInput>(async ({ input, signal }) => {
       await syncer.syncTerminatedProcess({ signal, id: input.id }, input.config as Config);
+      return { at: clock.now() };
+    }),
+    waitForConnection: fromPromise<HookOutput, ConnectionInput>(async ({ input, signal }) => {
+      await syncer.waitForConnection?.({ signal, id: input.id }, input.config as Config);
       return { at: clock.now() };
     }),
     probeHealth: fromPromise<ProbeOutput, ProbeInput>(async ({ input, signal }) => {

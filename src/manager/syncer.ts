@@ -32,6 +32,12 @@ export interface CleanupContext {
   readonly id: string;
 }
 
+export interface ConnectionContext {
+  /** Fires when the chart stops waiting (a stop, a delete, shutdown): release what the wait holds. */
+  readonly signal: AbortSignal;
+  readonly id: string;
+}
+
 export interface HealthCheckContext {
   /** Fires when the chart gives up on the probe (its timeout, a stop): release what it started. */
   readonly signal: AbortSignal;
@@ -118,6 +124,11 @@ export interface ProcessSyncer<Config = unknown> {
   runStartPre?(context: StageContext, config: Config): Promise<void> | void;
   runStartPost?(context: StageContext, config: Config): Promise<void> | void;
   runStopPost?(context: StopPostContext, config: Config): Promise<void> | void;
+  /**
+   * A run of a process given `settings.startOnConnection` waits for this before its first sync:
+   * it resolves when a client connects. Without it such a run starts at once.
+   */
+  waitForConnection?(context: ConnectionContext, config: Config): Promise<void> | void;
 }
 
 export interface TerminateOptions {

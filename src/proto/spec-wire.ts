@@ -97,8 +97,9 @@ function valueOut(wire: WireForm, value: unknown, path: string, name: string, fo
       return value.map((item, index) => valueOut(wire.item, item, `${path}[${index}]`, name, form));
     }
     case 'message':
-      // Sections are walked by messageOut; a message never sits in a list of this schema.
-      throw new StatevisorError('E_INTERNAL', `${path}: a message field without a shape`);
+      // Sections are walked by messageOut from their field; a message in a list (sockets) carries its shape.
+      if (wire.shape === undefined) throw new StatevisorError('E_INTERNAL', `${path}: a message field without a shape`);
+      return messageOut(value, wire.shape, path, form);
     case 'string':
       if (form === 'wire' && wire.fromNumber && typeof value === 'number') return wire.fromNumber(value);
       if (typeof value === 'string' || form === 'file') return value;
@@ -158,6 +159,7 @@ function messageIn(wire: Record<string, unknown>, shape: AnyShape, setOnly: bool
 
 function valueIn(wire: WireForm, value: unknown): unknown {
   if (wire.type === 'map') return { ...(value as Record<string, string>) };
+  if (wire.type === 'message' && wire.shape !== undefined) return messageIn(value as Record<string, unknown>, wire.shape, false, false);
   if (wire.type !== 'list') return value;
   // A command line's message: its list.
   if (wire.message !== undefined) return [...((value as Record<string, unknown[]> | null)?.[wire.message] ?? [])];

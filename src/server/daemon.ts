@@ -27,6 +27,8 @@ import { processLoggers } from '../manager/logger.js';
 import type { MetricsCollector } from '../manager/metrics.js';
 import { systemClock } from '../manager/clock.js';
 import { ExecSyncer } from '../runtime/exec/exec-syncer.js';
+import { checkSocketActivation } from '../runtime/exec/socket-activation.js';
+import { ActivationSockets } from './activation-sockets.js';
 import { SpawnPacer, type SpawnPacerStats } from '../runtime/exec/spawn-pacer.js';
 import type { ProcessSpec } from '../spec/types.js';
 import { EventHub } from './events.js';
@@ -146,6 +148,7 @@ function composeProcesses(options: ProcessesOptions) {
   const nameOf = (id: string): string => (table.has(id) ? table.get(id).spec.name : id);
   const loggers = processLoggers(logger, nameOf);
   const recoveries = new Map<string, string>();
+  const activation = new ActivationSockets(nameOf);
   const logStreams = new Set<AbortController>();
   const logs = new LogFiles({
     logsDir,
@@ -165,6 +168,7 @@ function composeProcesses(options: ProcessesOptions) {
     now: () => clock.now(),
     baseEnv: options.baseEnv,
     resources,
+    activation,
     ...(setpriv !== undefined && { setpriv }),
     onWarning: (id, message) => loggers.of(id).warn(message),
     // No clearRun on exit: a stale run record is harmless (recovery checks pid + start time
@@ -220,6 +224,7 @@ function composeProcesses(options: ProcessesOptions) {
     clock,
     logger,
     processLoggers: loggers,
+    activation,
   });
   const reads: ProcessReads = new ProcessReads({
     table,
@@ -279,6 +284,7 @@ function composeProcesses(options: ProcessesOptions) {
         await manager.shutdown({ timeoutMs: deadlineMs });
       } finally {
         await logs.close();
+        activation.releaseAll();
         await resources.releaseAll().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'cgroups not removed'));
       }
     },
@@ -286,6 +292,7 @@ function composeProcesses(options: ProcessesOptions) {
     async abandon(): Promise<void> {
       usage.stop();
       manager.actor.stop();
+      activation.releaseAll();
       await logs.close();
     },
   };
@@ -298,6 +305,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   if (options.inspectWs !== undefined) relayUrl(options.inspectWs);
   // Before anything is opened in them: a directory others can write is refused, not used.
+  // The one internal Node API the daemon relies on (socket-activation.ts): checked before anything starts.
+  checkSocketActivation();
   prepareStateDir(options.stateDir);
   checkSocketDir(options.socket);
   // The store's lock comes first: a second daemon on the same state dir stops here.

@@ -8,6 +8,7 @@ import type { HealthCheckSpec, KillMode, ProcessSpec, ResourcesSpec } from '../s
 import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
 import { pidfileGraceMs } from '../runtime/exec/forking.js';
+import { firstSocketFd } from '../runtime/exec/socket-activation.js';
 
 export interface Enforcement {
   readonly field: string;
@@ -62,6 +63,12 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, 
   }
   list.push(...hookEnforcement(spec));
   if (spec.pidfile !== undefined) list.push(done('pidfile', pidfileDetail(spec.type, spec.pidfile)));
+  if (spec.sockets.length > 0) list.push(done('sockets', socketsDetail(spec)));
+  if (spec.startOn === 'connection') {
+    list.push(
+      done('start_on', 'connection: each run waits in starting.waitingForConnection (STARTING) until a client connects to one of its sockets; the connection waits in the backlog for the program to accept it'),
+    );
+  }
   if (spec.runtime.kind === 'worker') list.push(notYet('runtime', 'worker-thread workloads are not supported yet'));
   return list;
 }
@@ -141,6 +148,14 @@ function pidfileDetail(type: ProcessSpec['type'], pidfile: string): string {
     `type forking: once the command exits 0, the daemon's pid is read from ${pidfile} (within ${pidfileGraceMs} ms, and start_timeout), ` +
     'checked to run and to belong to this run, then supervised by pid and start time (polled: not our child, so its exit status is unknown and counts as a failure), ' +
     'stopped by signal per kill_mode, adopted after a daemon restart; the file is removed when the run ends'
+  );
+}
+
+function socketsDetail(spec: ProcessSpec): string {
+  const fds = spec.sockets.map((socket, index) => `${socket.name} ${socket.listen} → fd ${firstSocketFd + index}`).join(', ');
+  return (
+    `${fds}; bound by the daemon from create to delete and kept open across restarts and stops (a client waits, it is not refused), ` +
+    `passed with LISTEN_FDS=${spec.sockets.length}, LISTEN_FDNAMES=${spec.sockets.map((s) => s.name).join(':')} and LISTEN_PID (accept=no)`
   );
 }
 

@@ -18,6 +18,7 @@ import { parseSignal } from '../spec/signal.js';
 import type { ProcessSpec } from '../spec/types.js';
 import { specToSnakeCase } from '../proto/spec-wire.js';
 import { unenforcedNote } from './enforcement.js';
+import type { ActivationSockets } from './activation-sockets.js';
 import type { Desired, DesiredStateStore, RunRecord, Source } from './persistence.js';
 import type { ProcessEvents } from './process-events.js';
 import type { LiveViews } from './live-views.js';
@@ -56,6 +57,8 @@ export interface ProcessVerbsOptions {
   readonly logger: Logger;
   /** The logger of one process (`{ process: name }` bound), and when to drop it. */
   readonly processLoggers: { of(id: string): Logger; forget(id: string): void };
+  /** The processes' listening sockets (socket activation): bound at create, closed at delete. */
+  readonly activation?: Pick<ActivationSockets, 'claim' | 'restore' | 'release'>;
 }
 
 export class ProcessVerbs {
@@ -73,11 +76,15 @@ export class ProcessVerbs {
       source: options.source ?? 'api',
       desired: start ? 'running' : 'stopped',
     };
+    // Bound before anything is stored: an address in use fails the create, and a client may
+    // connect from now on, before the process runs.
+    await this.options.activation?.claim(entry.id, spec);
     table.add(entry);
     try {
       await this.record(entry);
     } catch (error) {
       table.remove(entry.id);
+      this.options.activation?.release(entry.id);
       throw error;
     }
     this.options.processLoggers.of(entry.id).info({ id: entry.id }, 'created');
@@ -134,6 +141,7 @@ export class ProcessVerbs {
     const gone = history.deleting(entry);
     manager.purgeProcess(entry.id);
     table.remove(entry.id);
+    this.options.activation?.release(entry.id);
     this.options.runSpecs.ended(entry.id);
     const keptLogs = await this.options.logs.remove(entry.id, entry.spec, { keep: options.keepLogs === true, at: this.options.clock.now() });
     log.info({ id: entry.id, ...(keptLogs !== undefined && { keptLogs }) }, 'deleted');
@@ -193,6 +201,7 @@ export class ProcessVerbs {
   restore(entry: ProcessEntry): void {
     this.options.table.add(entry);
     this.options.history.added(entry);
+    this.persist(this.options.activation?.restore(entry.id, entry.spec, this.options.processLoggers.of(entry.id)) ?? Promise.resolve(), entry.id, 'bind its sockets');
     this.persist(this.options.logs.restore(entry.id, entry.spec), entry.id, 'reattach its log pipes');
   }
 
@@ -274,11 +283,14 @@ export class ProcessVerbs {
     const limitsChanged = liveGroup && updated.some((field) => field.startsWith('resources.'));
     if (limitsChanged) await resources!.update(entry.id, next.resources);
     const previous = entry.spec;
+    // New sockets are bound (and an address in use refuses the update) before anything is stored.
+    if (updated.some((field) => field === 'sockets')) await this.options.activation?.claim(entry.id, next);
     entry.spec = next;
     try {
       await this.record(entry);
     } catch (error) {
       entry.spec = previous;
+      await this.options.activation?.claim(entry.id, previous).catch(() => undefined);
       if (limitsChanged) await resources!.update(entry.id, previous.resources).catch(() => undefined);
       throw error;
     }

@@ -16,6 +16,7 @@ export function chartSettings(spec: ProcessSpec): ProcessSettings {
     defaultGracePeriodSecs: spec.stop.gracePeriodMs / 1000,
     healthCheck: healthSettings(spec.healthCheck),
     startTimeoutMs: spec.startTimeoutMs,
+    startOnConnection: spec.startOn === 'connection',
     stages: runStages(spec),
   };
 }

@@ -7,7 +7,8 @@ import { specDefaults, type SpecDefaults } from './defaults.js';
 import { processNamePattern } from './fields.js';
 import { healthCheckFieldsByType, healthCheckRequired } from './schema.js';
 import { snakeCase } from './section.js';
-import type { HealthCheckSpec, ProcessSpec, RestartSpec, RuntimeSpec, SpecInput } from './types.js';
+import { listenExpected, listenKey, parseListenAddress } from './listen-address.js';
+import type { HealthCheckSpec, ProcessSpec, RestartSpec, RuntimeSpec, SocketSpec, SpecInput } from './types.js';
 import type { Violations } from './violations.js';
 
 export function completeSpec(input: SpecInput, found: Violations, defaultName?: string): ProcessSpec {
@@ -61,11 +62,16 @@ export function completeSpec(input: SpecInput, found: Violations, defaultName?: 
     conditionPathExists: input.conditionPathExists ?? d.conditionPathExists,
     runtimeDirectory: input.runtimeDirectory,
     runtime,
+    sockets: completeSockets(input.sockets ?? d.sockets, name ?? '', found),
+    startOn: input.startOn ?? d.startOn,
     runtimeDirectoryMode: input.runtimeDirectoryMode ?? d.runtimeDirectoryMode,
   });
   checkDependencies(spec, found);
   // As systemd's Type=forking with PIDFile=: without it there is no telling which process is the daemon.
   if (type === 'forking') expectPresent(found, 'pidfile', spec.pidfile, 'an absolute path (type forking reads the daemon\'s pid from it)');
+  if (spec.startOn === 'connection' && spec.sockets.length === 0) {
+    found.add('start_on', spec.startOn, 'start (connection needs at least one socket in sockets to wait on)');
+  }
   return spec;
 }
 
@@ -138,6 +144,29 @@ function completeRuntime(input: Partial<RuntimeSpec> | undefined, d: RuntimeSpec
     if (input?.[key] !== undefined) found.add(`runtime.${key}`, input[key], `no ${key} for an exec runtime (it is for worker)`);
   }
   return { kind };
+}
+
+/** Each socket with its name (the process's by default); names and addresses unique within the spec. */
+function completeSockets(input: readonly Partial<SocketSpec>[], processName: string, found: Violations): SocketSpec[] {
+  const names = new Map<string, number>();
+  const addresses = new Map<string, number>();
+  return input.map((socket, index) => {
+    expectPresent(found, `sockets[${index}].listen`, socket.listen, listenExpected);
+    const name = socket.name ?? processName;
+    const sameName = names.get(name);
+    if (sameName !== undefined) {
+      const unnamed = socket.name === undefined ? ` (a socket without a name takes the process's name, ${JSON.stringify(name)})` : '';
+      found.add(`sockets[${index}].name`, name, `a name no other socket of this process has (sockets[${sameName}] has it)${unnamed}`);
+    } else names.set(name, index);
+    const parsed = parseListenAddress(socket.listen);
+    if (parsed.ok) {
+      const key = listenKey(parsed.value);
+      const sameAddress = addresses.get(key);
+      if (sameAddress !== undefined) found.add(`sockets[${index}].listen`, socket.listen, `an address no other socket listens on (sockets[${sameAddress}] does)`);
+      else addresses.set(key, index);
+    }
+    return { listen: socket.listen ?? '', name };
+  });
 }
 
 const dependencyKeys = ['after', 'before', 'requires', 'wants', 'bindsTo', 'conflicts'] as const;

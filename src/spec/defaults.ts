@@ -72,6 +72,8 @@ export const specDefaults: SpecDefaults = deepFreeze({
     restartAfter: 0,
   },
   resources: {},
+  sockets: [],
+  startOn: 'start',
   after: [],
   before: [],
   requires: [],

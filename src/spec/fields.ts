@@ -30,7 +30,8 @@ export type WireForm =
   | { readonly type: 'int' }
   | { readonly type: 'bool' }
   | { readonly type: 'map' }
-  | { readonly type: 'message' }
+  /** `shape`: the message's fields, for a message inside a list (sections are walked by their field). */
+  | { readonly type: 'message'; readonly shape?: AnyShape }
   | { readonly type: 'list'; readonly item: WireForm; readonly message?: string };
 
 export interface Field<T> {

@@ -19,10 +19,13 @@ export type {
   RestartSpec,
   RuntimeKind,
   RuntimeSpec,
+  SocketSpec,
   SpecInput,
+  StartOn,
   StopSpec,
 } from './types.js';
-export { healthCheckTypes, killModes, logSinks, processTypes, restartPolicies, restartPolicySynonyms, runtimeKinds } from './types.js';
+export { healthCheckTypes, killModes, logSinks, processTypes, restartPolicies, restartPolicySynonyms, runtimeKinds, startOnValues } from './types.js';
+export { parseListenAddress, type ListenAddress } from './listen-address.js';
 export { specDefaults, type SpecDefaults } from './defaults.js';
 export { maxDurationMs, parseDuration, readDuration, readMilliseconds, type Parsed } from './duration.js';
 export { readByteSize } from './byte-size.js';

@@ -6,7 +6,8 @@
  * Limits keep a hostile or mistaken request small: they are far above real use and far below
  * memory trouble.
  */
-import { byteSize, duration, flag, integer, list, map, oneOf, pathMax, processName, text, type Shape } from './fields.js';
+import { byteSize, duration, flag, fromParsed, integer, list, map, oneOf, pathMax, processName, text, type Field, type Shape } from './fields.js';
+import { listenExpected, parseListenAddress } from './listen-address.js';
 import { absolutePath, account, conditionPath, directoryMode, httpUrl, logTarget, relativePath, signal, umask } from './os-fields.js';
 import { markerEnv } from './markers.js';
 import { section } from './section.js';
@@ -17,11 +18,13 @@ import {
   restartPolicies,
   restartPolicySynonyms,
   runtimeKinds,
+  startOnValues,
   type HealthCheckSpec,
   type LogsSpec,
   type ResourcesSpec,
   type RestartSpec,
   type RuntimeSpec,
+  type SocketSpec,
   type SpecInput,
   type StopSpec,
 } from './types.js';
@@ -92,6 +95,22 @@ const runtime: Shape<Partial<RuntimeSpec>> = {
   export: text({ max: 255, pattern: /^[A-Za-z_$][A-Za-z0-9_$]*$/, like: 'a JavaScript export name' }),
 };
 
+/** Checked by parseListenAddress; the pattern only tells editors the two forms. */
+const listen: Field<string> = {
+  read: (value, at, found) => {
+    const parsed = fromParsed(parseListenAddress)(value, at, found);
+    return parsed === undefined ? undefined : (value as string);
+  },
+  wire: { type: 'string' },
+  jsonSchema: () => ({ type: 'string', pattern: '^(/.+|\\[[0-9A-Fa-f:.]+\\]:\\d{1,5}|[0-9.]+:\\d{1,5})$', description: listenExpected }),
+};
+
+const socket: Shape<SocketSpec> = {
+  listen,
+  // systemd's FileDescriptorName= (LISTEN_FDNAMES is split at ':'), kept to a portable subset.
+  name: text({ max: 255, pattern: /^[A-Za-z0-9_.-]+$/, like: 'a name of letters, digits, "_", "." and "-" (a LISTEN_FDNAMES entry)' }),
+};
+
 export const specShape: Shape<SpecInput> = {
   name: processName,
   description: text({ max: 4 * kib, empty: true }),
@@ -144,6 +163,8 @@ export const specShape: Shape<SpecInput> = {
   conditionPathExists: list(conditionPath, { max: 64, single: true }),
   runtimeDirectory: relativePath,
   runtime: section(runtime),
+  sockets: list(section(socket), { max: 64 }),
+  startOn: oneOf(startOnValues),
   runtimeDirectoryMode: directoryMode,
 };
 

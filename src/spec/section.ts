@@ -77,7 +77,7 @@ export function section<T>(shape: Shape<T>): Field<Partial<T>> {
   return {
     shape: shape as AnyShape,
     read: (value, at, found) => readSection(value, shape, at, found),
-    wire: { type: 'message' },
+    wire: { type: 'message', shape: shape as AnyShape },
     jsonSchema: () => shapeSchema(shape as AnyShape),
   };
 }

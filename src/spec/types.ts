@@ -8,6 +8,9 @@
 import { restartPolicyNames, type RestartPolicy, type RestartPolicyName } from '../machines/restart-policy.js';
 
 export const processTypes = ['simple', 'oneshot', 'forking'] as const;
+/** start: a run starts when asked (create --start, start, auto_start); connection: at the first connection to one of its sockets. */
+export const startOnValues = ['start', 'connection'] as const;
+export type StartOn = (typeof startOnValues)[number];
 export type ProcessType = (typeof processTypes)[number];
 
 /** The chart's own policies: the spec hands its restart section to the chart as it is. */
@@ -99,6 +102,14 @@ export interface RuntimeSpec {
   export?: string;
 }
 
+/** A listening socket the daemon binds and passes to the process (socket activation). */
+export interface SocketSpec {
+  /** "HOST:PORT" (an IPv4 literal or [IPv6]) or an absolute path of a unix socket. */
+  listen: string;
+  /** Its entry in LISTEN_FDNAMES; the process's name when not given, as systemd names an fd after its unit. */
+  name: string;
+}
+
 /** One command line: the program, then its arguments. */
 export type CommandLine = string[];
 
@@ -154,12 +165,16 @@ export interface ProcessSpec {
   runtime: RuntimeSpec;
   /** The runtime directory's mode bits (0o755 by default). */
   runtimeDirectoryMode: number;
+  /** Passed as fds 3.. in this order, with LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES. */
+  sockets: SocketSpec[];
+  startOn: StartOn;
 }
 
 /** What a spec says before defaults: every field optional, sections partial. */
 export type SpecInput = {
-  [K in Exclude<keyof ProcessSpec, SectionKey>]?: ProcessSpec[K];
+  [K in Exclude<keyof ProcessSpec, SectionKey | 'sockets'>]?: ProcessSpec[K];
 } & {
+  sockets?: Partial<SocketSpec>[];
   restart?: Partial<RestartSpec>;
   stop?: Partial<StopSpec>;
   logs?: Partial<LogsSpec>;

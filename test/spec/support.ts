@@ -91,6 +91,8 @@ export const example: ProcessSpec = {
   runtimeDirectory: 'api',
   runtime: { kind: 'exec' },
   runtimeDirectoryMode: 0o755,
+  sockets: [{ listen: '127.0.0.1:8080', name: 'http' }, { listen: '/run/api.sock', name: 'api' }],
+  startOn: 'connection',
 };
 
 /**
@@ -110,6 +112,7 @@ export const full: ProcessSpec = {
   execStopPost: [...example.execStopPost, ['/bin/true']],
   conditionPathExists: [...example.conditionPathExists, '!/etc/api.down', '|/etc/api.a', '|!/etc/api.b'],
   runtimeDirectoryMode: 0o750,
+  sockets: [...example.sockets, { listen: '[::1]:65535', name: 'v6' }],
 };
 
 const timings = { intervalMs: 1_000, timeoutMs: 100, failureThreshold: 1, successThreshold: 1, startPeriodMs: 0, restartAfter: 0 };

@@ -152,6 +152,8 @@ describe('validateSpec: snake_case, camelCase and durations', () => {
     condition_path_exists: '/etc/api.conf',
     runtime_directory: 'api',
     runtime: { kind: 'exec' },
+    sockets: [{ listen: '127.0.0.1:8080', name: 'http' }, { listen: '/run/api.sock' }],
+    start_on: 'connection',
   };
 
   // Kept beside the other fixtures, which build on it.

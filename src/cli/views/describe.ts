@@ -83,6 +83,12 @@ function specRows(spec: ProcessSpecOutput): Row[] {
     .filter((key) => spec[key].length > 0)
     .map((key) => `${key} ${spec[key].join(' ')}`);
   if (dependencies.length > 0) rows.push(['dependencies', dependencies.join('; ')]);
+  const sockets = spec.sockets ?? [];
+  if (sockets.length > 0) {
+    // fd 3 onward, in the spec's order: what LISTEN_FDS counts (socket-activation.ts).
+    const fds = sockets.map((socket, index) => `${socket.name ?? '?'} ${socket.listen} (fd ${3 + index})`).join(', ');
+    rows.push(['sockets', `${fds}; start on ${spec.startOn ?? 'start'}`]);
+  }
   return rows;
 }
 

@@ -38,6 +38,7 @@ import type { RestartSpec as _statevisor_v1_RestartSpec, RestartSpec__Output as 
 import type { RuntimeSpec as _statevisor_v1_RuntimeSpec, RuntimeSpec__Output as _statevisor_v1_RuntimeSpec__Output } from './statevisor/v1/RuntimeSpec.js';
 import type { SignalProcessRequest as _statevisor_v1_SignalProcessRequest, SignalProcessRequest__Output as _statevisor_v1_SignalProcessRequest__Output } from './statevisor/v1/SignalProcessRequest.js';
 import type { SignalProcessResponse as _statevisor_v1_SignalProcessResponse, SignalProcessResponse__Output as _statevisor_v1_SignalProcessResponse__Output } from './statevisor/v1/SignalProcessResponse.js';
+import type { SocketSpec as _statevisor_v1_SocketSpec, SocketSpec__Output as _statevisor_v1_SocketSpec__Output } from './statevisor/v1/SocketSpec.js';
 import type { StartProcessRequest as _statevisor_v1_StartProcessRequest, StartProcessRequest__Output as _statevisor_v1_StartProcessRequest__Output } from './statevisor/v1/StartProcessRequest.js';
 import type { StartProcessResponse as _statevisor_v1_StartProcessResponse, StartProcessResponse__Output as _statevisor_v1_StartProcessResponse__Output } from './statevisor/v1/StartProcessResponse.js';
 import type { StopProcessRequest as _statevisor_v1_StopProcessRequest, StopProcessRequest__Output as _statevisor_v1_StopProcessRequest__Output } from './statevisor/v1/StopProcessRequest.js';
@@ -102,6 +103,7 @@ export interface ProtoGrpcType {
       RuntimeSpec: MessageTypeDefinition<_statevisor_v1_RuntimeSpec, _statevisor_v1_RuntimeSpec__Output>
       SignalProcessRequest: MessageTypeDefinition<_statevisor_v1_SignalProcessRequest, _statevisor_v1_SignalProcessRequest__Output>
       SignalProcessResponse: MessageTypeDefinition<_statevisor_v1_SignalProcessResponse, _statevisor_v1_SignalProcessResponse__Output>
+      SocketSpec: MessageTypeDefinition<_statevisor_v1_SocketSpec, _statevisor_v1_SocketSpec__Output>
       StartProcessRequest: MessageTypeDefinition<_statevisor_v1_StartProcessRequest, _statevisor_v1_StartProcessRequest__Output>
       StartProcessResponse: MessageTypeDefinition<_statevisor_v1_StartProcessResponse, _statevisor_v1_StartProcessResponse__Output>
       StopProcessRequest: MessageTypeDefinition<_statevisor_v1_StopProcessRequest, _statevisor_v1_StopProcessRequest__Output>

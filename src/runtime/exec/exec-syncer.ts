@@ -7,6 +7,7 @@
 import type {
   CleanupContext,
   ConditionResult,
+  ConnectionContext,
   HealthCheckContext,
   HealthCheckResult,
   ProcessSyncer,
@@ -36,6 +37,7 @@ import { effectiveKillMode } from './kill-mode.js';
 import { signalGroup } from '../os/process-group.js';
 import { clearStalePidfile, mainProcess } from './forking.js';
 import { removePidfile } from './pidfile.js';
+import { activationOf, listenPidShim, untilConnection, type HeldSocket } from './socket-activation.js';
 
 /** Where children's output goes: pipes read into log files (server/log-files.ts). */
 export interface OutputSink {
@@ -59,6 +61,8 @@ export interface ExecRuntimeOptions extends SpawnContext {
   readonly setpriv?: string;
   /** cgroups and rlimits; without it no limit is applied (the embedding decides). */
   readonly resources?: WorkloadResources;
+  /** The listening sockets of a process (socket-activation.ts), held by the daemon across runs. */
+  readonly activation?: { socketsFor(id: string, spec: ProcessSpec): Promise<readonly HeldSocket[]> };
   /** Something went wrong that is no one call's failure (a cgroup left behind). */
   readonly onWarning?: (id: string, message: string) => void;
   /** Where runtime directories are made; by default /run as root, else $XDG_RUNTIME_DIR (runtime-directory.ts). */
@@ -125,19 +129,21 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     // Never straight from the child's exit callback into the next spawn: the pacer lets spawns
     // through a few per loop turn, after the turn's I/O (RPCs), and restarts at the daemon's rate.
     await this.pacer.admit(restart === true ? 'restart' : 'start', signal);
-    const markers = { ...runtimeDirectoryVariables(spec, this.runtimeRoot), [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
+    const activation = activationOf(spec.sockets.length === 0 ? [] : await this.socketsFor(id, spec));
     let pipes: RunPipes;
     try {
       pipes = await this.options.output.prepare(id, spec);
     } catch (error) {
       throw this.startFailure(spec, error instanceof Error ? error.message : String(error), error);
     }
+    // LISTEN_FDS and LISTEN_FDNAMES win over the spec's env, as the daemon's markers do.
+    const markers = { ...runtimeDirectoryVariables(spec, this.runtimeRoot), ...activation.env, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
     const program = this.asUser(spec, spec.command, spec.args);
     const launch = await this.prepareLaunch(id, spec, program);
     // Stopped while the group was made: nothing runs yet (the group is reused by the next run).
     if (signal.aborted) throw signal.reason;
     clearStalePidfile(spec);
-    const handle = await spawnChild(spec, { ...this.options, markers, switchesUser: program !== undefined }, pipes, launch);
+    const handle = await spawnChild(spec, { ...this.options, markers, switchesUser: program !== undefined, passFds: activation.fds }, pipes, launch);
     // A stop or delete that overtakes the spawn: the chart has moved on and will never manage
     // this child, so it is killed from the abort itself, before whatever stopped the chart (a
     // delete, the daemon's shutdown) goes on as if nothing ran.
@@ -195,7 +201,8 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     } catch (error) {
       throw this.startFailure(spec, `resources: ${error instanceof Error ? error.message : String(error)}`, error);
     }
-    launch ??= program;
+    // A process with sockets starts through a shell that sets LISTEN_PID to its pid before the exec.
+    launch ??= listenPidShim(spec, program) ?? program;
     // The wrapper shell or setpriv would report a missing binary as exit 127: name it as spawn would.
     const env = { ...this.options.baseEnv, ...spec.env };
     if (launch !== undefined && (await findExecutable(spec.command, env, spec.workingDir ?? process.cwd())) === undefined) {
@@ -203,6 +210,20 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
       throw this.startFailure(spec, `spawn ${spec.command} ENOENT`);
     }
     return launch;
+  }
+
+  /** start_on: connection: resolves once a client waits on one of the process's sockets. */
+  async waitForConnection({ id, signal }: ConnectionContext, spec: ProcessSpec): Promise<void> {
+    await untilConnection(await this.socketsFor(id, spec), signal);
+  }
+
+  private async socketsFor(id: string, spec: ProcessSpec): Promise<readonly HeldSocket[]> {
+    if (this.options.activation === undefined) throw this.startFailure(spec, 'sockets: this runtime holds no sockets');
+    try {
+      return await this.options.activation.socketsFor(id, spec);
+    } catch (error) {
+      throw this.startFailure(spec, `sockets: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
   }
 
   private startFailure(spec: ProcessSpec, reason: string, cause?: unknown): StatevisorError {

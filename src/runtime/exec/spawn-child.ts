@@ -20,6 +20,8 @@ export interface SpawnContext {
   readonly markers?: Readonly<Record<string, string>>;
   /** The launch command takes the user and groups itself (setpriv): spawn must not switch. */
   readonly switchesUser?: boolean;
+  /** Descriptors the child gets as fds 3.. in this order (socket activation's listening sockets). */
+  readonly passFds?: readonly number[];
 }
 
 function startFailure(spec: ProcessSpec, error: unknown, at: number): StatevisorError {
@@ -78,7 +80,9 @@ export async function spawnChild(spec: ProcessSpec, context: SpawnContext, pipes
   }
   try {
     const { command, args } = launch ?? spec;
-    const child = withUmask(spec.umask, () => spawn(command, [...args], { ...options, stdio: stdio.stdio }));
+    // Fds 0-2 as openStdio made them, then the passed descriptors as 3, 4, … (spawn dup2s each).
+    const streams = [...(stdio.stdio as unknown[]), ...(context.passFds ?? [])] as SpawnOptions['stdio'];
+    const child = withUmask(spec.umask, () => spawn(command, [...args], { ...options, stdio: streams }));
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);

@@ -138,7 +138,7 @@ export class WorkloadResources {
     const rlimits = wrapperRlimits(spec.resources, this.plan(spec.resources));
     const procs = cgroup?.procsFiles() ?? [];
     if (procs.length === 0 && Object.keys(rlimits).length === 0) return undefined;
-    return wrapCommand(spec.command, spec.args, { cgroupProcsFiles: procs, rlimits });
+    return wrapCommand(spec.command, spec.args, { cgroupProcsFiles: procs, rlimits, listenPid: spec.sockets.length > 0 });
   }
 
   /** What a previous daemon's runs left in their groups: members by process id. */

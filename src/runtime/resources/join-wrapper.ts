@@ -22,6 +22,8 @@ export const rlimitFailureExitCode = 226;
 export interface WrapOptions {
   readonly cgroupProcsFiles: readonly string[];
   readonly rlimits?: WrapperRlimits;
+  /** Export LISTEN_PID=$$ before the exec: the program's own pid, as socket activation needs it. */
+  readonly listenPid?: boolean;
 }
 
 export interface WrappedCommand {
@@ -64,6 +66,8 @@ export function wrapCommand(command: string, args: readonly string[], options: W
         failWith(rlimitFailureExitCode, `cannot set RLIMIT_NPROC to ${count}`),
     );
   }
+  // $$ is this shell's pid, which exec keeps: the program's pid (sd_listen_fds checks it).
+  if (options.listenPid === true) steps.push('LISTEN_PID=$$; export LISTEN_PID');
   steps.push('exec "$0" "$@"');
   // $0 is the program, so that `ps` and error messages of the shell name it, and "$@" its arguments.
   return { command: '/bin/sh', args: ['-c', steps.join('\n'), command, ...args] };

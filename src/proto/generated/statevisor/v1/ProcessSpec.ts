@@ -7,6 +7,7 @@ import type { HealthCheckSpec as _statevisor_v1_HealthCheckSpec, HealthCheckSpec
 import type { ResourcesSpec as _statevisor_v1_ResourcesSpec, ResourcesSpec__Output as _statevisor_v1_ResourcesSpec__Output } from '../../statevisor/v1/ResourcesSpec.js';
 import type { CommandLine as _statevisor_v1_CommandLine, CommandLine__Output as _statevisor_v1_CommandLine__Output } from '../../statevisor/v1/CommandLine.js';
 import type { RuntimeSpec as _statevisor_v1_RuntimeSpec, RuntimeSpec__Output as _statevisor_v1_RuntimeSpec__Output } from '../../statevisor/v1/RuntimeSpec.js';
+import type { SocketSpec as _statevisor_v1_SocketSpec, SocketSpec__Output as _statevisor_v1_SocketSpec__Output } from '../../statevisor/v1/SocketSpec.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ProcessSpec {
@@ -42,6 +43,8 @@ export interface ProcessSpec {
   'condition_path_exists'?: (string)[];
   'runtime_directory'?: (string);
   'runtime'?: (_statevisor_v1_RuntimeSpec | null);
+  'sockets'?: (_statevisor_v1_SocketSpec)[];
+  'start_on'?: (string);
   'runtime_directory_mode'?: (string);
   '_description'?: "description";
   '_working_dir'?: "working_dir";
@@ -59,6 +62,7 @@ export interface ProcessSpec {
   '_pidfile'?: "pidfile";
   '_runtime_directory'?: "runtime_directory";
   '_runtime'?: "runtime";
+  '_start_on'?: "start_on";
   '_runtime_directory_mode'?: "runtime_directory_mode";
 }
 
@@ -95,6 +99,8 @@ export interface ProcessSpec__Output {
   'condition_path_exists': (string)[];
   'runtime_directory'?: (string);
   'runtime'?: (_statevisor_v1_RuntimeSpec__Output | null);
+  'sockets': (_statevisor_v1_SocketSpec__Output)[];
+  'start_on'?: (string);
   'runtime_directory_mode'?: (string);
   '_description'?: "description";
   '_working_dir'?: "working_dir";
@@ -112,5 +118,6 @@ export interface ProcessSpec__Output {
   '_pidfile'?: "pidfile";
   '_runtime_directory'?: "runtime_directory";
   '_runtime'?: "runtime";
+  '_start_on'?: "start_on";
   '_runtime_directory_mode'?: "runtime_directory_mode";
 }
