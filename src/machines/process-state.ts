@@ -4,7 +4,7 @@
  * so that no state is left out and no code reads state names:
  *
  *   no actor yet                                CREATED
- *   launching   starting.queued, starting.syncHook                  STARTING
+ *   launching   starting.queued, .waitingForDependencies, .syncHook  STARTING
  *   backoff     starting.syncRetry, terminated.restartDelay         BACKOFF
  *   workloadUp  syncing (every substate)        RUNNING, or STARTING while a health-gated run
  *                                               has not been healthy yet

@@ -63,6 +63,8 @@ export interface ProcessSettings {
   readonly healthCheck?: HealthSettings | null;
   /** A health-gated run not healthy this long after its workload started has failed to start; 0 waits forever. */
   readonly startTimeoutMs?: number;
+  /** The process has dependencies to wait for before each run (starting.waitingForDependencies). */
+  readonly awaitsDependencies?: boolean;
 }
 
 /** Commands (imperative) and facts (past tense) a process actor accepts. */
@@ -71,6 +73,10 @@ export type ProcessEvent =
   | { type: 'terminate'; config?: unknown; gracePeriodSecs?: number; reason?: TerminationReason }
   | { type: 'start'; config?: unknown }
   | { type: 'reconfigure'; settings: ProcessSettings }
+  /** From the awaitDependencies actor: what it waits on now ("db (healthy)"), then ready or failed. */
+  | { type: 'dependency.waiting'; on: string }
+  | { type: 'dependencies.ready' }
+  | { type: 'dependency.failed'; reason: string }
   | ({ type: 'workload.exited' } & WorkloadExit);
 
 export interface SyncInput {
@@ -79,6 +85,11 @@ export interface SyncInput {
   readonly config: unknown;
   /** The restart guard began this run (not a create or a start): a runtime may pace these. */
   readonly restart: boolean;
+}
+/** What the awaitDependencies actor is given: the run's process and config. */
+export interface DependenciesInput {
+  readonly id: string;
+  readonly config: unknown;
 }
 export interface SyncOutput {
   readonly terminal: boolean;
@@ -143,6 +154,7 @@ export interface ProcessInput {
   readonly restart?: Partial<RestartPolicy>;
   readonly healthCheck?: HealthSettings;
   readonly startTimeoutMs?: number;
+  readonly awaitsDependencies?: boolean;
   /** Seed of the jitter PRNG; any non-zero 32-bit integer. */
   readonly seed?: number;
   /** Send every fact to the parent actor too (a supervisor spawns its processes so). */
@@ -170,6 +182,10 @@ export interface ProcessContext {
   healthCheck: HealthSettings | undefined;
   /** 0: a health-gated start may take forever. */
   startTimeoutMs: number;
+  /** Each run waits in starting.waitingForDependencies; false skips that state. */
+  awaitsDependencies: boolean;
+  /** The dependency the run waits on now ("db (healthy)"), while it waits. */
+  waitingFor: string | undefined;
   health: HealthStatus;
   /** Consecutive failed probes (not counting those in the start period) and successful ones. */
   healthFailures: number;

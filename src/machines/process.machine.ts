@@ -7,7 +7,9 @@
  *
  *   starting     the run has begun but the workload is not confirmed up. `queued` waits one
  *                scheduler turn so that a terminate sent together with the create wins before
- *                any hook runs (rule 6); `syncHook` invokes the sync hook with updateType
+ *                any hook runs (rule 6); `waitingForDependencies` waits for the processes this
+ *                one starts after (skipped when there are none), or fails the run when a
+ *                requirement failed; `syncHook` invokes the sync hook with updateType
  *                'create'; its errors retry from `syncRetry` with jittered exponential backoff.
  *   syncing      the workload should be up. `resyncInterval` waits for the next resync or an
  *                update; `syncHook` invokes the sync hook. Updates that arrive during a sync
@@ -36,12 +38,13 @@
  * Facts (phase changes, queue activity, restarts) are emitted, and sent to the supervisor that
  * spawned the actor (`reportsToParent` in its input).
  */
-import { assign, enqueueActions, setup, fromPromise } from 'xstate';
+import { assign, enqueueActions, setup, fromCallback, fromPromise } from 'xstate';
 import { judgeProbe, probeRecordOf, reconfiguredHealth, type ProbeOutcome } from './health-verdict.js';
 import {
   beganRun,
   decided,
   endReason,
+  failedDependency,
   finishedOutcome,
   isCancellation,
   isStartFailure,
@@ -61,6 +64,7 @@ import {
 } from './process-context.js';
 import type { StateTag } from './process-state.js';
 import type {
+  DependenciesInput,
   HookError,
   HookOutput,
   Phase,
@@ -89,6 +93,10 @@ export const processMachine = setup({
     syncProcess: fromPromise<SyncOutput, SyncInput>(async () => ({ terminal: false, at: Date.now() })),
     syncTerminatingProcess: fromPromise<HookOutput, TerminatingInput>(async () => ({ at: Date.now() })),
     syncTerminatedProcess: fromPromise<HookOutput, TerminatedInput>(async () => ({ at: Date.now() })),
+    // Ready at once: the daemon provides the real wait (server/dependencies.ts).
+    awaitDependencies: fromCallback<ProcessEvent, DependenciesInput>(({ sendBack }) => {
+      sendBack({ type: 'dependencies.ready' });
+    }),
     // No default verdict: a health check without a probe to run it fails, visibly.
     probeHealth: fromPromise<ProbeOutput, ProbeInput>(async () => {
       throw new Error('no health probe is provided for this process');
@@ -116,6 +124,7 @@ export const processMachine = setup({
     willRestart: ({ context }) => context.decision?.restart === true,
     restartIsImmediate: ({ context }) => context.decision?.restart === true && context.decision.delayMs === 0,
     noHealthCheck: ({ context }) => context.healthCheck === undefined,
+    noDependencies: ({ context }) => !context.awaitsDependencies,
     noStartDeadline: ({ context }) => context.startTimeoutMs <= 0 || !context.healthGated || context.everHealthy,
     everHealthy: ({ context }) => context.everHealthy,
     noStartPeriod: ({ context }) => (context.healthCheck?.startPeriodMs ?? 0) <= 0,
@@ -173,6 +182,9 @@ export const processMachine = setup({
     decide: assign(({ context }, output: HookOutput) => decided(context, output.at)),
     countRestart: assign(({ context }) => ({ restartCount: context.restartCount + 1, runCause: 'restart' as const })),
     finish: assign(({ context }) => finishedOutcome(context)),
+    recordWait: assign(({ event }) => (event.type === 'dependency.waiting' ? { waitingFor: event.on } : {})),
+    clearWait: assign({ waitingFor: undefined }),
+    failDependency: assign(({ context, event }) => (event.type === 'dependency.failed' ? failedDependency(context, event.reason) : {})),
   },
 }).createMachine({
   id: 'process',
@@ -195,7 +207,23 @@ export const processMachine = setup({
         queued: {
           tags: ['queued', 'launching'],
           entry: { type: 'report', params: ({ context }) => queueFact(context, 0, 'start') },
-          after: { queueDelay: 'syncHook' },
+          after: { queueDelay: 'waitingForDependencies' },
+        },
+        /**
+         * Before each run, its dependencies (after, requires, wants, binds_to): the daemon's actor
+         * says what it waits on, then ready, or that a requirement failed — which ends the run
+         * FAILED with that reason and no restart, as nothing ran. Skipped without dependencies.
+         */
+        waitingForDependencies: {
+          tags: 'launching',
+          always: { guard: 'noDependencies', target: 'syncHook' },
+          invoke: { src: 'awaitDependencies', input: ({ context }) => ({ id: context.id, config: context.config }) },
+          on: {
+            'dependency.waiting': { actions: 'recordWait' },
+            'dependencies.ready': 'syncHook',
+            'dependency.failed': { target: '#process.finished', actions: 'failDependency' },
+          },
+          exit: 'clearWait',
         },
         syncHook: {
           tags: ['hookRunning', 'launching'],
@@ -464,8 +492,8 @@ export const processMachine = setup({
             { type: 'report', params: ({ context }) => queueFact(context, restartDelayMs(context), 'restart') },
           ],
           // A zero delay restarts in the same macrostep: no timer, no extra event-loop turn.
-          always: { guard: 'restartIsImmediate', target: '#process.starting.syncHook' },
-          after: { restartDelay: '#process.starting.syncHook' },
+          always: { guard: 'restartIsImmediate', target: '#process.starting.waitingForDependencies' },
+          after: { restartDelay: '#process.starting.waitingForDependencies' },
           on: {
             terminate: { target: '#process.finished', actions: 'requestTermination' },
           },
