@@ -4,9 +4,11 @@
  * shorter grace period, shutdown) aborts the signal the syncer was given.
  */
 import { performance } from 'node:perf_hooks';
-import { fromPromise } from 'xstate';
+import { fromCallback, fromPromise } from 'xstate';
 import type {
+  DependenciesInput,
   HookOutput,
+  ProcessEvent,
   ProbeInput,
   ProbeOutput,
   SyncInput,
@@ -64,6 +66,32 @@ export function syncerHooks<Config>(syncer: ProcessSyncer<Config>, options: Sync
       if (syncer.checkHealth === undefined) throw new Error('the syncer has no checkHealth hook to run the health check');
       const result = await syncer.checkHealth({ signal, id: input.id, timeoutMs: input.timeoutMs }, input.config as Config);
       return { healthy: result.healthy, message: result.message ?? (result.healthy ? 'healthy' : 'unhealthy'), at: clock.now() };
+    }),
+    awaitDependencies: fromCallback<ProcessEvent, DependenciesInput>(({ input, sendBack }) => {
+      if (syncer.awaitDependencies === undefined) {
+        sendBack({ type: 'dependencies.ready' });
+        return undefined;
+      }
+      let over = false;
+      // Once over, late reports are dropped: the chart has moved on.
+      const report = (event: ProcessEvent, ends: boolean) => {
+        if (over) return;
+        over = ends;
+        sendBack(event);
+      };
+      const cleanup = syncer.awaitDependencies(
+        {
+          id: input.id,
+          waiting: (on) => report({ type: 'dependency.waiting', on }, false),
+          ready: () => report({ type: 'dependencies.ready' }, true),
+          failed: (reason) => report({ type: 'dependency.failed', reason }, true),
+        },
+        input.config as Config,
+      );
+      return () => {
+        over = true;
+        cleanup?.();
+      };
     }),
   };
 }

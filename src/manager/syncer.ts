@@ -45,6 +45,16 @@ export interface HealthCheckResult {
   readonly message?: string;
 }
 
+/** Handed to awaitDependencies: how it tells the chart what it waits on, then how the wait ended. */
+export interface DependenciesContext {
+  readonly id: string;
+  /** What the run waits on now ("db (healthy)"), shown until the wait ends. */
+  waiting(on: string): void;
+  ready(): void;
+  /** A requirement failed: the run ends FAILED with this reason, without a restart. */
+  failed(reason: string): void;
+}
+
 /** A snapshot of one process, as health() and getProcessStatus() report it. */
 export interface ProcessStatus {
   readonly id: string;
@@ -89,6 +99,12 @@ export interface ProcessSyncer<Config = unknown> {
    * check (`settings.healthCheck`). A rejection counts as a failed probe.
    */
   checkHealth?(context: HealthCheckContext, config: Config): Promise<HealthCheckResult> | HealthCheckResult;
+  /**
+   * Before each run of a process given `settings.awaitsDependencies`: wait for what it depends on
+   * (starting.waitingForDependencies). Returns its cleanup, called when the chart leaves the
+   * state (a stop while waiting). Without it, a run waits for nothing.
+   */
+  awaitDependencies?(context: DependenciesContext, config: Config): (() => void) | void;
 }
 
 export interface TerminateOptions {

@@ -27,6 +27,7 @@ import type { ProcessView } from './process-view.js';
 import { groupOf, type RunSpecs } from './run-specs.js';
 import { chartSettings } from './settings.js';
 import { classifyUpdate } from './update-fields.js';
+import type { Dependencies } from './dependencies.js';
 
 export interface UpdateResult {
   readonly updatedFields: string[];
@@ -56,6 +57,8 @@ export interface ProcessVerbsOptions {
   readonly logger: Logger;
   /** The logger of one process (`{ process: name }` bound), and when to drop it. */
   readonly processLoggers: { of(id: string): Logger; forget(id: string): void };
+  /** Dependencies between processes: checked at create and update, followed at start, stop and delete. */
+  readonly dependencies?: Pick<Dependencies, 'check' | 'checkDelete' | 'stopDependents' | 'awaits'>;
 }
 
 export class ProcessVerbs {
@@ -65,6 +68,7 @@ export class ProcessVerbs {
   async create(spec: ProcessSpec, options: { start?: boolean; source?: Source } = {}): Promise<ProcessView> {
     const { table, views } = this.options;
     checkLogPaths(spec, this.options.stateDir);
+    this.options.dependencies?.check(spec);
     const start = options.start === true || spec.autoStart;
     const entry: ProcessEntry = {
       id: randomUUID(),
@@ -104,6 +108,8 @@ export class ProcessVerbs {
       throw new StatevisorError('E_INVALID_ARGUMENT', `grace_period_ms: got ${options.gracePeriodMs}, expected a non-negative number of milliseconds`);
     }
     await this.setDesired(entry, 'stopped');
+    // What requires or binds to it stops first (systemd: stopping a requirement stops its dependents).
+    await this.options.dependencies?.stopDependents(entry);
     return this.halt(entry, options);
   }
 
@@ -123,6 +129,7 @@ export class ProcessVerbs {
     const log = this.options.processLoggers.of(entry.id);
     const state = this.options.views.state(entry);
     const idle = isIdle(state);
+    if (!options.force) this.options.dependencies?.checkDelete(entry);
     if (!idle && !options.force) {
       throw new StatevisorError(
         'E_INVALID_STATE',
@@ -151,6 +158,7 @@ export class ProcessVerbs {
       throw new StatevisorError('E_INVALID_ARGUMENT', `name: got ${JSON.stringify(next.name)}, expected ${JSON.stringify(entry.spec.name)} (a process cannot be renamed)`);
     }
     checkLogPaths(next, this.options.stateDir);
+    this.options.dependencies?.check(next);
     const { updated, restartRequired: changed } = classifyUpdate(entry.spec, next, groupOf(this.options.resources, entry.id));
     // A live run is judged against the spec it started with, so that a field stored by an earlier
     // update without a restart still asks for one (and restart_process gives it), though it is
@@ -240,7 +248,7 @@ export class ProcessVerbs {
 
   private beginRun(entry: ProcessEntry): void {
     const { manager } = this.options;
-    const settings = chartSettings(entry.spec);
+    const settings = this.settingsOf(entry.spec);
     if (manager.getProcessSnapshot(entry.id) === undefined) {
       manager.updateProcess({ id: entry.id, type: 'create', config: entry.spec, settings });
       return;
@@ -290,7 +298,11 @@ export class ProcessVerbs {
       // policy, grace, health timings). The config first: a new health check probes at once,
       // and must probe what the new spec says.
       manager.updateProcess({ id: entry.id, type: 'update', config: next });
-      manager.reconfigureProcess(entry.id, chartSettings(next));
+      manager.reconfigureProcess(entry.id, this.settingsOf(next));
     }
+  }
+
+  private settingsOf(spec: ProcessSpec) {
+    return chartSettings(spec, this.options.dependencies?.awaits(spec) === true);
   }
 }

@@ -130,3 +130,17 @@ export function stopLayers(specs: Specs, names: readonly string[]): string[][] {
   for (const name of names) (layers[depthOf(name, new Set())] ??= []).push(name);
   return layers.filter((layer) => layer !== undefined);
 }
+
+/**
+ * A batch of specs (one apply, one reload) in start order, so that each one's dependencies exist
+ * (and are on their way up) when it is created; the members of a dependency cycle — through
+ * `others` too — are left out, and the cycle returned to be reported.
+ */
+export function batchStartOrder<S extends ProcessSpec>(batch: readonly S[], others: readonly ProcessSpec[] = []): { ordered: S[]; cycle?: string[] } {
+  const names = new Set(batch.map((s) => s.name));
+  const cycle = findCycle([...others.filter((spec) => !names.has(spec.name)), ...batch]);
+  const refused = new Set(cycle);
+  const byName = new Map(batch.map((spec) => [spec.name, spec]));
+  const ordered = startOrder(batch, batch.map((s) => s.name).filter((name) => !refused.has(name))).map((name) => byName.get(name)!);
+  return { ordered, ...(cycle !== undefined && { cycle }) };
+}
