@@ -139,7 +139,7 @@ test('the config form names everything: strings for initial, guards, actions, de
   assert.equal(starting.initial, 'queued');
   assert.deepEqual(starting.states!.syncHook!.entry, ['beginFirstSync']);
   assert.equal(starting.states!.syncHook!.invoke![0]!.src, 'syncProcess');
-  assert.deepEqual(starting.states!.queued!.after, { queueDelay: 'syncHook' });
+  assert.deepEqual(starting.states!.queued!.after, { queueDelay: 'waitingForDependencies' });
   assert.deepEqual(definition.states!.syncing!.entry, [{ type: 'enterPhase', params: { phase: 'syncing', reason: 'first sync succeeded' } }]);
   assert.deepEqual(JSON.parse(JSON.stringify(initialProcessContext({ id: 'process' }))), definition.context);
 });

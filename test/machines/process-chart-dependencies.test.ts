@@ -39,6 +39,12 @@ function machineWith(clock: SimulatedClock, h: Harness) {
   });
 }
 
+test('the chart definition shows starting.waitingForDependencies and its awaitDependencies actor', () => {
+  const text = JSON.stringify(processMachine.toJSON());
+  assert.match(text, /"waitingForDependencies":\{/);
+  assert.ok(text.includes('"src":"awaitDependencies"'));
+});
+
 test('without dependencies the run goes from queued to its sync without invoking awaitDependencies', async () => {
   const clock = new SimulatedClock();
   const h: Harness = { syncs: 0, waits: 0, terminations: 0 };
