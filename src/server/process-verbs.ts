@@ -6,6 +6,7 @@
  * carry codes that are mapped to statuses in one place. Reads are process-reads.ts's.
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { StatevisorError } from '../errors.js';
 import type { ProcessManager } from '../manager/process-manager.js';
 import type { Logger } from '../manager/logger.js';
@@ -15,6 +16,7 @@ import type { WorkloadHandle } from '../runtime/exec/child-handle.js';
 import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { signalGroup, signalProcess } from '../runtime/os/process-group.js';
 import { parseSignal } from '../spec/signal.js';
+import { dependencyFields } from '../spec/dependencies.js';
 import type { ProcessSpec } from '../spec/types.js';
 import { specToSnakeCase } from '../proto/spec-wire.js';
 import { unenforcedNote } from './enforcement.js';
@@ -158,7 +160,8 @@ export class ProcessVerbs {
       throw new StatevisorError('E_INVALID_ARGUMENT', `name: got ${JSON.stringify(next.name)}, expected ${JSON.stringify(entry.spec.name)} (a process cannot be renamed)`);
     }
     checkLogPaths(next, this.options.stateDir);
-    this.options.dependencies?.check(next);
+    // Only a change of them is checked: an update of other fields goes through beside a dependency force-deleted since.
+    if (dependencyFields.some((field) => !isDeepStrictEqual(next[field], entry.spec[field]))) this.options.dependencies?.check(next);
     const { updated, restartRequired: changed } = classifyUpdate(entry.spec, next, groupOf(this.options.resources, entry.id));
     // A live run is judged against the spec it started with, so that a field stored by an earlier
     // update without a restart still asks for one (and restart_process gives it), though it is
