@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
 import { newMarker, waitUntil } from '../helpers/leaks.js';
+import { cliOn } from '../cli/run.js';
 import { isInvalidArgument, isInvalidState, type Process, type ProcessSpecInput } from '../../src/client/index.js';
 
 const wait = { timeoutMs: 20_000 };
@@ -261,4 +262,32 @@ test('deleting a process that others require or bind to is refused without force
   assert.match(error.message, /process 'db' is required by web, worker/);
   await h.client.deleteProcess('db', { force: true });
   await assert.rejects(h.client.describeProcess('db'));
+});
+
+test('statevisor stop a b c stops dependents first, whatever the order of the names', bounded, async (t) => {
+  const h = await daemon(t);
+  await h.client.createProcess(stamper(h, 'a'));
+  await h.client.createProcess(stamper(h, 'b', { after: ['a'] }));
+  await h.client.createProcess(stamper(h, 'c', { after: ['b'] }));
+  for (const name of ['a', 'b', 'c']) await h.client.startProcess(name);
+  for (const name of ['a', 'b', 'c']) await until(h, name, 'running', (p) => p.state === 'RUNNING');
+  await waitUntil('all stamped their start', async () => stamps(h).length === 3, wait);
+  const result = await cliOn(h.socket)('stop', 'a', 'b', 'c');
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'stopped c (STOPPED)\nstopped b (STOPPED)\nstopped a (STOPPED)\n');
+  assert.deepEqual(stamps(h).slice(3), ['stop c', 'stop b', 'stop a']);
+});
+
+test('a reload refuses the members of a dependency cycle, naming it, and applies the rest', bounded, async (t) => {
+  const config = mkdtempSync(path.join(os.tmpdir(), 'statevisor-deps-'));
+  t.after(() => rmSync(config, { recursive: true, force: true }));
+  writeFileSync(path.join(config, 'ok.json'), JSON.stringify({ command: 'true' }));
+  const h = await startTestDaemon({ configPath: config });
+  t.after(() => h.close());
+  writeFileSync(path.join(config, 'x.json'), JSON.stringify({ command: 'true', after: ['y'] }));
+  writeFileSync(path.join(config, 'y.json'), JSON.stringify({ command: 'true', requires: ['x'] }));
+  writeFileSync(path.join(config, 'z.json'), JSON.stringify({ command: 'true', after: ['ok'] }));
+  const result = await h.client.reloadConfig();
+  assert.deepEqual(result.added, ['z']);
+  assert.deepEqual(result.errors, ['x: dependency cycle: x → y → x', 'y: dependency cycle: x → y → x']);
 });
