@@ -49,12 +49,13 @@ function stamper(h: DaemonHarness, name: string, extra: Partial<ProcessSpecInput
   return { ...stamperAt(orderFile(h), name, h.sleepArgs()[0]!), ...extra };
 }
 
-function stamperAt(file: string, name: string, sleepArg: string): ProcessSpecInput {
+/** `slowStop`: the child takes a moment before it stamps its stop, so that only ordering puts it first. */
+function stamperAt(file: string, name: string, sleepArg: string, slowStop = false): ProcessSpecInput {
   const stamp = (what: string) => `echo "$(date +%s%N) ${what} ${name}" >> ${file}`;
   return {
     name,
     command: 'sh',
-    args: ['-c', `${stamp('start')}; trap '${stamp('stop')}; exit 0' TERM; sleep ${sleepArg} & wait`],
+    args: ['-c', `${stamp('start')}; trap '${slowStop ? 'sleep 0.5; ' : ''}${stamp('stop')}; exit 0' TERM; sleep ${sleepArg} & wait`],
     stop: { gracePeriodMs: 10_000 },
   };
 }
@@ -115,9 +116,9 @@ test('a config loaded at start is started in dependency order, and daemon shutdo
   const marker = newMarker();
   const order = path.join(config, 'order');
   const ready = path.join(config, 'b2.ready');
-  const spec = (name: string, extra: Partial<ProcessSpecInput>) => ({ ...stamperAt(order, name, `3600.${marker}`), autoStart: true, ...extra });
+  const spec = (name: string, extra: Partial<ProcessSpecInput>, slowStop = false) => ({ ...stamperAt(order, name, `3600.${marker}`, slowStop), autoStart: true, ...extra });
   // In file order a1 comes first, though it needs the two others: the reload orders the creates and starts.
-  writeFileSync(path.join(config, 'a1.json'), JSON.stringify(spec('a1', { after: ['b2:healthy'] })));
+  writeFileSync(path.join(config, 'a1.json'), JSON.stringify(spec('a1', { after: ['b2:healthy'] }, true)));
   writeFileSync(path.join(config, 'b2.json'), JSON.stringify(spec('b2', { healthCheck: readyWhen(ready) })));
   writeFileSync(path.join(config, 'c3.json'), JSON.stringify(spec('c3', { before: ['a1'] })));
   const h = await startTestDaemon({ configPath: config, marker });
