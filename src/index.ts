@@ -19,6 +19,7 @@ export type {
   CleanupContext,
   HealthCheckContext,
   HealthCheckResult,
+  DependenciesContext,
   TerminateOptions,
   TerminationResult,
   StatusReporter,
