@@ -89,6 +89,8 @@ test('requires db:healthy starts db first, shows the wait in Describe, and start
   const waiting = await until(h, 'web', 'waits for db (healthy)', (p) => p.waitingFor === 'db (healthy)');
   assert.equal(waiting.state, 'STARTING');
   assert.equal(waiting.pid, 0);
+  const described = await cliOn(h.socket)('describe', 'web');
+  assert.match(described.stdout, /STARTING \(phase starting\), waiting for db \(healthy\)/);
   await until(h, 'db', 'started by the pull-in', (p) => p.pid > 0);
   assert.deepEqual(stamps(h), ['start db']);
   writeFileSync(ready, '');
