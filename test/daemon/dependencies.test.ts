@@ -294,3 +294,18 @@ test('a reload refuses the members of a dependency cycle, naming it, and applies
   assert.deepEqual(result.added, ['z']);
   assert.deepEqual(result.errors, ['x: dependency cycle: x → y → x', 'y: dependency cycle: x → y → x']);
 });
+
+test('statevisor start c b a starts them in dependency order, each once the one before runs', bounded, async (t) => {
+  const h = await daemon(t);
+  await h.client.createProcess(stamper(h, 'a'));
+  await h.client.createProcess(stamper(h, 'b', { after: ['a'] }));
+  await h.client.createProcess(stamper(h, 'c', { requires: ['b'] }));
+  const result = await cliOn(h.socket)('start', 'c', 'b', 'a');
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(
+    result.stdout.trimEnd().split('\n').map((line) => line.split(' ').slice(0, 2).join(' ')),
+    ['started a', 'started b', 'started c'],
+  );
+  await waitUntil('all stamped their start', async () => stamps(h).length === 3, wait);
+  assert.deepEqual(stamps(h), ['start a', 'start b', 'start c']);
+});

@@ -11,16 +11,7 @@ import { printJson, printLine } from '../output.js';
 import { duration } from '../spec-flags.js';
 import { withStopProgress } from '../stop-progress.js';
 import { outcome } from '../views/summary.js';
-import { stopLayers } from '../../spec/dependency-graph.js';
-import type { StatevisorClient } from '../../client/index.js';
-
-/** The names in stop layers, from the daemon's specs: what depends on another stops before it. */
-async function stopLayersOf(client: StatevisorClient, names: readonly string[]): Promise<string[][]> {
-  if (names.length === 1) return [[...names]];
-  // By name: a dependency names a process, and an argument may be an id.
-  const specs = await Promise.all(names.map(async (name) => (await client.describeProcess(name)).spec!));
-  return stopLayers(specs, specs.map((spec) => spec.name));
-}
+import { stopLayersOf } from '../dependency-order.js';
 
 export function register(program: Command): void {
   const command = program
