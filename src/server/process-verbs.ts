@@ -110,8 +110,11 @@ export class ProcessVerbs {
       throw new StatevisorError('E_INVALID_ARGUMENT', `grace_period_ms: got ${options.gracePeriodMs}, expected a non-negative number of milliseconds`);
     }
     await this.setDesired(entry, 'stopped');
-    // What requires or binds to it stops first (systemd: stopping a requirement stops its dependents).
-    await this.options.dependencies?.stopDependents(entry);
+    // What requires or binds to it stops first (systemd: stopping a requirement stops its
+    // dependents); with noWait they stop beside it, and the call returns at once all the same.
+    const dependents = this.options.dependencies?.stopDependents(entry);
+    if (options.noWait) this.persist(dependents ?? Promise.resolve(), entry.id, 'stop what depends on it');
+    else await dependents;
     return this.halt(entry, options);
   }
 
