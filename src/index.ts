@@ -22,6 +22,7 @@ export type {
   StageContext,
   StopPostContext,
   ConditionResult,
+  DependenciesContext,
   TerminateOptions,
   TerminationResult,
   StatusReporter,

@@ -43,6 +43,7 @@ export function toProcess(wire: Process__Output): T.Process {
     health: enumName(wire.health, 'HEALTH_STATUS_'),
     healthFailures: wire.health_failures,
     healthMessage: wire.health_message,
+    waitingFor: wire.waiting_for,
     cpuPercent: wire.cpu_percent,
     memoryBytes: wire.memory_bytes,
     createdAt: toDate(wire.created_at),

@@ -28,6 +28,8 @@ export interface Process {
   healthFailures: number;
   /** What the last health probe found ("HTTP 503", "connect ECONNREFUSED …"); "" before any. */
   healthMessage: string;
+  /** The dependency a STARTING process waits on ("db (healthy)"); "" when none. */
+  waitingFor: string;
   /** From the daemon's last usage sample of the running tree (every few seconds); 0 when none. */
   cpuPercent: number;
   memoryBytes: number;

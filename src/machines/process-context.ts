@@ -83,6 +83,7 @@ function freshRun(healthCheck: HealthSettings | undefined, gracePeriodSecs: numb
     healthGated: healthCheck !== undefined,
     inStartPeriod: false,
     lastProbe: undefined,
+    waitingFor: undefined,
   };
 }
 
@@ -102,6 +103,7 @@ export function initialProcessContext(input: ProcessInput): ProcessContext {
     startTimeoutMs: input.startTimeoutMs ?? 0,
     stages: { ...noStages, ...input.stages },
     startOnConnection: input.startOnConnection === true,
+    awaitsDependencies: input.awaitsDependencies === true,
     errorCount: 0,
     lastError: undefined,
     retryDelayMs: 0,
@@ -244,7 +246,7 @@ export function reconfigured(
   settings: ProcessSettings,
   health: (next: HealthSettings | null) => Changes,
 ): Changes {
-  const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck, startTimeoutMs, stages, startOnConnection } = settings;
+  const { restart, defaultGracePeriodSecs, resyncIntervalMs, healthCheck, startTimeoutMs, stages, startOnConnection, awaitsDependencies } = settings;
   const grace = defaultGracePeriodSecs === undefined ? undefined : clampGrace(defaultGracePeriodSecs, defaultGracePeriodSecs);
   return {
     restart: restart === undefined ? context.restart : { ...context.restart, ...restart },
@@ -253,6 +255,7 @@ export function reconfigured(
     startTimeoutMs: startTimeoutMs ?? context.startTimeoutMs,
     stages: stages === undefined ? context.stages : { ...context.stages, ...stages },
     startOnConnection: startOnConnection ?? context.startOnConnection,
+    awaitsDependencies: awaitsDependencies ?? context.awaitsDependencies,
     ...(healthCheck !== undefined && health(healthCheck)),
   };
 }
@@ -298,6 +301,20 @@ export function decided(context: ProcessContext, at: number): Changes {
 /** The delay before the next run, once the guard decided on one. */
 export function restartDelayMs(context: ProcessContext): number {
   return context.decision?.restart ? context.decision.delayMs : 0;
+}
+
+/**
+ * A requirement failed before the workload was started: the run ends FAILED with why, and is not
+ * restarted (systemd: a job whose requirement failed fails with "dependency"; the unit is not
+ * retried). Nothing ran, so there is nothing to stop or clean up.
+ */
+export function failedDependency(context: ProcessContext, reason: string): Changes {
+  return {
+    lastError: reason,
+    waitingFor: undefined,
+    decision: { restart: false, outcome: 'failed', failureStreak: context.failureStreak, reason },
+    lastDecision: { restart: false, outcome: 'failed', failureStreak: context.failureStreak, reason },
+  };
 }
 
 /** A requested stop ends a run stopped, whatever the guard decided. */

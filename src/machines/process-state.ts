@@ -4,9 +4,9 @@
  * so that no state is left out and no code reads state names:
  *
  *   no actor yet                                CREATED
- *   launching   starting.queued, .waitingForConnection,             STARTING
- *               .conditionCheck, .startPreHook, .syncHook,
- *               .startPostHook
+ *   launching   starting.queued, .waitingForDependencies,           STARTING
+ *               .waitingForConnection, .conditionCheck,
+ *               .startPreHook, .syncHook, .startPostHook
  *   backoff     starting.syncRetry, terminated.restartDelay         BACKOFF
  *   workloadUp  syncing (every substate)        RUNNING, or STARTING while a health-gated run
  *                                               has not been healthy yet

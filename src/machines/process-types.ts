@@ -71,6 +71,8 @@ export interface ProcessSettings {
   readonly stages?: Partial<RunStages>;
   /** A run waits in starting.waitingForConnection until a client connects (start_on: connection). */
   readonly startOnConnection?: boolean;
+  /** The process has dependencies to wait for before each run (starting.waitingForDependencies). */
+  readonly awaitsDependencies?: boolean;
 }
 
 /**
@@ -95,6 +97,10 @@ export type ProcessEvent =
   | { type: 'reconfigure'; settings: ProcessSettings }
   /** Raised by the chart itself: a run without a health check did not start within start_timeout. */
   | { type: 'start.deadline' }
+  /** From the awaitDependencies actor: what it waits on now ("db (healthy)"), then ready or failed. */
+  | { type: 'dependency.waiting'; on: string }
+  | { type: 'dependencies.ready' }
+  | { type: 'dependency.failed'; reason: string }
   | ({ type: 'workload.exited' } & WorkloadExit);
 
 export interface SyncInput {
@@ -106,6 +112,11 @@ export interface SyncInput {
 }
 /** The wait of a run for its first connection (start_on: connection). */
 export interface ConnectionInput {
+  readonly id: string;
+  readonly config: unknown;
+}
+/** What the awaitDependencies actor is given: the run's process and config. */
+export interface DependenciesInput {
   readonly id: string;
   readonly config: unknown;
 }
@@ -190,6 +201,7 @@ export interface ProcessInput {
   readonly startTimeoutMs?: number;
   readonly stages?: Partial<RunStages>;
   readonly startOnConnection?: boolean;
+  readonly awaitsDependencies?: boolean;
   /** Seed of the jitter PRNG; any non-zero 32-bit integer. */
   readonly seed?: number;
   /** Send every fact to the parent actor too (a supervisor spawns its processes so). */
@@ -222,6 +234,10 @@ export interface ProcessContext {
   startAttempted: boolean;
   /** Each run waits for a client's connection before its first sync. */
   startOnConnection: boolean;
+  /** Each run waits in starting.waitingForDependencies; false skips that state. */
+  awaitsDependencies: boolean;
+  /** The dependency the run waits on now ("db (healthy)"), while it waits. */
+  waitingFor: string | undefined;
   health: HealthStatus;
   /** Consecutive failed probes (not counting those in the start period) and successful ones. */
   healthFailures: number;

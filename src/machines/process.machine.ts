@@ -14,6 +14,9 @@
  *                a failed start). A stage without work (ProcessSettings.stages) is left by a
  *                transient guard, invoking nothing. Without a health check, start_timeout runs
  *                from conditionCheck to syncing (a delayed `start.deadline`, cancelled on exit).
+ *                `waitingForDependencies` (before all of them) waits for the processes this
+ *                one starts after (skipped when there are none), or fails the run when a
+ *                requirement failed.
  *   syncing      the workload should be up. `resyncInterval` waits for the next resync or an
  *                update; `syncHook` invokes the sync hook. Updates that arrive during a sync
  *                coalesce into one pending update (rule 1). `terminal: true` starts termination
@@ -42,12 +45,13 @@
  * Facts (phase changes, queue activity, restarts) are emitted, and sent to the supervisor that
  * spawned the actor (`reportsToParent` in its input).
  */
-import { assign, cancel, enqueueActions, setup, fromPromise } from 'xstate';
+import { assign, cancel, enqueueActions, setup, fromCallback, fromPromise } from 'xstate';
 import { judgeProbe, probeRecordOf, reconfiguredHealth, type ProbeOutcome } from './health-verdict.js';
 import {
   beganRun,
   decided,
   endReason,
+  failedDependency,
   finishedOutcome,
   isCancellation,
   isStartFailure,
@@ -70,6 +74,7 @@ import {
 import type { StateTag } from './process-state.js';
 import type {
   ConditionOutput,
+  DependenciesInput,
   HookError,
   HookOutput,
   Phase,
@@ -106,6 +111,10 @@ export const processMachine = setup({
     syncTerminatedProcess: fromPromise<HookOutput, TerminatedInput>(async () => ({ at: Date.now() })),
     // Without a runtime that holds sockets there is nothing to wait on: start at once.
     waitForConnection: fromPromise<HookOutput, ConnectionInput>(async () => ({ at: Date.now() })),
+    // Ready at once: the daemon provides the real wait (server/dependencies.ts).
+    awaitDependencies: fromCallback<ProcessEvent, DependenciesInput>(({ sendBack }) => {
+      sendBack({ type: 'dependencies.ready' });
+    }),
     // No default verdict: a health check without a probe to run it fails, visibly.
     probeHealth: fromPromise<ProbeOutput, ProbeInput>(async () => {
       throw new Error('no health probe is provided for this process');
@@ -139,6 +148,7 @@ export const processMachine = setup({
     willRestart: ({ context }) => context.decision?.restart === true,
     restartIsImmediate: ({ context }) => context.decision?.restart === true && context.decision.delayMs === 0,
     noHealthCheck: ({ context }) => context.healthCheck === undefined,
+    noDependencies: ({ context }) => !context.awaitsDependencies,
     noStartDeadline: ({ context }) => context.startTimeoutMs <= 0 || !context.healthGated || context.everHealthy,
     everHealthy: ({ context }) => context.everHealthy,
     noStartPeriod: ({ context }) => (context.healthCheck?.startPeriodMs ?? 0) <= 0,
@@ -216,6 +226,9 @@ export const processMachine = setup({
     decide: assign(({ context }, output: HookOutput) => decided(context, output.at)),
     countRestart: assign(({ context }) => ({ restartCount: context.restartCount + 1, runCause: 'restart' as const })),
     finish: assign(({ context }) => finishedOutcome(context)),
+    recordWait: assign(({ event }) => (event.type === 'dependency.waiting' ? { waitingFor: event.on } : {})),
+    clearWait: assign({ waitingFor: undefined }),
+    failDependency: assign(({ context, event }) => (event.type === 'dependency.failed' ? failedDependency(context, event.reason) : {})),
   },
 }).createMachine({
   id: 'process',
@@ -240,7 +253,23 @@ export const processMachine = setup({
         queued: {
           tags: ['queued', 'launching'],
           entry: { type: 'report', params: ({ context }) => queueFact(context, 0, 'start') },
-          after: { queueDelay: 'waitingForConnection' },
+          after: { queueDelay: 'waitingForDependencies' },
+        },
+        /**
+         * Before each run, its dependencies (after, requires, wants, binds_to): the daemon's actor
+         * says what it waits on, then ready, or that a requirement failed — which ends the run
+         * FAILED with that reason and no restart, as nothing ran. Skipped without dependencies.
+         */
+        waitingForDependencies: {
+          tags: 'launching',
+          always: { guard: 'noDependencies', target: 'waitingForConnection' },
+          invoke: { src: 'awaitDependencies', input: ({ context }) => ({ id: context.id, config: context.config }) },
+          on: {
+            'dependency.waiting': { actions: 'recordWait' },
+            'dependencies.ready': 'waitingForConnection',
+            'dependency.failed': { target: '#process.finished', actions: 'failDependency' },
+          },
+          exit: 'clearWait',
         },
         /**
          * start_on: connection: the run waits until a client connects to one of the sockets the
@@ -580,9 +609,9 @@ export const processMachine = setup({
             { type: 'report', params: ({ context }) => queueFact(context, restartDelayMs(context), 'restart') },
           ],
           // A zero delay restarts in the same macrostep: no timer, no extra event-loop turn.
-          // A restart waits for its connection (start_on), checks its conditions and runs its start-pre hooks again.
-          always: { guard: 'restartIsImmediate', target: '#process.starting.waitingForConnection' },
-          after: { restartDelay: '#process.starting.waitingForConnection' },
+          // A restart waits for its dependencies and its connection (start_on), checks its conditions and runs its start-pre hooks again.
+          always: { guard: 'restartIsImmediate', target: '#process.starting.waitingForDependencies' },
+          after: { restartDelay: '#process.starting.waitingForDependencies' },
           on: {
             terminate: { target: '#process.finished', actions: 'requestTermination' },
           },

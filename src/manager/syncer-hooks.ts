@@ -4,11 +4,13 @@
  * shorter grace period, shutdown) aborts the signal the syncer was given.
  */
 import { performance } from 'node:perf_hooks';
-import { fromPromise } from 'xstate';
+import { fromCallback, fromPromise } from 'xstate';
 import type {
   ConditionOutput,
   ConnectionInput,
+  DependenciesInput,
   HookOutput,
+  ProcessEvent,
   ProbeInput,
   ProbeOutput,
   StageInput,
@@ -89,6 +91,32 @@ export function syncerHooks<Config>(syncer: ProcessSyncer<Config>, options: Sync
     runStopPostHooks: fromPromise<HookOutput, StopPostInput>(async ({ input, signal }) => {
       await syncer.runStopPost?.({ signal, id: input.id, exit: input.exit }, input.config as Config);
       return { at: clock.now() };
+    }),
+    awaitDependencies: fromCallback<ProcessEvent, DependenciesInput>(({ input, sendBack }) => {
+      if (syncer.awaitDependencies === undefined) {
+        sendBack({ type: 'dependencies.ready' });
+        return undefined;
+      }
+      let over = false;
+      // Once over, late reports are dropped: the chart has moved on.
+      const report = (event: ProcessEvent, ends: boolean) => {
+        if (over) return;
+        over = ends;
+        sendBack(event);
+      };
+      const cleanup = syncer.awaitDependencies(
+        {
+          id: input.id,
+          waiting: (on) => report({ type: 'dependency.waiting', on }, false),
+          ready: () => report({ type: 'dependencies.ready' }, true),
+          failed: (reason) => report({ type: 'dependency.failed', reason }, true),
+        },
+        input.config as Config,
+      );
+      return () => {
+        over = true;
+        cleanup?.();
+      };
     }),
   };
 }

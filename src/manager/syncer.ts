@@ -70,6 +70,16 @@ export interface ConditionResult {
   readonly reason?: string;
 }
 
+/** Handed to awaitDependencies: how it tells the chart what it waits on, then how the wait ended. */
+export interface DependenciesContext {
+  readonly id: string;
+  /** What the run waits on now ("db (healthy)"), shown until the wait ends. */
+  waiting(on: string): void;
+  ready(): void;
+  /** A requirement failed: the run ends FAILED with this reason, without a restart. */
+  failed(reason: string): void;
+}
+
 /** A snapshot of one process, as health() and getProcessStatus() report it. */
 export interface ProcessStatus {
   readonly id: string;
@@ -129,6 +139,12 @@ export interface ProcessSyncer<Config = unknown> {
    * it resolves when a client connects. Without it such a run starts at once.
    */
   waitForConnection?(context: ConnectionContext, config: Config): Promise<void> | void;
+  /**
+   * Before each run of a process given `settings.awaitsDependencies`: wait for what it depends on
+   * (starting.waitingForDependencies). Returns its cleanup, called when the chart leaves the
+   * state (a stop while waiting). Without it, a run waits for nothing.
+   */
+  awaitDependencies?(context: DependenciesContext, config: Config): (() => void) | void;
 }
 
 export interface TerminateOptions {

@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../manager/logger.js';
 import { loadSpecs } from '../spec/load.js';
 import { isIdle } from '../machines/process-state.js';
+import { batchStartOrder, describeCycle } from '../spec/dependency-graph.js';
 import type { ProcessVerbs } from './process-verbs.js';
 import type { ProcessReads } from './process-reads.js';
 
@@ -38,7 +39,12 @@ export async function syncConfig(
     keep.add(path.basename(error.file).replace(/\.(ya?ml|json)$/, ''));
   }
   const wanted = new Set(specs.map((s) => s.name));
-  for (const spec of specs) {
+  // Dependencies first; the members of a dependency cycle are refused, the cycle named.
+  const others = reads.list().map((view) => reads.entry(view.id).spec);
+  const { ordered, cycle } = batchStartOrder(specs, others);
+  const inBatch = new Set(specs.map((s) => s.name));
+  for (const name of new Set(cycle?.filter((n) => inBatch.has(n)))) result.errors.push(`${name}: dependency cycle: ${describeCycle(cycle!)}`);
+  for (const spec of ordered) {
     const existing = reads.has(spec.name) ? reads.entry(spec.name) : undefined;
     try {
       if (!existing) {

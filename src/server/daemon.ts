@@ -32,6 +32,7 @@ import { ActivationSockets } from './activation-sockets.js';
 import { SpawnPacer, type SpawnPacerStats } from '../runtime/exec/spawn-pacer.js';
 import type { ProcessSpec } from '../spec/types.js';
 import { EventHub } from './events.js';
+import { Dependencies } from './dependencies.js';
 import { Inspector } from './inspector.js';
 import { relayUrl, StatelyBridge } from './stately-bridge.js';
 import { LiveViews } from './live-views.js';
@@ -179,8 +180,18 @@ function composeProcesses(options: ProcessesOptions) {
       manager.reportWorkloadExit(id, exit);
     },
   });
+  const dependencies: Dependencies = new Dependencies({
+    table,
+    views: { state: (entry) => views.state(entry), view: (entry) => views.view(entry) },
+    start: (id) => verbs.start(id),
+    stop: (id) => verbs.stop(id),
+    halt: (id) =>
+      new Promise((resolve) => manager.updateProcess({ id, type: 'terminate', terminate: { onCompleted: resolve } })),
+    log: (id) => loggers.of(id),
+  });
   const manager = createProcessManager<ProcessSpec>({
-    syncer: exec,
+    // The charts' wait for dependencies is the table's business, not the exec runtime's.
+    syncer: Object.assign(exec, { awaitDependencies: dependencies.await.bind(dependencies) }),
     logger,
     clock,
     // A running OS process needs no periodic sync: exits arrive as events, so no resync timer
@@ -225,6 +236,7 @@ function composeProcesses(options: ProcessesOptions) {
     logger,
     processLoggers: loggers,
     activation,
+    dependencies,
   });
   const reads: ProcessReads = new ProcessReads({
     table,
@@ -250,6 +262,7 @@ function composeProcesses(options: ProcessesOptions) {
     if (!('id' in fact)) return;
     if (fact.type === 'run.ended' && fact.outcome !== 'stopped') verbs.runEnded(fact.id);
     history.onFact(fact);
+    dependencies.onFact(fact);
   });
   const recovery: RecoveryTarget = {
     restore: (entry) => verbs.restore(entry),
@@ -281,7 +294,10 @@ function composeProcesses(options: ProcessesOptions) {
       usage.stop();
       for (const stream of logStreams) stream.abort(new Error('the daemon is stopping'));
       try {
-        await manager.shutdown({ timeoutMs: deadlineMs });
+        const startedAt = clock.now();
+        // Dependents first; the manager's shutdown stops the rest within what is left of the deadline.
+        await dependencies.stopInOrder(startedAt + deadlineMs * 0.8, () => clock.now());
+        await manager.shutdown({ timeoutMs: Math.max(1_000, deadlineMs - (clock.now() - startedAt)) });
       } finally {
         await logs.close();
         activation.releaseAll();

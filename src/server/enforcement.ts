@@ -4,6 +4,7 @@
  */
 import { specDefaults } from '../spec/defaults.js';
 import { snakeCase } from '../spec/section.js';
+import { dependencyFields, type DependencyField } from '../spec/dependencies.js';
 import type { HealthCheckSpec, KillMode, ProcessSpec, ResourcesSpec } from '../spec/types.js';
 import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
@@ -18,6 +19,16 @@ export interface Enforcement {
 
 const notYet = (field: string, detail: string): Enforcement => ({ field, enforced: false, detail });
 const done = (field: string, detail: string): Enforcement => ({ field, enforced: true, detail });
+
+/** What each dependency field makes the daemon do (server/dependencies.ts). */
+const dependencyDetail: Record<DependencyField, string> = {
+  after: 'a run waits in starting.waitingForDependencies while these are on their way up (queued or STARTING), for their condition; never fails for them',
+  before: 'these wait for this process while it is on its way up; shutdown stops them first',
+  requires: 'started with it and waited for (their condition, started by default); if one fails the run ends FAILED "requirement X failed"; stopping one stops this first',
+  wants: 'started with it and waited for; their failure is logged, the run goes on',
+  bindsTo: 'started with it like requires; when one leaves its run for any reason (exit, kill, stop) this process is stopped',
+  conflicts: 'starting this process stops these, and starting one of them stops this',
+};
 
 const limitFields: Record<keyof ResourcesSpec, string> = {
   cpuMillis: 'resources.cpu_millis',
@@ -58,8 +69,8 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, 
       ),
     );
   }
-  for (const field of ['after', 'before', 'requires', 'wants', 'bindsTo', 'conflicts'] as const) {
-    if (spec[field].length > 0) list.push(notYet(snakeCase(field), 'dependencies between processes are not ordered yet'));
+  for (const field of dependencyFields) {
+    if (spec[field].length > 0) list.push(done(snakeCase(field), `${dependencyDetail[field]}: ${spec[field].join(', ')}`));
   }
   list.push(...hookEnforcement(spec));
   if (spec.pidfile !== undefined) list.push(done('pidfile', pidfileDetail(spec.type, spec.pidfile)));

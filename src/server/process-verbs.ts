@@ -6,6 +6,7 @@
  * carry codes that are mapped to statuses in one place. Reads are process-reads.ts's.
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { StatevisorError } from '../errors.js';
 import type { ProcessManager } from '../manager/process-manager.js';
 import type { Logger } from '../manager/logger.js';
@@ -15,6 +16,7 @@ import type { WorkloadHandle } from '../runtime/exec/child-handle.js';
 import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { signalGroup, signalProcess } from '../runtime/os/process-group.js';
 import { parseSignal } from '../spec/signal.js';
+import { dependencyFields } from '../spec/dependencies.js';
 import type { ProcessSpec } from '../spec/types.js';
 import { specToSnakeCase } from '../proto/spec-wire.js';
 import { unenforcedNote } from './enforcement.js';
@@ -28,6 +30,7 @@ import type { ProcessView } from './process-view.js';
 import { groupOf, type RunSpecs } from './run-specs.js';
 import { chartSettings } from './settings.js';
 import { classifyUpdate } from './update-fields.js';
+import type { Dependencies } from './dependencies.js';
 
 export interface UpdateResult {
   readonly updatedFields: string[];
@@ -59,6 +62,8 @@ export interface ProcessVerbsOptions {
   readonly processLoggers: { of(id: string): Logger; forget(id: string): void };
   /** The processes' listening sockets (socket activation): bound at create, closed at delete. */
   readonly activation?: Pick<ActivationSockets, 'claim' | 'restore' | 'release'>;
+  /** Dependencies between processes: checked at create and update, followed at start, stop and delete. */
+  readonly dependencies?: Pick<Dependencies, 'check' | 'checkDelete' | 'stopDependents' | 'awaits'>;
 }
 
 export class ProcessVerbs {
@@ -68,6 +73,7 @@ export class ProcessVerbs {
   async create(spec: ProcessSpec, options: { start?: boolean; source?: Source } = {}): Promise<ProcessView> {
     const { table, views } = this.options;
     checkLogPaths(spec, this.options.stateDir);
+    this.options.dependencies?.check(spec);
     const start = options.start === true || spec.autoStart;
     const entry: ProcessEntry = {
       id: randomUUID(),
@@ -111,6 +117,11 @@ export class ProcessVerbs {
       throw new StatevisorError('E_INVALID_ARGUMENT', `grace_period_ms: got ${options.gracePeriodMs}, expected a non-negative number of milliseconds`);
     }
     await this.setDesired(entry, 'stopped');
+    // What requires or binds to it stops first (systemd: stopping a requirement stops its
+    // dependents); with noWait they stop beside it, and the call returns at once all the same.
+    const dependents = this.options.dependencies?.stopDependents(entry);
+    if (options.noWait) this.persist(dependents ?? Promise.resolve(), entry.id, 'stop what depends on it');
+    else await dependents;
     return this.halt(entry, options);
   }
 
@@ -130,6 +141,7 @@ export class ProcessVerbs {
     const log = this.options.processLoggers.of(entry.id);
     const state = this.options.views.state(entry);
     const idle = isIdle(state);
+    if (!options.force) this.options.dependencies?.checkDelete(entry);
     if (!idle && !options.force) {
       throw new StatevisorError(
         'E_INVALID_STATE',
@@ -159,6 +171,8 @@ export class ProcessVerbs {
       throw new StatevisorError('E_INVALID_ARGUMENT', `name: got ${JSON.stringify(next.name)}, expected ${JSON.stringify(entry.spec.name)} (a process cannot be renamed)`);
     }
     checkLogPaths(next, this.options.stateDir);
+    // Only a change of them is checked: an update of other fields goes through beside a dependency force-deleted since.
+    if (dependencyFields.some((field) => !isDeepStrictEqual(next[field], entry.spec[field]))) this.options.dependencies?.check(next);
     const { updated, restartRequired: changed } = classifyUpdate(entry.spec, next, groupOf(this.options.resources, entry.id));
     // A live run is judged against the spec it started with, so that a field stored by an earlier
     // update without a restart still asks for one (and restart_process gives it), though it is
@@ -249,7 +263,7 @@ export class ProcessVerbs {
 
   private beginRun(entry: ProcessEntry): void {
     const { manager } = this.options;
-    const settings = chartSettings(entry.spec);
+    const settings = this.settingsOf(entry.spec);
     if (manager.getProcessSnapshot(entry.id) === undefined) {
       manager.updateProcess({ id: entry.id, type: 'create', config: entry.spec, settings });
       return;
@@ -302,7 +316,11 @@ export class ProcessVerbs {
       // policy, grace, health timings). The config first: a new health check probes at once,
       // and must probe what the new spec says.
       manager.updateProcess({ id: entry.id, type: 'update', config: next });
-      manager.reconfigureProcess(entry.id, chartSettings(next));
+      manager.reconfigureProcess(entry.id, this.settingsOf(next));
     }
+  }
+
+  private settingsOf(spec: ProcessSpec) {
+    return chartSettings(spec, this.options.dependencies?.awaits(spec) === true);
   }
 }

@@ -25,6 +25,8 @@ export interface ProcessView {
   readonly health: HealthStatus;
   readonly healthFailures: number;
   readonly healthMessage: string;
+  /** The dependency a run waits on before it starts ("db (healthy)"); "" when it waits on none. */
+  readonly waitingFor: string;
   /** From the last usage sample of the running tree (memory: resident set); 0 when none. */
   readonly cpuPercent: number;
   readonly memoryBytes: number;
@@ -95,6 +97,7 @@ export function viewOf(
     health: healthOf(state, c),
     healthFailures: c?.healthFailures ?? 0,
     healthMessage: c?.lastProbe?.message ?? '',
+    waitingFor: c?.waitingFor ?? '',
     cpuPercent: usage?.cpuPercent ?? 0,
     memoryBytes: usage?.rssBytes ?? 0,
     createdAt: entry.createdAt,

@@ -6,7 +6,8 @@
 import type { HealthSettings, ProcessSettings, RunStages } from '../machines/process-types.js';
 import type { HealthCheckSpec, ProcessSpec } from '../spec/types.js';
 
-export function chartSettings(spec: ProcessSpec): ProcessSettings {
+/** `awaitsDependencies`: whether a run waits for others first (dependencies.ts knows, from every spec). */
+export function chartSettings(spec: ProcessSpec, awaitsDependencies = false): ProcessSettings {
   return {
     restart: {
       ...spec.restart,
@@ -16,6 +17,7 @@ export function chartSettings(spec: ProcessSpec): ProcessSettings {
     defaultGracePeriodSecs: spec.stop.gracePeriodMs / 1000,
     healthCheck: healthSettings(spec.healthCheck),
     startTimeoutMs: spec.startTimeoutMs,
+    awaitsDependencies,
     startOnConnection: spec.startOn === 'connection',
     stages: runStages(spec),
   };

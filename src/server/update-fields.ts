@@ -11,7 +11,14 @@ import { snakeCase } from '../spec/section.js';
 import type { ProcessSpec } from '../spec/types.js';
 import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
 
-const hotTopLevel = new Set(['name', 'description', 'labels', 'autoStart', 'restart', 'stop', 'healthCheck', 'startTimeoutMs']);
+/**
+ * Read from the table whenever they matter — when another process starts or stops, when the
+ * target leaves its run — so a change is in force at once; after, requires and wants are read
+ * when a run starts (waitingForDependencies): the next run's.
+ */
+const liveDependencyFields = ['before', 'bindsTo', 'conflicts'];
+
+const hotTopLevel = new Set(['name', 'description', 'labels', 'autoStart', 'restart', 'stop', 'healthCheck', 'startTimeoutMs', ...liveDependencyFields]);
 /** The log pump applies a new rotation policy to the files it is writing; new targets wait for a run. */
 const hotPaths = new Set(['logs.max_bytes', 'logs.max_files']);
 /** A changed field: its top-level key, and its path as the wire names it. */

@@ -8,6 +8,7 @@ import { processNamePattern } from './fields.js';
 import { healthCheckFieldsByType, healthCheckRequired } from './schema.js';
 import { snakeCase } from './section.js';
 import { listenExpected, listenKey, parseListenAddress } from './listen-address.js';
+import { dependencyFields, namesOf } from './dependencies.js';
 import type { HealthCheckSpec, ProcessSpec, RestartSpec, RuntimeSpec, SocketSpec, SpecInput } from './types.js';
 import type { Violations } from './violations.js';
 
@@ -169,20 +170,19 @@ function completeSockets(input: readonly Partial<SocketSpec>[], processName: str
   });
 }
 
-const dependencyKeys = ['after', 'before', 'requires', 'wants', 'bindsTo', 'conflicts'] as const;
-
 function checkDependencies(spec: ProcessSpec, found: Violations): void {
-  for (const key of dependencyKeys) {
-    spec[key].forEach((other, index) => {
-      if (other === spec.name) found.add(`${snakeCase(key)}[${index}]`, other, 'the name of another process');
+  for (const key of dependencyFields) {
+    namesOf(spec, key).forEach((other, index) => {
+      if (other === spec.name) found.add(`${snakeCase(key)}[${index}]`, spec[key][index], 'the name of another process');
     });
   }
-  const needed = new Set([...spec.requires, ...spec.wants, ...spec.bindsTo]);
+  const needed = new Set([...namesOf(spec, 'requires'), ...namesOf(spec, 'wants'), ...spec.bindsTo]);
   spec.conflicts.forEach((other, index) => {
     if (needed.has(other)) found.add(`conflicts[${index}]`, other, 'a process not also in requires, wants or binds_to');
   });
+  const after = namesOf(spec, 'after');
   spec.before.forEach((other, index) => {
-    if (spec.after.includes(other)) found.add(`before[${index}]`, other, 'a process not also in after (that is a cycle)');
+    if (after.includes(other)) found.add(`before[${index}]`, other, 'a process not also in after (that is a cycle)');
   });
 }
 

@@ -11,6 +11,7 @@ import { listenExpected, parseListenAddress } from './listen-address.js';
 import { absolutePath, account, conditionPath, directoryMode, httpUrl, logTarget, relativePath, signal, umask } from './os-fields.js';
 import { markerEnv } from './markers.js';
 import { section } from './section.js';
+import { dependencyConditions, dependencyEntryPattern } from './dependencies.js';
 import {
   healthCheckTypes,
   killModes,
@@ -39,6 +40,12 @@ const command = text({ max: pathMax });
 const commandLine = list(command, { max: 4096, nonEmpty: true, message: 'argv' });
 const commandLines = list(commandLine, { max: 64 });
 const processNames = list(processName, { max: 1024, unique: true });
+const dependencyEntry = text({
+  max: 63 + ':completed_successfully'.length,
+  pattern: dependencyEntryPattern,
+  like: `a process name, optionally followed by ${dependencyConditions.map((c) => `:${c}`).join(', ')}`,
+});
+const dependencyEntries = list(dependencyEntry, { max: 1024, unique: true });
 
 const restart: Shape<Partial<RestartSpec>> = {
   policy: oneOf(restartPolicies, restartPolicySynonyms),
@@ -148,10 +155,10 @@ export const specShape: Shape<SpecInput> = {
   healthCheck: section(healthCheck),
   resources: section(resources),
 
-  after: processNames,
+  after: dependencyEntries,
   before: processNames,
-  requires: processNames,
-  wants: processNames,
+  requires: dependencyEntries,
+  wants: dependencyEntries,
   bindsTo: processNames,
   conflicts: processNames,
 

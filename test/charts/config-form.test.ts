@@ -139,10 +139,10 @@ test('the config form names everything: strings for initial, guards, actions, de
   assert.equal(starting.initial, 'queued');
   assert.deepEqual(starting.states!.syncHook!.entry, ['beginFirstSync']);
   assert.equal(starting.states!.syncHook!.invoke![0]!.src, 'syncProcess');
-  assert.deepEqual(starting.states!.queued!.after, { queueDelay: 'waitingForConnection' });
+  assert.deepEqual(starting.states!.queued!.after, { queueDelay: 'waitingForDependencies' });
   assert.deepEqual(starting.states!.waitingForConnection!.always, { guard: 'startsWithoutConnection', target: 'conditionCheck' });
   assert.equal(starting.states!.waitingForConnection!.invoke![0]!.src, 'waitForConnection');
-  assert.deepEqual(Object.keys(starting.states!), ['queued', 'waitingForConnection', 'conditionCheck', 'startPreHook', 'syncHook', 'syncRetry', 'startPostHook']);
+  assert.deepEqual(Object.keys(starting.states!), ['queued', 'waitingForDependencies', 'waitingForConnection', 'conditionCheck', 'startPreHook', 'syncHook', 'syncRetry', 'startPostHook']);
   assert.equal(starting.states!.startPreHook!.invoke![0]!.src, 'runStartPreHooks');
   assert.deepEqual(starting.exit, ['disarmStartDeadline']);
   assert.deepEqual(Object.keys(definition.states!.terminated!.states!), ['cleanupHook', 'stopPostHook', 'cleanupRetry', 'restartGuard', 'restartDelay']);

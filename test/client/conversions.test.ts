@@ -82,6 +82,7 @@ describe('responses arrive in camelCase with friendly enums, Dates and untouched
       health: 'HEALTHY',
       healthFailures: 0,
       healthMessage: '',
+      waitingFor: '',
       cpuPercent: 0,
       memoryBytes: 0,
       createdAt: new Date(1_700_000_000_250),

@@ -30,3 +30,28 @@ test('Describe says what a pidfile does: read for type forking, written by the d
   });
   assert.equal(enforcementOf(validateSpec({ name: 'web', command: 'sleep' })).find((e) => e.field === 'pidfile'), undefined);
 });
+
+test('the six dependency fields are enforced, each saying what the daemon does with the names given', () => {
+  const spec = validateSpec({
+    name: 'web',
+    command: 'sleep',
+    after: ['migrate:completed_successfully'],
+    before: ['proxy'],
+    requires: ['db:healthy'],
+    wants: ['cache'],
+    binds_to: ['db'],
+    conflicts: ['maintenance'],
+  });
+  const list = enforcementOf(spec).filter((e) => ['after', 'before', 'requires', 'wants', 'binds_to', 'conflicts'].includes(e.field));
+  assert.deepEqual(list.map((e) => [e.field, e.enforced]), [
+    ['after', true],
+    ['before', true],
+    ['requires', true],
+    ['wants', true],
+    ['binds_to', true],
+    ['conflicts', true],
+  ]);
+  assert.match(list.find((e) => e.field === 'requires')!.detail, /requirement X failed.*: db:healthy$/);
+  assert.match(list.find((e) => e.field === 'binds_to')!.detail, /for any reason.*: db$/);
+  assert.deepEqual(enforcementOf(validateSpec({ name: 'web', command: 'sleep' })).filter((e) => e.field === 'after'), []);
+});

@@ -17,6 +17,8 @@ test('hot fields apply at once; restart-required ones are named; limits depend o
     ['control-group, no live group', { stop: { kill_mode: 'control-group' } }, false, ['stop.kill_mode'], ['stop.kill_mode']],
     ['control-group, live group', { stop: { kill_mode: 'control-group' } }, true, ['stop.kill_mode'], []],
     ['another kill mode', { stop: { kill_mode: 'mixed' } }, false, ['stop.kill_mode'], []],
+    ['binds_to, conflicts and before: read live', { binds_to: ['db'], conflicts: ['x'], before: ['y'] }, false, ['before', 'binds_to', 'conflicts'], []],
+    ['after, requires and wants: read when a run starts', { after: ['a'], requires: ['db:healthy'], wants: ['c'] }, false, ['after', 'requires', 'wants'], ['after', 'requires', 'wants']],
   ];
   for (const [what, fields, liveGroup, updated, restartRequired] of cases) {
     const result = classifyUpdate(base, changed(fields), { liveGroup });

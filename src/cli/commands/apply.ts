@@ -14,6 +14,8 @@ import { withExamples } from '../help.js';
 import { printJson, printLine } from '../output.js';
 import { failIfAny } from '../errors.js';
 import { readSpecFileContents } from '../spec-file.js';
+import { batchStartOrder, describeCycle } from '../../spec/dependency-graph.js';
+
 
 interface Applied {
   name: string;
@@ -66,7 +68,10 @@ export function register(program: Command): void {
     const applied: Applied[] = [];
     try {
       await withClient(self, async (client) => {
-        for (const spec of specs) {
+        // What a process needs is created first; the daemon sees one spec at a time, so a cycle is found here.
+        const { ordered, cycle } = batchStartOrder(specs);
+        for (const name of cycle === undefined ? [] : new Set(cycle)) errors.push(`${name}: dependency cycle: ${describeCycle(cycle!)}`);
+        for (const spec of ordered) {
           try {
             const outcome = await applyOne(client, spec);
             applied.push(outcome);

@@ -32,7 +32,7 @@ function processRows(d: ProcessDescription, now: number): Row[] {
   return [
     ['name', p.name],
     ['id', p.id],
-    ['state', `${p.state} (phase ${p.phase.toLowerCase()})${restartPendingOf(d)}`],
+    ['state', `${p.state} (phase ${p.phase.toLowerCase()})${p.waitingFor ? `, waiting for ${p.waitingFor}` : ''}${restartPendingOf(d)}`],
     ['health', healthOf(p)],
     ['pid', p.pid > 0 ? String(p.pid) : '-'],
     ['uptime', p.uptimeMs > 0 ? formatDuration(p.uptimeMs) : '-'],

@@ -24,6 +24,7 @@ export function processToWire(view: ProcessView): Process {
     health: `HEALTH_STATUS_${view.health.toUpperCase()}` as Process['health'],
     health_failures: view.healthFailures,
     health_message: view.healthMessage,
+    waiting_for: view.waitingFor,
     cpu_percent: view.cpuPercent,
     memory_bytes: view.memoryBytes,
     created_at: timestamp(view.createdAt),

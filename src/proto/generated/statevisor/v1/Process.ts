@@ -29,6 +29,7 @@ export interface Process {
   'health_message'?: (string);
   'cpu_percent'?: (number | string);
   'memory_bytes'?: (number | string | Long);
+  'waiting_for'?: (string);
   '_exit_code'?: "exit_code";
   '_signal'?: "signal";
 }
@@ -56,6 +57,7 @@ export interface Process__Output {
   'health_message': (string);
   'cpu_percent': (number);
   'memory_bytes': (number);
+  'waiting_for': (string);
   '_exit_code'?: "exit_code";
   '_signal'?: "signal";
 }
