@@ -7,16 +7,16 @@
  *
  *   starting     the run has begun but the workload is not confirmed up. `queued` waits one
  *                scheduler turn so that a terminate sent together with the create wins before
- *                any hook runs (rule 6); `conditionCheck` (unmet: the run is skipped, finished
+ *                any hook runs (rule 6); `waitingForDependencies` waits for the processes this
+ *                one starts after, or fails the run when a requirement failed;
+ *                `waitingForConnection` waits for a client (start_on: connection);
+ *                `conditionCheck` (unmet: the run is skipped, finished
  *                EXITED), `startPreHook` (a failure is a failed start), `syncHook` invokes the
  *                sync hook with updateType 'create' (its errors retry from `syncRetry` with
  *                jittered exponential backoff), `startPostHook` (a failure stops the workload as
  *                a failed start). A stage without work (ProcessSettings.stages) is left by a
  *                transient guard, invoking nothing. Without a health check, start_timeout runs
  *                from conditionCheck to syncing (a delayed `start.deadline`, cancelled on exit).
- *                `waitingForDependencies` (before all of them) waits for the processes this
- *                one starts after (skipped when there are none), or fails the run when a
- *                requirement failed.
  *   syncing      the workload should be up. `resyncInterval` waits for the next resync or an
  *                update; `syncHook` invokes the sync hook. Updates that arrive during a sync
  *                coalesce into one pending update (rule 1). `terminal: true` starts termination
