@@ -84,6 +84,8 @@ export class UsageMonitor {
     // A failed cycle (EMFILE while reading /proc) must not become an unhandled rejection: that
     // would end the daemon and orphan every process it supervises.
     this.cycle().catch((error: unknown) => {
+      // stop() ends the thread under a cycle in flight: that is no failure.
+      if (this.#timer === undefined) return;
       this.#stats.failures += 1;
       this.onError(error);
     });
