@@ -140,8 +140,6 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     const markers = { ...runtimeDirectoryVariables(spec, this.runtimeRoot), ...activation.env, [processIdEnv]: id, [stateDirEnv]: this.options.stateDir };
     const program = this.asUser(spec, spec.command, spec.args);
     const launch = await this.prepareLaunch(id, spec, program);
-    // Starts prepared together would otherwise spawn in one burst (spawn-pacer.ts).
-    await this.pacer.spawnTurn();
     // Stopped while the group was made: nothing runs yet (the group is reused by the next run).
     if (signal.aborted) throw signal.reason;
     clearStalePidfile(spec);

@@ -7,10 +7,6 @@
  *
  * - per loop turn: at most `perTurn` spawns are let through, then the loop goes back to its I/O
  *   (where RPCs arrive) before the next ones — so one turn's spawn work stays a few ms;
- * - per loop turn again at the spawn itself (`spawnTurn`, `spawnsPerTurn`): the work between
- *   admission and spawn is async (pipes, cgroup), so admitted starts finish it together and
- *   spawned in one callback burst — 8 writers started at once made one 20–30 ms turn, the output
- *   benchmark's worst event-loop lag;
  * - daemon-wide restarts: a token bucket of `restartsPerSecond` (burst: one second's worth). A
  *   restart beyond it waits for a token, in order; a create or a user's start never waits for
  *   one and goes first, so pacing crash loops never slows a `start` of 1,000 processes.
@@ -25,8 +21,6 @@ export interface SpawnPacerOptions {
   readonly restartsPerSecond: number;
   /** Spawns let through per event-loop turn. */
   readonly perTurn?: number;
-  /** Spawns (`spawnTurn`) per event-loop turn: each blocks the loop until its child exec'd (2–4 ms). */
-  readonly spawnsPerTurn?: number;
   readonly now?: () => number;
 }
 
@@ -49,9 +43,6 @@ interface Waiter {
 export class SpawnPacer {
   readonly #rate: number;
   readonly #perTurn: number;
-  readonly #spawnsPerTurn: number;
-  readonly #spawns: (() => void)[] = [];
-  #spawnTurn: NodeJS.Immediate | undefined;
   readonly #now: () => number;
   readonly #starts: Waiter[] = [];
   readonly #restarts: Waiter[] = [];
@@ -62,18 +53,15 @@ export class SpawnPacer {
   #delayed = 0;
 
   constructor(options: SpawnPacerOptions) {
-    const { restartsPerSecond, perTurn = 4, spawnsPerTurn = 1, now = () => performance.now() } = options;
+    const { restartsPerSecond, perTurn = 4, now = () => performance.now() } = options;
     if (!(Number.isFinite(restartsPerSecond) && restartsPerSecond >= 0)) {
       throw new StatevisorError('E_INVALID_ARGUMENT', `restart rate: got ${restartsPerSecond}, expected restarts per second, 0 or more`);
     }
-    for (const [what, value] of [['spawns per turn', perTurn], ['spawns per turn at the spawn', spawnsPerTurn]] as const) {
-      if (!(Number.isSafeInteger(value) && value > 0)) {
-        throw new StatevisorError('E_INVALID_ARGUMENT', `${what}: got ${value}, expected a positive whole number`);
-      }
+    if (!(Number.isSafeInteger(perTurn) && perTurn > 0)) {
+      throw new StatevisorError('E_INVALID_ARGUMENT', `spawns per turn: got ${perTurn}, expected a positive whole number`);
     }
     this.#rate = restartsPerSecond;
     this.#perTurn = perTurn;
-    this.#spawnsPerTurn = spawnsPerTurn;
     this.#now = now;
     this.#tokens = Math.max(1, restartsPerSecond);
     this.#refilledAt = now();
@@ -98,26 +86,6 @@ export class SpawnPacer {
       signal.addEventListener('abort', waiter.onAbort, { once: true });
       queue.push(waiter);
       this.#schedule();
-    });
-  }
-
-  /**
-   * Resolves in a later loop turn, after its I/O, with at most `spawnsPerTurn` others: awaited
-   * right before the spawn call. Never waits for the rate (admit() did); a stop meanwhile is the
-   * caller's to check.
-   */
-  spawnTurn(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.#spawns.push(resolve);
-      this.#scheduleSpawns();
-    });
-  }
-
-  #scheduleSpawns(): void {
-    this.#spawnTurn ??= setImmediate(() => {
-      this.#spawnTurn = undefined;
-      for (const resolve of this.#spawns.splice(0, this.#spawnsPerTurn)) resolve();
-      if (this.#spawns.length > 0) this.#scheduleSpawns();
     });
   }
 

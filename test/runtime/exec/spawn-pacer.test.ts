@@ -27,28 +27,6 @@ describe('SpawnPacer', () => {
     assert.deepEqual(done, [0, 1, 2, 3, 4, 5, 6]);
   });
 
-  test('spawnTurn lets spawnsPerTurn through per loop turn, in order: starts prepared together do not spawn in one burst', deadline, async () => {
-    const pacer = new SpawnPacer({ restartsPerSecond: 0, spawnsPerTurn: 2 });
-    const done: number[] = [];
-    const all = Array.from({ length: 5 }, (_, i) => pacer.spawnTurn().then(() => void done.push(i)));
-    assert.deepEqual(done, [], 'never in the caller\'s turn');
-    await turn();
-    assert.deepEqual(done, [0, 1]);
-    await turn();
-    assert.deepEqual(done, [0, 1, 2, 3]);
-    await Promise.all(all);
-    assert.deepEqual(done, [0, 1, 2, 3, 4]);
-  });
-
-  test('by default, one spawn per loop turn', deadline, async () => {
-    const pacer = new SpawnPacer({ restartsPerSecond: 0 });
-    const done: number[] = [];
-    const all = [0, 1].map((i) => pacer.spawnTurn().then(() => void done.push(i)));
-    await turn();
-    assert.deepEqual(done, [0]);
-    await Promise.all(all);
-  });
-
   test('restarts beyond the rate wait for tokens and are counted; one second later the rest go', deadline, async () => {
     let now = 0;
     const pacer = new SpawnPacer({ restartsPerSecond: 5, perTurn: 100, now: () => now });
@@ -95,6 +73,5 @@ describe('SpawnPacer', () => {
   test('a bad rate is refused naming it', deadline, () => {
     assert.throws(() => new SpawnPacer({ restartsPerSecond: -1 }), /restart rate: got -1/);
     assert.throws(() => new SpawnPacer({ restartsPerSecond: 1, perTurn: 0 }), /spawns per turn/);
-    assert.throws(() => new SpawnPacer({ restartsPerSecond: 1, spawnsPerTurn: 1.5 }), /spawns per turn at the spawn: got 1.5/);
   });
 });
