@@ -10,13 +10,15 @@
  * its own (the daemon's GetStatus figures are cumulative since it started, so they cannot tell a
  * few seconds of load from an idle minute). The monitor has the daemon's resolution (10 ms):
  *   {"cmd":"lag-reset"} → {"ok":true}                       start a new window
- *   {"cmd":"lag"}       → {"p50_ms":…,"p99_ms":…,"max_ms":…,"samples":…}  since the last reset
+ *   {"cmd":"lag"}       → {"p50_ms":…,"p99_ms":…,"max_ms":…,"samples":…,"utilization":…}  since the last reset
+ *                         (utilization: the share of the window the event loop was busy, 0–1 —
+ *                         what the daemon's own thread spent, its worker threads not included)
  *   {"cmd":"memory"}    → process.memoryUsage(): where RSS goes (V8 heap, external, buffers)
  * and about its usage sampler (usage-monitor.ts), whose cost the API does not show:
  *   {"cmd":"usage"}     → {"cycles":…,"last_cycle_ms":…,"last_cycle_processes":…}
  *   {"cmd":"usage-off"}, {"cmd":"usage-on"} → the same, after stopping / restarting its timer
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { startDaemon } from '../src/server/daemon.js';
 import { silentLogger } from '../src/manager/logger.js';
@@ -63,6 +65,7 @@ process.stdout.once('error', stop);
 
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
+let busy0 = performance.eventLoopUtilization();
 const sampler = daemon.parts.usage;
 function usageStats(): Record<string, unknown> {
   const { cycles, lastCycleMs, lastCycleProcesses } = sampler.stats;
@@ -72,9 +75,16 @@ function answer(command: Record<string, unknown>): Record<string, unknown> {
   switch (command['cmd']) {
     case 'lag-reset':
       lag.reset();
+      busy0 = performance.eventLoopUtilization();
       return { ok: true };
     case 'lag':
-      return { p50_ms: lag.percentile(50) / 1e6, p99_ms: lag.percentile(99) / 1e6, max_ms: lag.max / 1e6, samples: lag.count };
+      return {
+        p50_ms: lag.percentile(50) / 1e6,
+        p99_ms: lag.percentile(99) / 1e6,
+        max_ms: lag.max / 1e6,
+        samples: lag.count,
+        utilization: performance.eventLoopUtilization(busy0).utilization,
+      };
     case 'memory':
       return { ...process.memoryUsage() };
     case 'usage':

@@ -111,6 +111,19 @@ export interface LagWindow {
   readonly p99Ms: number;
   readonly maxMs: number;
   readonly samples: number;
+  /** Share of the window the daemon's event loop was busy, % (its worker threads not included). */
+  readonly loopBusyPercent: number;
+}
+
+/** daemon-process.ts's answer to {"cmd":"lag"}. */
+export function lagWindowOf(lag: Record<string, unknown>): LagWindow {
+  return {
+    p50Ms: Number(lag['p50_ms']),
+    p99Ms: Number(lag['p99_ms']),
+    maxMs: Number(lag['max_ms']),
+    samples: Number(lag['samples']),
+    loopBusyPercent: Number(lag['utilization']) * 100,
+  };
 }
 
 export interface DaemonWriters {
@@ -258,7 +271,7 @@ export async function daemonWriters(
     statusAfter,
     statusSettled,
     cpuMs,
-    lagWindow: { p50Ms: Number(lag['p50_ms']), p99Ms: Number(lag['p99_ms']), maxMs: Number(lag['max_ms']), samples: Number(lag['samples']) },
+    lagWindow: lagWindowOf(lag),
     bytesKept: bytesIn(kept),
     largestCopyBytes: Math.max(0, ...copies.map(sizeOf)),
     copies: copies.length,

@@ -259,6 +259,7 @@ async function benchLogThroughput(run: Run): Promise<void> {
       run_lag_p99_ms: d.lagWindow.p99Ms,
       run_lag_max_ms: d.lagWindow.maxMs,
       run_lag_samples: d.lagWindow.samples,
+      run_loop_busy_percent: d.lagWindow.loopBusyPercent,
       baseline_lag_p50_ms: bare.lag.p50_ms,
       baseline_lag_p99_ms: bare.lag.p99_ms,
       baseline_lag_max_ms: bare.lag.max_ms,
@@ -305,6 +306,9 @@ async function benchUsage(run: Run, n: number): Promise<void> {
         lag_p99_ms: on.lag.p99Ms,
         lag_max_ms: on.lag.maxMs,
         lag_samples: on.lag.samples,
+        // The daemon's own thread: busy share of each window (the sampling thread not included).
+        loop_busy_percent: on.lag.loopBusyPercent,
+        control_loop_busy_percent: off.lag.loopBusyPercent,
         control_lag_p50_ms: off.lag.p50Ms,
         control_lag_p99_ms: off.lag.p99Ms,
         control_lag_max_ms: off.lag.maxMs,

@@ -16,7 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { delay } from './concurrency.js';
 import type { EntryProcess } from './entry-process.js';
-import type { LagWindow } from './log-throughput.js';
+import { lagWindowOf, type LagWindow } from './log-throughput.js';
 import { cpuMsOf } from './memory.js';
 
 export interface UsageWindow {
@@ -60,7 +60,7 @@ async function watchWindow(daemon: EntryProcess, seconds: number, pollMs: number
   return {
     ms,
     cpuMs,
-    lag: { p50Ms: Number(lag['p50_ms']), p99Ms: Number(lag['p99_ms']), maxMs: Number(lag['max_ms']), samples: Number(lag['samples']) },
+    lag: lagWindowOf(lag),
     cyclesMs,
     cycles: seen - first,
     cycleProcesses,

@@ -40,5 +40,6 @@ export {
   type WrapOptions,
   type WrappedCommand,
 } from './join-wrapper.js';
-export { sampleAll, sampleUsage, type ResourceUsage, type SampleOptions, type UsageTarget } from './usage.js';
-export { UsageSampler, cpuPercent, type UsageSample } from './usage-sampler.js';
+export { sampleAll, sampleUsage, type ResourceUsage, type SampleOptions, type UsageGroup, type UsageTarget } from './usage.js';
+export { UsageSampler, cpuPercent, type SampleAll, type UsageSample } from './usage-sampler.js';
+export { UsageThread, type UsageThreadOptions } from './usage-thread.js';

@@ -36,6 +36,11 @@ export interface GroupDir {
   readonly path: string;
 }
 
+/** Each distinct cgroup.procs file of a group's dirs (a plain copy of them will do: usage-thread.ts). */
+export function procsFilesOf(dirs: ReadonlyMap<CgroupController, GroupDir>): string[] {
+  return [...new Set([...dirs.values()].map((dir) => join(dir.path, 'cgroup.procs')))];
+}
+
 export interface ProcessCgroupOptions {
   /** A stable, per-state-dir directory name below the daemon's cgroup ("statevisor-1a2b3c4d"). */
   readonly subtree: string;
@@ -127,7 +132,7 @@ export class ProcessCgroup {
 
   /** Each distinct cgroup.procs file: writing a pid to all of them places it in the group. */
   procsFiles(): string[] {
-    return [...new Set([...this.#dirs.values()].map((dir) => join(dir.path, 'cgroup.procs')))];
+    return procsFilesOf(this.#dirs);
   }
 
   /**

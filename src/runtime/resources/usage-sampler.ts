@@ -10,6 +10,9 @@
 import type { ResourceUsage, SampleOptions, UsageTarget } from './usage.js';
 import { sampleAll } from './usage.js';
 
+/** One pass over many targets: sampleAll here, or on the sampling thread (usage-thread.ts). */
+export type SampleAll = (targets: readonly UsageTarget[]) => Promise<ResourceUsage[]>;
+
 export interface UsageSample extends ResourceUsage {
   /** CPU % since this key's previous sample; absent on its first. */
   readonly cpuPercent?: number;
@@ -25,10 +28,10 @@ export function cpuPercent(previous: ResourceUsage, next: ResourceUsage): number
 
 export class UsageSampler<Key> {
   readonly #previous = new Map<Key, { pid: number; usage: ResourceUsage }>();
-  readonly #options: SampleOptions;
+  readonly #sampleAll: SampleAll;
 
-  constructor(options: SampleOptions = {}) {
-    this.#options = options;
+  constructor(options: SampleOptions = {}, pass?: SampleAll) {
+    this.#sampleAll = pass ?? ((targets) => sampleAll(targets, options));
   }
 
   /**
@@ -37,7 +40,7 @@ export class UsageSampler<Key> {
    */
   async sample(targets: ReadonlyMap<Key, UsageTarget>): Promise<Map<Key, UsageSample>> {
     const keys = [...targets.keys()];
-    const usages = await sampleAll([...targets.values()], this.#options);
+    const usages = await this.#sampleAll([...targets.values()]);
     const samples = new Map<Key, UsageSample>();
     keys.forEach((key, index) => {
       const usage = usages[index] as ResourceUsage;

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { mapBounded } from './bounded-map.js';
 import { parseKeyedValues, parsePidList, readControl } from './control-files.js';
-import type { ProcessCgroup } from './process-cgroup.js';
+import type { CgroupController } from './cgroup-layout.js';
+import { procsFilesOf, type GroupDir } from './process-cgroup.js';
 import {
   countFds,
   readIo,
@@ -27,10 +28,18 @@ import {
   type SystemConstants,
 } from './proc-reader.js';
 
+/**
+ * What sampling needs of a process's cgroup: where each controller's directory is. A
+ * ProcessCgroup is one; so is a plain copy of its dirs, which can cross to the sampling thread.
+ */
+export interface UsageGroup {
+  readonly dirs: ReadonlyMap<CgroupController, GroupDir>;
+}
+
 export interface UsageTarget {
   /** The main pid; without a cgroup also the session id of its tree. */
   readonly pid: number;
-  readonly cgroup?: ProcessCgroup;
+  readonly cgroup?: UsageGroup;
 }
 
 export interface ResourceUsage {
@@ -77,7 +86,7 @@ async function readNumber(path: string): Promise<number | undefined> {
   return Number.isFinite(value) ? value : undefined;
 }
 
-async function cgroupCpu(cgroup: ProcessCgroup, ticks: number): Promise<{ user?: number; system?: number }> {
+async function cgroupCpu(cgroup: UsageGroup, ticks: number): Promise<{ user?: number; system?: number }> {
   const acct = cgroup.dirs.get('cpuacct');
   if (acct?.mechanism !== 'v1') {
     // v2 accounts CPU in every group, whatever controllers it has.
@@ -97,7 +106,7 @@ async function cgroupCpu(cgroup: ProcessCgroup, ticks: number): Promise<{ user?:
   return { user: toUs(stat.get('user')), system: toUs(stat.get('system')) };
 }
 
-async function cgroupMemory(cgroup: ProcessCgroup): Promise<{ current?: number; limit?: number }> {
+async function cgroupMemory(cgroup: UsageGroup): Promise<{ current?: number; limit?: number }> {
   const memory = cgroup.dirs.get('memory');
   if (memory === undefined) return {};
   const [currentFile, limitFile] =
@@ -109,7 +118,7 @@ async function cgroupMemory(cgroup: ProcessCgroup): Promise<{ current?: number; 
   return { ...(current !== undefined && { current }), ...(limit !== undefined && { limit }) };
 }
 
-async function cgroupCounters(cgroup: ProcessCgroup, ticks: number): Promise<CgroupCounters> {
+async function cgroupCounters(cgroup: UsageGroup, ticks: number): Promise<CgroupCounters> {
   const cpuRead = cgroupCpu(cgroup, ticks).then((read) => ({ ...read, at: performance.now() }));
   const [cpu, memory] = await Promise.all([cpuRead, cgroupMemory(cgroup)]);
   const limit = memory.limit;
@@ -126,8 +135,8 @@ async function cgroupCounters(cgroup: ProcessCgroup, ticks: number): Promise<Cgr
  * One hierarchy's member list: the wrapper joins every hierarchy at once, so they agree, and
  * reading each would multiply a fleet's reads (ProcessCgroup.procs() reads all, for kills).
  */
-async function cgroupMembers(cgroup: ProcessCgroup): Promise<number[]> {
-  const [file] = cgroup.procsFiles();
+async function cgroupMembers(cgroup: UsageGroup): Promise<number[]> {
+  const [file] = procsFilesOf(cgroup.dirs);
   return file === undefined ? [] : parsePidList((await readControl(file)) ?? '');
 }
 
