@@ -23,6 +23,7 @@ import type { Desired, DesiredStateStore, RunRecord, Source } from './persistenc
 import type { ProcessEvents } from './process-events.js';
 import type { LiveViews } from './live-views.js';
 import { checkLogPaths, type LogFiles } from './log-files.js';
+import { checkWorkerModule } from '../runtime/worker/worker-module.js';
 import type { ProcessEntry, ProcessTable } from './process-table.js';
 import type { ProcessView } from './process-view.js';
 import { groupOf, type RunSpecs } from './run-specs.js';
@@ -68,6 +69,7 @@ export class ProcessVerbs {
   async create(spec: ProcessSpec, options: { start?: boolean; source?: Source } = {}): Promise<ProcessView> {
     const { table, views } = this.options;
     checkLogPaths(spec, this.options.stateDir);
+    checkWorkerModule(spec);
     const start = options.start === true || spec.autoStart;
     const entry: ProcessEntry = {
       id: randomUUID(),
@@ -159,6 +161,7 @@ export class ProcessVerbs {
       throw new StatevisorError('E_INVALID_ARGUMENT', `name: got ${JSON.stringify(next.name)}, expected ${JSON.stringify(entry.spec.name)} (a process cannot be renamed)`);
     }
     checkLogPaths(next, this.options.stateDir);
+    checkWorkerModule(next);
     const { updated, restartRequired: changed } = classifyUpdate(entry.spec, next, groupOf(this.options.resources, entry.id));
     // A live run is judged against the spec it started with, so that a field stored by an earlier
     // update without a restart still asks for one (and restart_process gives it), though it is
