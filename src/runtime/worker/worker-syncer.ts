@@ -33,7 +33,8 @@ import { openWorkerStdio } from './worker-output.js';
 export interface WorkerRuntimeOptions {
   /**
    * The log files (server/log-files.ts): the same pipes an OS process writes to. Without it (an
-   * embedding program), a thread's output goes to the program's own stdout and stderr.
+   * embedding program), a thread's output goes to the program's own stdout and stderr (or
+   * nowhere, for a stream whose logs target is null).
    */
   readonly output?: OutputSink;
   /** Told of every exit of a current run. */
@@ -80,7 +81,9 @@ export class WorkerSyncer implements ProcessSyncer<ProcessSpec> {
       const output = this.options.output;
       const pipes = output === undefined ? {} : await output.prepare(id, spec);
       const env = { ...(this.options.baseEnv ?? process.env), ...(await readEnvFiles(spec.envFiles)), ...spec.env };
-      const stdio = openWorkerStdio(output === undefined ? { stdout: 'inherit', stderr: 'inherit' } : spec.logs, pipes);
+      // Without a sink, what is written anywhere goes to the program's own streams.
+      const own = (target: string) => (target === 'null' ? 'null' : 'inherit');
+      const stdio = openWorkerStdio(output === undefined ? { stdout: own(spec.logs.stdout), stderr: own(spec.logs.stderr) } : spec.logs, pipes);
       close = stdio.close;
       run = new WorkerRun(spec, { env, stdout: stdio.stdout, stderr: stdio.stderr, now: this.options.now });
     } catch (error) {
