@@ -214,6 +214,7 @@ function composeProcesses(options: ProcessesOptions) {
       return child?.alive ? child.pid : undefined;
     },
     latestUsage: (id) => usage.latest(id),
+    runsThread: (id) => workers.run(id)?.alive === true,
     now: () => clock.now(),
   });
   const events = new EventHub();

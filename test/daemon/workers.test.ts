@@ -98,6 +98,8 @@ test('a running worker reports its CPU time and heap in use', async (t) => {
   });
   const usage = await h.client.getResourceUsage('busy');
   assert.equal(usage.source, 'worker');
+  // The usage monitor's cycle too, as `ls` shows it: a thread has no pid, yet its figures are there.
+  await waitUntil('ls shows the heap of busy', async () => ((await h.client.listProcesses()).find((p) => p.name === 'busy')?.memoryBytes ?? 0) > 0);
   await h.client.stopProcess('busy');
 });
 
