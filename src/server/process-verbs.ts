@@ -23,7 +23,7 @@ import type { Desired, DesiredStateStore, RunRecord, Source } from './persistenc
 import type { ProcessEvents } from './process-events.js';
 import type { LiveViews } from './live-views.js';
 import { checkLogPaths, type LogFiles } from './log-files.js';
-import { checkWorkerModule } from '../runtime/worker/worker-module.js';
+import { checkWorkerModule } from '../runtime/worker/module-check.js';
 import type { ProcessEntry, ProcessTable } from './process-table.js';
 import type { ProcessView } from './process-view.js';
 import { groupOf, type RunSpecs } from './run-specs.js';
@@ -69,7 +69,7 @@ export class ProcessVerbs {
   async create(spec: ProcessSpec, options: { start?: boolean; source?: Source } = {}): Promise<ProcessView> {
     const { table, views } = this.options;
     checkLogPaths(spec, this.options.stateDir);
-    checkWorkerModule(spec);
+    await checkWorkerModule(spec);
     const start = options.start === true || spec.autoStart;
     const entry: ProcessEntry = {
       id: randomUUID(),
@@ -161,7 +161,7 @@ export class ProcessVerbs {
       throw new StatevisorError('E_INVALID_ARGUMENT', `name: got ${JSON.stringify(next.name)}, expected ${JSON.stringify(entry.spec.name)} (a process cannot be renamed)`);
     }
     checkLogPaths(next, this.options.stateDir);
-    checkWorkerModule(next);
+    await checkWorkerModule(next);
     const { updated, restartRequired: changed } = classifyUpdate(entry.spec, next, groupOf(this.options.resources, entry.id));
     // A live run is judged against the spec it started with, so that a field stored by an earlier
     // update without a restart still asks for one (and restart_process gives it), though it is

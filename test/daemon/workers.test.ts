@@ -142,6 +142,11 @@ test('a worker spec is refused when its module is missing or it asks what a thre
   t.after(() => h.close());
   const missing = await rejection(h.client.createProcess({ name: 'ghost', runtime: { kind: 'worker', module: `${h.dir}/nowhere.mjs` } }));
   assert.match(missing.message, /runtime\.module/);
+  // Checked in a throwaway thread (tinypool) at create, not found out at the first start.
+  const noExport = await rejection(h.client.createProcess({ name: 'ghost', runtime: { kind: 'worker', module: workerModule(h.dir, 'named') } }));
+  assert.match(noExport.message, /runtime\.export: got "default", expected a function exported by the module \(default is not exported; its functions: serve\)/);
+  const broken = await rejection(h.client.createProcess({ name: 'ghost', runtime: { kind: 'worker', module: workerModule(h.dir, 'syntaxError') } }));
+  assert.match(broken.message, /runtime\.module: .*a module that imports/);
   const module = workerModule(h.dir, 'service');
   for (const [field, extra] of [
     ['user', { user: 'nobody' }],

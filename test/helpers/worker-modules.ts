@@ -29,6 +29,7 @@ export const workerTasks = {
     onConfig((next) => console.log('config ' + next.description));
     await new Promise((resolve) => signal.addEventListener('abort', resolve));
   }`,
+  syntaxError: `export default async function ( {`,
   named: `export async function serve({ signal }) { console.log('named export'); await new Promise((r) => signal.addEventListener('abort', r)); }`,
 } as const;
 
