@@ -167,9 +167,11 @@ function composeProcesses(options: ProcessesOptions) {
     history.exited(id, exit);
     manager.reportWorkloadExit(id, exit);
   };
+  // One rate for both runtimes: the daemon's restarts per second, whatever restarts.
+  const pacer = new SpawnPacer({ restartsPerSecond: options.restartRate ?? defaultRestartRate });
   const exec = new ExecSyncer({
     output: logs,
-    pacer: new SpawnPacer({ restartsPerSecond: options.restartRate ?? defaultRestartRate }),
+    pacer,
     stateDir,
     onRun: (id, run, spec) => {
       const runCount = manager.getProcessSnapshot(id)?.context.runCount ?? 0;
@@ -187,6 +189,7 @@ function composeProcesses(options: ProcessesOptions) {
   // runtime: worker — the same chart, the same log files; no pid, so no run record to adopt.
   const workers = new WorkerSyncer({
     output: logs,
+    pacer,
     onRun: (id, spec) => {
       runSpecs.started(id, spec);
       usage.soon();

@@ -3,6 +3,7 @@
  * process chart as OS processes: exits, restarts, stops, logs, usage and isolation.
  */
 import { test } from 'node:test';
+import { rmSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
 import { waitUntil } from '../helpers/leaks.js';
@@ -169,4 +170,26 @@ test('Describe of a worker: only the limits a thread cannot have are not enforce
   assert.deepEqual(notEnforced.sort(), ['resources.cpu_millis', 'resources.pids']);
   assert.ok(d.enforcement.some((e) => e.field === 'runtime' && e.enforced));
   await h.client.stopProcess('limited');
+});
+
+test('crash-looping workers are paced at the daemon-wide restart rate, as processes are', async (t) => {
+  const h = await startTestDaemon({ restartRate: 2 });
+  t.after(() => h.close());
+  for (const name of ['pace-a', 'pace-b']) {
+    await h.client.createProcess(worker(h, name, 'rejects', { restart: { policy: 'always', delayMs: 0, startLimitBurst: 0, minUptimeMs: 0 } }), { start: true });
+  }
+  await waitUntil('a worker restart waited for the rate', async () => (await h.client.getStatus()).restartsDelayed > 0, { timeoutMs: 30_000 });
+  for (const name of ['pace-a', 'pace-b']) await h.client.stopProcess(name, { deadlineMs: 30_000 });
+});
+
+test('a module removed after create fails the start, naming runtime.module; the daemon goes on', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  const module = workerModule(h.dir, 'service');
+  await h.client.createProcess({ name: 'gone', runtime: { kind: 'worker', module }, restart: { policy: 'no' } });
+  rmSync(module);
+  await h.client.startProcess('gone').catch(() => undefined);
+  const d = await untilState(h, 'gone', ['FAILED']);
+  assert.match(d.process.lastError, /runtime\.module: .*(Cannot find module|ERR_MODULE_NOT_FOUND|no such file)/i);
+  assert.ok((await h.client.getStatus()).version.length > 0);
 });

@@ -29,6 +29,7 @@ import { readEnvFiles } from '../os/env-file.js';
 import { runProbe } from '../health/index.js';
 import { WorkerRun, type WorkerUsage } from './worker-run.js';
 import { openWorkerStdio } from './worker-output.js';
+import type { SpawnPacer } from '../exec/spawn-pacer.js';
 
 export interface WorkerRuntimeOptions {
   /**
@@ -44,6 +45,8 @@ export interface WorkerRuntimeOptions {
   /** What every thread's process.env starts from (the spec's env_files and env go on top); process.env by default. */
   readonly baseEnv?: NodeJS.ProcessEnv;
   readonly now: () => number;
+  /** Starts per loop turn and restarts per second, shared with the exec runtime in the daemon. */
+  readonly pacer?: SpawnPacer;
 }
 
 /** Resolves when `signal` fires. */
@@ -69,12 +72,14 @@ export class WorkerSyncer implements ProcessSyncer<ProcessSpec> {
     return run?.alive === true ? run.usage() : undefined;
   }
 
-  async syncProcess({ id, updateType, signal }: SyncProcessContext, spec: ProcessSpec) {
+  async syncProcess({ id, updateType, signal, restart }: SyncProcessContext, spec: ProcessSpec) {
     if (updateType !== 'create') {
       // Resync: the thread's health is its exit event. An update hands the task its new spec.
       if (updateType === 'update') this.runs.get(id)?.send({ type: 'config', config: spec });
       return { terminal: false };
     }
+    // A crash-looping thread restarts at the daemon's rate, as a crash-looping process does.
+    await this.options.pacer?.admit(restart === true ? 'restart' : 'start', signal);
     let run: WorkerRun;
     let close: () => Promise<void>;
     try {
