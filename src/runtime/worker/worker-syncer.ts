@@ -81,7 +81,7 @@ export class WorkerSyncer implements ProcessSyncer<ProcessSpec> {
     // A crash-looping thread restarts at the daemon's rate, as a crash-looping process does.
     await this.options.pacer?.admit(restart === true ? 'restart' : 'start', signal);
     let run: WorkerRun;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     try {
       const output = this.options.output;
       const pipes = output === undefined ? {} : await output.prepare(id, spec);
@@ -92,6 +92,7 @@ export class WorkerSyncer implements ProcessSyncer<ProcessSpec> {
       close = stdio.close;
       run = new WorkerRun(spec, { env, stdout: stdio.stdout, stderr: stdio.stderr, now: this.options.now });
     } catch (error) {
+      await close?.();
       throw this.startFailure(spec, error instanceof Error ? error.message : String(error), error);
     }
     // A stop or delete that overtakes the start: the chart will never manage this thread.
