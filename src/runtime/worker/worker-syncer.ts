@@ -30,6 +30,7 @@ import { runProbe } from '../health/index.js';
 import { WorkerRun, type WorkerUsage } from './worker-run.js';
 import { openWorkerStdio } from './worker-output.js';
 import type { SpawnPacer } from '../exec/spawn-pacer.js';
+import { BootGate } from './boot-gate.js';
 
 export interface WorkerRuntimeOptions {
   /**
@@ -47,6 +48,8 @@ export interface WorkerRuntimeOptions {
   readonly now: () => number;
   /** Starts per loop turn and restarts per second, shared with the exec runtime in the daemon. */
   readonly pacer?: SpawnPacer;
+  /** Threads booting at once (boot-gate.ts); one per core by default. */
+  readonly bootGate?: BootGate;
 }
 
 /** Resolves when `signal` fires. */
@@ -59,7 +62,11 @@ export class WorkerSyncer implements ProcessSyncer<ProcessSpec> {
   /** Settles once a run's exit has been reported to the chart (after its output was flushed). */
   private readonly reported = new Map<string, Promise<void>>();
 
-  constructor(private readonly options: WorkerRuntimeOptions) {}
+  private readonly bootGate: BootGate;
+
+  constructor(private readonly options: WorkerRuntimeOptions) {
+    this.bootGate = options.bootGate ?? new BootGate();
+  }
 
   /** The live (or last, until cleaned up) run of a process. */
   run(id: string): WorkerRun | undefined {
@@ -80,6 +87,16 @@ export class WorkerSyncer implements ProcessSyncer<ProcessSpec> {
     }
     // A crash-looping thread restarts at the daemon's rate, as a crash-looping process does.
     await this.options.pacer?.admit(restart === true ? 'restart' : 'start', signal);
+    const booted = await this.bootGate.enter(signal);
+    try {
+      return await this.boot(id, spec, signal);
+    } finally {
+      booted();
+    }
+  }
+
+  /** From a new thread to its task called: the part that takes a core. */
+  private async boot(id: string, spec: ProcessSpec, signal: AbortSignal) {
     let run: WorkerRun;
     let close: (() => Promise<void>) | undefined;
     try {
