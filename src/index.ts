@@ -52,4 +52,3 @@ export type { WorkerTaskContext } from './runtime/worker/worker-host.js';
 export { RuntimeDispatch, type Runtimes } from './runtime/runtime-dispatch.js';
 export { validateSpec } from './spec/validate.js';
 export type { ProcessSpec } from './spec/types.js';
-export { chartSettings } from './server/settings.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chartSettings, createProcessManager, silentLogger, validateSpec, WorkerSyncer, type ProcessSpec } from '../../src/index.js';
+import { createProcessManager, silentLogger, validateSpec, WorkerSyncer, type ProcessSpec } from '../../src/index.js';
 import { waitUntil } from '../helpers/leaks.js';
 import { workerModule } from '../helpers/worker-modules.js';
 
@@ -17,7 +17,9 @@ test('createProcessManager given the worker runtime runs, restarts and stops wor
   const workers = new WorkerSyncer({ onExit: (id, exit) => manager.reportWorkloadExit(id, exit), now: () => Date.now() });
   const manager = createProcessManager<ProcessSpec>({ syncer: workers, logger: silentLogger, resyncIntervalMs: 0 });
   t.after(() => manager.shutdown({ timeoutMs: 20_000 }));
-  const create = (spec: ProcessSpec) => manager.updateProcess({ id: spec.name, type: 'create', config: spec, settings: chartSettings(spec) });
+  // The chart's settings from the spec: its restart policy and grace period.
+  const settings = (spec: ProcessSpec) => ({ restart: spec.restart, defaultGracePeriodSecs: spec.stop.gracePeriodMs / 1000 });
+  const create = (spec: ProcessSpec) => manager.updateProcess({ id: spec.name, type: 'create', config: spec, settings: settings(spec) });
 
   create(validateSpec({ name: 'svc', runtime: { kind: 'worker', module: workerModule(dir, 'service') }, logs: { stdout: 'null' } }));
   create(
