@@ -39,11 +39,13 @@ export async function startApiFleet(
   names: readonly string[],
   markerArg: string,
   concurrency: number,
+  /** What each process runs: a marked sleep by default (the workers stage gives worker threads). */
+  specOf: (name: string) => ProcessSpecInput = (name) => sleepSpec(name, markerArg),
 ): Promise<FleetStart> {
   const wanted = new Set(names);
   const t0 = performance.now();
   await forEachConcurrently(names, concurrency, async (name) => {
-    await client.createProcess(sleepSpec(name, markerArg), { start: true });
+    await client.createProcess(specOf(name), { start: true });
   });
   const createsMs = performance.now() - t0;
   let last: Record<string, number> = {};

@@ -45,7 +45,7 @@ export interface BenchOptions {
   readonly daemonCpuProfDir: string | undefined;
 }
 
-export const stageNames = ['fleet', 'restart-gap', 'log-throughput', 'usage', 'crash-load', 'console', 'soak'] as const;
+export const stageNames = ['fleet', 'restart-gap', 'log-throughput', 'usage', 'crash-load', 'console', 'workers', 'soak'] as const;
 export type StageName = (typeof stageNames)[number];
 
 const defaults: Omit<BenchOptions, 'stages'> = {

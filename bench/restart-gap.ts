@@ -25,7 +25,7 @@ export interface RestartGaps {
   readonly runtimesMs: number[];
 }
 
-function completeLines(file: string): string[] {
+export function completeLines(file: string): string[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -36,7 +36,7 @@ function completeLines(file: string): string[] {
   return text.split('\n').slice(0, -1);
 }
 
-function gapsFrom(file: string, restarts: number): RestartGaps {
+export function gapsFrom(file: string, restarts: number): RestartGaps {
   const stamps = completeLines(file).map((line) => BigInt(line.trim()));
   const ms = (from: bigint, to: bigint): number => Number(to - from) / 1e6;
   const gapsMs: number[] = [];

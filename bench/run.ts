@@ -10,7 +10,7 @@
  * Stages, in order: fleet (per --n), restart-gap, log-throughput (captured output from many
  * writers: log-throughput.ts), usage (what sampling the largest --n costs: usage-sampling.ts),
  * crash-load (crash loops while clients call the API: crash-load.ts), console (crash loops while
- * consoles watch: console-load.ts) and, with --soak, soak (crash loops, daemon RSS: soak.ts);
+ * consoles watch: console-load.ts), workers (worker threads beside OS processes: workers.ts) and, with --soak, soak (crash loops, daemon RSS: soak.ts);
  * --only picks some of them.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -27,6 +27,7 @@ import { bytesIn, checkDiskRoom, daemonWriters, syncDisks, writerPlan } from './
 import { crashLoopSoak, sampleInterval, soakFigures } from './soak.js';
 import { usageWindows } from './usage-sampling.js';
 import { crashLoad } from './crash-load.js';
+import { workerFigures, workerFleets, workerRestartGaps } from './workers.js';
 import { consoleLoad, type ConsolePage } from './console-load.js';
 import { cleanUp, interrupt, newRun, started, withStage, type Run } from './stage.js';
 import { median, percentile, ratio } from './stats.js';
@@ -330,6 +331,13 @@ async function benchUsage(run: Run, n: number): Promise<void> {
   );
 }
 
+/** runtime: worker beside OS processes (workers.ts): N started and stopped, and a crash loop's gap. */
+async function benchWorkers(run: Run, n: number): Promise<void> {
+  const fleets = await workerFleets(run, n);
+  const gaps = await workerRestartGaps(run);
+  for (const figure of workerFigures(n, fleets, gaps)) emit(figure);
+}
+
 async function benchCrashLoad(run: Run): Promise<void> {
   const { crashProcesses: processes, crashClients: clients, crashSeconds: seconds } = run.options;
   await withStage(run, 'crash-load', async ({ daemon, client }) => {
@@ -499,6 +507,7 @@ async function main(): Promise<number> {
     }
     if (options.stages.has('crash-load')) await attempt('crash_load', () => benchCrashLoad(run));
     if (options.stages.has('console')) await attempt('console', () => benchConsole(run));
+    if (options.stages.has('workers')) await attempt('workers', () => benchWorkers(run, Math.max(...options.ns)));
     if (options.stages.has('soak')) await attempt('soak_rss', () => benchSoak(run));
   } finally {
     echo?.close();

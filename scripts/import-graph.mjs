@@ -10,7 +10,8 @@
 /** Each layer and the layers it may import (itself and the shared modules always). */
 export const allowedImports = {
   bin: ['cli', 'server'],
-  index: ['manager', 'machines'],
+  // The embedding API also offers the worker runtime and the spec validator its configs come from.
+  index: ['manager', 'machines', 'runtime', 'spec'],
   cli: ['client', 'spec', 'charts'],
   client: ['proto', 'spec'],
   server: ['store', 'runtime', 'spec', 'manager', 'machines', 'proto', 'charts'],

@@ -48,3 +48,8 @@ export type {
   HealthStatus,
   RunStages,
 } from './machines/process-types.js';
+export { WorkerSyncer, type WorkerRuntimeOptions } from './runtime/worker/worker-syncer.js';
+export type { WorkerTaskContext } from './runtime/worker/worker-host.js';
+export { RuntimeDispatch, type Runtimes } from './runtime/runtime-dispatch.js';
+export { validateSpec } from './spec/validate.js';
+export type { ProcessSpec } from './spec/types.js';

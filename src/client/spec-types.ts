@@ -38,7 +38,11 @@ type Sections = 'restart' | 'stop' | 'logs' | 'healthCheck' | 'resources' | 'run
 /** What the wire spells as text: octal, or a name or number. */
 type TextOnWire = 'umask' | 'user' | 'group' | 'runtimeDirectoryMode';
 
-export type ProcessSpecInput = Pick<ProcessSpec, 'name' | 'command'> &
+/** A worker runs a module: its command is optional (shown as the module when absent). */
+type CommandOrWorker = Pick<ProcessSpec, 'command'> | { command?: string; runtime: RuntimeSpecInput & { kind: 'worker'; module: string } };
+
+export type ProcessSpecInput = Pick<ProcessSpec, 'name'> &
+  CommandOrWorker &
   Partial<Omit<ProcessSpec, 'name' | 'command' | Sections | TextOnWire>> & {
     restart?: RestartSpecInput;
     stop?: StopSpecInput;

@@ -105,7 +105,7 @@ export interface ResourceUsage {
   ioReadBytes: number;
   ioWriteBytes: number;
   /** Where the figures come from: the process's cgroup, or its session's processes in /proc. */
-  source: 'cgroup' | 'proc';
+  source: 'cgroup' | 'proc' | 'worker';
   /** The cgroup's memory charge (page cache included); 0 without a cgroup. */
   cgroupMemoryBytes: number;
   /** 0: no limit. */

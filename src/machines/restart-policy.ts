@@ -104,7 +104,9 @@ function describeEnding(ending: RunEnding, policy: RestartPolicy, success: boole
   if (ending.kind === 'start-timeout') return `not ${ending.awaited ?? 'healthy'} within start_timeout (${ending.timeoutMs} ms)`;
   if (ending.error !== undefined) return `failed to start: ${ending.error}`;
   if (ending.signal === null && !success && ending.uptimeMs < policy.minUptimeMs) {
-    return `exited with code ${ending.exitCode} after ${ending.uptimeMs} ms, before min_uptime ${policy.minUptimeMs} ms`;
+    // The cause too (a worker's rejection, its heap): the code alone does not say what happened.
+    const cause = ending.cause === undefined ? '' : ` (${ending.cause})`;
+    return `exited with code ${ending.exitCode}${cause} after ${ending.uptimeMs} ms, before min_uptime ${policy.minUptimeMs} ms`;
   }
   return describeExit(ending);
 }

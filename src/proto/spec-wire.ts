@@ -146,12 +146,17 @@ export function specFromWire(wire: WireSpec | WireSpecOutput | null | undefined,
   return messageIn(wire as Record<string, unknown>, topShape, options.setOnly === true, true);
 }
 
+/** A worker's command is optional (its module is shown instead): an empty one was not sent. */
+function runsModule(wire: Record<string, unknown>): boolean {
+  return (wire.runtime as { kind?: unknown } | null | undefined)?.kind === 'worker';
+}
+
 function messageIn(wire: Record<string, unknown>, shape: AnyShape, setOnly: boolean, top: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(shape)) {
     const value = wire[snakeCase(key)];
     if (value === undefined || value === null) continue;
-    if (setOnly && !present(value) && !(top && (key === 'name' || key === 'command'))) continue;
+    if (setOnly && !present(value) && !(top && (key === 'name' || (key === 'command' && !runsModule(wire))))) continue;
     out[key] = field.shape ? messageIn(value as Record<string, unknown>, field.shape, setOnly, false) : valueIn(field.wire, value);
   }
   return out;

@@ -27,6 +27,10 @@ import { processLoggers } from '../manager/logger.js';
 import type { MetricsCollector } from '../manager/metrics.js';
 import { systemClock } from '../manager/clock.js';
 import { ExecSyncer } from '../runtime/exec/exec-syncer.js';
+import type { ChildExit } from '../runtime/exec/child-handle.js';
+import { WorkerSyncer } from '../runtime/worker/worker-syncer.js';
+import { workerResourceUsage } from '../runtime/worker/worker-usage.js';
+import { RuntimeDispatch } from '../runtime/runtime-dispatch.js';
 import { checkSocketActivation } from '../runtime/exec/socket-activation.js';
 import { ActivationSockets } from './activation-sockets.js';
 import { SpawnPacer, type SpawnPacerStats } from '../runtime/exec/spawn-pacer.js';
@@ -157,9 +161,18 @@ function composeProcesses(options: ProcessesOptions) {
     stateDir,
     onWarning: (id, message) => loggers.of(id).warn(message),
   });
+  // No clearRun on exit: a stale run record is harmless (recovery checks pid + start time
+  // before adopting), and a crash loop would otherwise pay a second fdatasync per restart.
+  const reportExit = (id: string, exit: ChildExit): void => {
+    runSpecs.ended(id);
+    history.exited(id, exit);
+    manager.reportWorkloadExit(id, exit);
+  };
+  // One rate for both runtimes: the daemon's restarts per second, whatever restarts.
+  const pacer = new SpawnPacer({ restartsPerSecond: options.restartRate ?? defaultRestartRate });
   const exec = new ExecSyncer({
     output: logs,
-    pacer: new SpawnPacer({ restartsPerSecond: options.restartRate ?? defaultRestartRate }),
+    pacer,
     stateDir,
     onRun: (id, run, spec) => {
       const runCount = manager.getProcessSnapshot(id)?.context.runCount ?? 0;
@@ -172,13 +185,19 @@ function composeProcesses(options: ProcessesOptions) {
     activation,
     ...(setpriv !== undefined && { setpriv }),
     onWarning: (id, message) => loggers.of(id).warn(message),
-    // No clearRun on exit: a stale run record is harmless (recovery checks pid + start time
-    // before adopting), and a crash loop would otherwise pay a second fdatasync per restart.
-    onExit: (id, exit) => {
-      runSpecs.ended(id);
-      history.exited(id, exit);
-      manager.reportWorkloadExit(id, exit);
+    onExit: reportExit,
+  });
+  // runtime: worker — the same chart, the same log files; no pid, so no run record to adopt.
+  const workers = new WorkerSyncer({
+    output: logs,
+    pacer,
+    onRun: (id, spec) => {
+      runSpecs.started(id, spec);
+      usage.soon();
     },
+    now: () => clock.now(),
+    baseEnv: options.baseEnv,
+    onExit: reportExit,
   });
   const dependencies: Dependencies = new Dependencies({
     table,
@@ -190,8 +209,8 @@ function composeProcesses(options: ProcessesOptions) {
     log: (id) => loggers.of(id),
   });
   const manager = createProcessManager<ProcessSpec>({
-    // The charts' wait for dependencies is the table's business, not the exec runtime's.
-    syncer: Object.assign(exec, { awaitDependencies: dependencies.await.bind(dependencies) }),
+    // The charts' wait for dependencies is the table's business, not a runtime's.
+    syncer: Object.assign(new RuntimeDispatch({ exec, worker: workers }), { awaitDependencies: dependencies.await.bind(dependencies) }),
     logger,
     clock,
     // A running OS process needs no periodic sync: exits arrive as events, so no resync timer
@@ -201,7 +220,7 @@ function composeProcesses(options: ProcessesOptions) {
     processLabel: nameOf,
   });
   const childOf = (id: string) => exec.child(id);
-  const runSpecs = new RunSpecs({ isAlive: (id) => exec.child(id)?.alive === true, resources });
+  const runSpecs = new RunSpecs({ isAlive: (id) => exec.child(id)?.alive === true || workers.run(id)?.alive === true, resources });
   const views: LiveViews = new LiveViews({
     snapshotOf: (id) => manager.getProcessSnapshot(id),
     pidOf: (id) => {
@@ -209,6 +228,7 @@ function composeProcesses(options: ProcessesOptions) {
       return child?.alive ? child.pid : undefined;
     },
     latestUsage: (id) => usage.latest(id),
+    runsThread: (id) => workers.run(id)?.alive === true,
     now: () => clock.now(),
   });
   const events = new EventHub();
@@ -245,6 +265,12 @@ function composeProcesses(options: ProcessesOptions) {
     runSpecs,
     usage: { now: (id, target) => usage.now(id, target) },
     childOf,
+    measuredOf: (id) => {
+      const run = workers.run(id);
+      if (run?.alive !== true || !table.has(id)) return undefined;
+      // The thread's id stands for a pid: a new run's figures are never compared with the last run's.
+      return { pid: -run.worker.threadId, measure: () => workerResourceUsage(run.usage(), table.get(id).spec) };
+    },
     recoveryOf: (id) => recoveries.get(id),
     resources,
     setpriv,

@@ -10,6 +10,7 @@ import type { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { effectiveKillMode } from '../runtime/exec/kill-mode.js';
 import { pidfileGraceMs } from '../runtime/exec/forking.js';
 import { firstSocketFd } from '../runtime/exec/socket-activation.js';
+import { workerLimitPlan } from '../runtime/worker/worker-limits.js';
 
 export interface Enforcement {
   readonly field: string;
@@ -40,16 +41,19 @@ const limitFields: Record<keyof ResourcesSpec, string> = {
 export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, setpriv?: string): Enforcement[] {
   const list: Enforcement[] = [
     done('restart', `policy ${spec.restart.policy}, backoff ${spec.restart.delayMs}..${spec.restart.maxDelayMs} ms, start limit ${spec.restart.startLimitBurst} in ${spec.restart.startLimitIntervalMs} ms`),
-    done('stop', `${spec.stop.signal}, then SIGKILL after ${spec.stop.gracePeriodMs} ms (at least 1 s)`),
+    spec.runtime.kind === 'worker'
+      ? done('stop', `the task's AbortSignal fires, then the thread is terminated after ${spec.stop.gracePeriodMs} ms (at least 1 s), even if it is stuck in a loop`)
+      : done('stop', `${spec.stop.signal}, then SIGKILL after ${spec.stop.gracePeriodMs} ms (at least 1 s)`),
   ];
-  if (spec.user !== undefined) {
+  // A thread has no user, process group or cgroup: validation refuses those fields for it.
+  if (spec.runtime.kind !== 'worker' && spec.user !== undefined) {
     list.push(
       setpriv === undefined
         ? notYet('user', `runs as ${spec.user} without supplementary groups: setpriv (util-linux) was not found, and Node's spawn drops them all`)
         : done('user', `runs as ${spec.user} with the user's supplementary groups (initgroups through ${setpriv}), exec probes too`),
     );
   }
-  list.push(killModeEnforcement(spec, resources));
+  if (spec.runtime.kind !== 'worker') list.push(killModeEnforcement(spec, resources));
   const written = [spec.logs.stdout, spec.logs.stderr].some((t) => t !== 'null' && t !== 'inherit');
   const pathTargets = (s: ProcessSpec) => [s.logs.stdout, s.logs.stderr].some((t) => t.startsWith('/'));
   if (written && spec.logs.maxBytes > 0) {
@@ -63,7 +67,9 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, 
     list.push(
       done(
         'start_timeout',
-        spec.healthCheck
+        spec.runtime.kind === 'worker' && !spec.healthCheck
+          ? `the module loaded and its export called within ${spec.startTimeoutMs} ms, or the start has failed (the thread is terminated, then the restart policy)`
+          : spec.healthCheck
           ? `healthy within ${spec.startTimeoutMs} ms of spawning, or the start has failed (stopped, then the restart policy)`
           : `from the condition check through exec_start_pre, the spawn${spec.type === 'forking' ? ' (for forking: until the command exits 0 and its pidfile names the daemon)' : ''} and exec_start_post within ${spec.startTimeoutMs} ms, or the start has failed (a running hook's group is killed, then the restart policy)`,
       ),
@@ -80,7 +86,11 @@ export function enforcementOf(spec: ProcessSpec, resources?: WorkloadResources, 
       done('start_on', 'connection: each run waits in starting.waitingForConnection (STARTING) until a client connects to one of its sockets; the connection waits in the backlog for the program to accept it'),
     );
   }
-  if (spec.runtime.kind === 'worker') list.push(notYet('runtime', 'worker-thread workloads are not supported yet'));
+  if (spec.runtime.kind === 'worker') {
+    list.push(
+      done('runtime', `worker: ${spec.runtime.module} export ${spec.runtime.export ?? 'default'} runs as a task in a worker thread of the daemon, one thread per run; its console, stdout and stderr go to the process's logs`),
+    );
+  }
   return list;
 }
 
@@ -138,6 +148,9 @@ const killModeReach: Record<KillMode, (subtree: string) => string> = {
 };
 
 function limitEnforcement(spec: ProcessSpec, resources: WorkloadResources | undefined): Enforcement[] {
+  if (spec.runtime.kind === 'worker') {
+    return workerLimitPlan(spec.resources).map((report) => ({ field: limitFields[report.field], enforced: report.enforced, detail: report.detail }));
+  }
   if (resources === undefined) {
     return Object.entries(limitFields)
       .filter(([field]) => spec.resources[field as keyof ResourcesSpec] !== undefined)

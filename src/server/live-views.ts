@@ -14,6 +14,8 @@ export interface LiveSources {
   /** The pid of the workload of `id`, when one runs. */
   pidOf(id: string): number | undefined;
   latestUsage(id: string): UsageSample | undefined;
+  /** A worker thread of `id` runs (no pid of its own, but usage to show). */
+  runsThread?(id: string): boolean;
   now(): number;
 }
 
@@ -22,7 +24,8 @@ export class LiveViews {
 
   view(entry: ProcessEntry): ProcessView {
     const pid = this.sources.pidOf(entry.id);
-    const usage = pid === undefined ? undefined : this.sources.latestUsage(entry.id);
+    const running = pid !== undefined || this.sources.runsThread?.(entry.id) === true;
+    const usage = running ? this.sources.latestUsage(entry.id) : undefined;
     return viewOf(entry, this.sources.snapshotOf(entry.id), pid, this.sources.now(), usage);
   }
 

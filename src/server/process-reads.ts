@@ -38,6 +38,8 @@ export interface ProcessReadsOptions {
   readonly usage: Pick<UsageMonitor, 'now'>;
   /** The live (or last) workload of a process, to measure it. */
   childOf(id: string): WorkloadHandle | undefined;
+  /** A running workload that measures itself (a worker thread: no pid of its own to read in /proc). */
+  measuredOf?(id: string): UsageTarget | undefined;
   /** What recovery did with a process, if anything. */
   recoveryOf(id: string): string | undefined;
   readonly resources?: WorkloadResources | undefined;
@@ -138,6 +140,8 @@ export class ProcessReads {
   }
 
   private usageTarget(id: string): UsageTarget | undefined {
+    const measured = this.options.measuredOf?.(id);
+    if (measured !== undefined) return measured;
     const child = this.options.childOf(id);
     if (!child?.alive) return undefined;
     const cgroup = this.options.resources?.cgroupOf(id);

@@ -25,6 +25,7 @@ import type { Desired, DesiredStateStore, RunRecord, Source } from './persistenc
 import type { ProcessEvents } from './process-events.js';
 import type { LiveViews } from './live-views.js';
 import { checkLogPaths, type LogFiles } from './log-files.js';
+import { checkWorkerModule } from '../runtime/worker/module-check.js';
 import type { ProcessEntry, ProcessTable } from './process-table.js';
 import type { ProcessView } from './process-view.js';
 import { groupOf, type RunSpecs } from './run-specs.js';
@@ -74,6 +75,7 @@ export class ProcessVerbs {
     const { table, views } = this.options;
     checkLogPaths(spec, this.options.stateDir);
     this.options.dependencies?.check(spec);
+    await checkWorkerModule(spec);
     const start = options.start === true || spec.autoStart;
     const entry: ProcessEntry = {
       id: randomUUID(),
@@ -173,6 +175,7 @@ export class ProcessVerbs {
     checkLogPaths(next, this.options.stateDir);
     // Only a change of them is checked: an update of other fields goes through beside a dependency force-deleted since.
     if (dependencyFields.some((field) => !isDeepStrictEqual(next[field], entry.spec[field]))) this.options.dependencies?.check(next);
+    await checkWorkerModule(next);
     const { updated, restartRequired: changed } = classifyUpdate(entry.spec, next, groupOf(this.options.resources, entry.id));
     // A live run is judged against the spec it started with, so that a field stored by an earlier
     // update without a restart still asks for one (and restart_process gives it), though it is

@@ -11,6 +11,7 @@ import { listenExpected, listenKey, parseListenAddress } from './listen-address.
 import { dependencyFields, namesOf } from './dependencies.js';
 import type { HealthCheckSpec, ProcessSpec, RestartSpec, RuntimeSpec, SocketSpec, SpecInput } from './types.js';
 import type { Violations } from './violations.js';
+import { checkWorkerFields } from './worker-fields.js';
 
 export function completeSpec(input: SpecInput, found: Violations, defaultName?: string): ProcessSpec {
   // A fresh copy per spec: specs never share arrays or maps with the defaults or each other.
@@ -68,6 +69,7 @@ export function completeSpec(input: SpecInput, found: Violations, defaultName?: 
     runtimeDirectoryMode: input.runtimeDirectoryMode ?? d.runtimeDirectoryMode,
   });
   checkDependencies(spec, found);
+  checkWorkerFields(spec, found);
   // As systemd's Type=forking with PIDFile=: without it there is no telling which process is the daemon.
   if (type === 'forking') expectPresent(found, 'pidfile', spec.pidfile, 'an absolute path (type forking reads the daemon\'s pid from it)');
   if (spec.startOn === 'connection' && spec.sockets.length === 0) {

@@ -5,7 +5,7 @@
  * the caller gets both the specs and every error, each with its file and field.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parse as parseYaml, type ScalarTag } from 'yaml';
 import { isObject } from './section.js';
 import type { ProcessSpec } from './types.js';
@@ -156,7 +156,7 @@ function validateEntry(
   errors: LoadError[],
 ): ProcessSpec | undefined {
   try {
-    return validateSpec(entry, defaultName === undefined ? { source: file } : { source: file, defaultName });
+    return validateSpec(moduleBesideFile(entry, file), defaultName === undefined ? { source: file } : { source: file, defaultName });
   } catch (error) {
     if (!(error instanceof SpecValidationError)) throw error;
     for (const violation of error.violations) {
@@ -164,6 +164,17 @@ function validateEntry(
     }
     return undefined;
   }
+}
+
+/**
+ * A worker's `runtime.module` written `./service.mjs` or `../lib/service.mjs` in a config file
+ * is beside that file, so that a config directory carries its modules with it.
+ */
+function moduleBesideFile(entry: unknown, file: string): unknown {
+  if (!isObject(entry) || !isObject(entry.runtime)) return entry;
+  const module = entry.runtime.module;
+  if (typeof module !== 'string' || !/^\.\.?\//.test(module)) return entry;
+  return { ...entry, runtime: { ...entry.runtime, module: resolve(dirname(file), module) } };
 }
 
 /** `processes[1]` + `restart.policy` → `processes[1].restart.policy` */

@@ -96,9 +96,24 @@ const resources: Shape<ResourcesSpec> = {
   pids: integer({ min: 1, max: 4_194_304 }),
 };
 
+/**
+ * Absolute (or a file:/// URL) wherever a spec is validated; a config file may also write
+ * `./x.mjs` or `../x.mjs`, which its loader makes absolute beside the file (load.ts), so the
+ * schema editors check files against says so too.
+ */
+const workerModuleText = text({ max: pathMax, pattern: /^(\/|file:\/\/\/)/, like: 'an absolute path or a file:/// URL' });
+const workerModuleField: Field<string> = {
+  ...workerModuleText,
+  jsonSchema: (plain) => ({
+    ...workerModuleText.jsonSchema(plain),
+    pattern: '^(/|file:///|\\.\\.?/)',
+    description: 'an absolute path or a file:/// URL; in a config file also ./ or ../, beside the file',
+  }),
+};
+
 const runtime: Shape<Partial<RuntimeSpec>> = {
   kind: oneOf(runtimeKinds),
-  module: text({ max: pathMax, pattern: /^(\/|file:\/\/\/)/, like: 'an absolute path or a file:/// URL' }),
+  module: workerModuleField,
   export: text({ max: 255, pattern: /^[A-Za-z_$][A-Za-z0-9_$]*$/, like: 'a JavaScript export name' }),
 };
 

@@ -45,7 +45,7 @@ async function until(h: DaemonHarness, name: string, what: string, check: (p: Pr
 const orderFile = (h: DaemonHarness) => path.join(h.dir, 'order');
 
 /** A long-running child that stamps "start NAME" when it begins and "stop NAME" on SIGTERM. */
-function stamper(h: DaemonHarness, name: string, extra: Partial<ProcessSpecInput> = {}): ProcessSpecInput {
+function stamper(h: DaemonHarness, name: string, extra: Omit<Partial<ProcessSpecInput>, 'command' | 'runtime'> = {}): ProcessSpecInput {
   return { ...stamperAt(orderFile(h), name, h.sleepArgs()[0]!), ...extra };
 }
 

@@ -191,3 +191,10 @@ test('the starts kept are those still inside the start limit window (the list ca
   const policy = { ...defaultRestartPolicy, startLimitIntervalMs: 10_000 };
   assert.deepEqual(pruneStarts([1_000, 40_000, 50_000, 50_001, 59_000], 60_000, policy), [50_001, 59_000]);
 });
+
+test('an early failure names its cause (a worker\'s rejection), not only its exit code', () => {
+  // Regression: "exited with code 1 after 5 ms, before min_uptime" dropped the cause a worker's exit carries.
+  const policy: RestartPolicy = { ...defaultRestartPolicy, policy: 'no', minUptimeMs: 1_000 };
+  const decision = decideRestart({ ...earlyCrash, exitCode: 1, cause: 'the queue is gone' }, policy, counters, 0);
+  assert.match(decision.reason, /exited with code 1 \(the queue is gone\) after 10 ms, before min_uptime/);
+});

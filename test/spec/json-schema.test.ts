@@ -56,6 +56,13 @@ describe('the spec JSON Schema', () => {
     }
   });
 
+  test('accepts the workers demo files, whose modules are written beside them (./)', () => {
+    const dir = new URL('examples/workers/', root);
+    const files = readdirSync(dir).filter((name) => name.endsWith('.yaml'));
+    assert.equal(files.length, 3);
+    for (const name of files) accepts(parseYaml(readFileSync(new URL(name, dir), 'utf8')), name);
+  });
+
   test("accepts the README's spec example", () => {
     const readme = readFileSync(new URL('README.md', root), 'utf8');
     const example = /A process spec \(YAML[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];

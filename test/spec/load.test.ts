@@ -211,3 +211,25 @@ describe('loading a config directory', () => {
       assert.deepEqual((await loadSpecs(join(dir, 'one.yaml'))).specs.map((s) => s.name), ['one']);
     }));
 });
+
+test('a worker\'s runtime.module written ./ or ../ in a config file is beside that file', async () => {
+  await withTempDir(async (dir) => {
+    await mkdir(join(dir, 'conf'));
+    await writeFile(join(dir, 'conf', 'svc.yaml'), 'runtime: { kind: worker, module: ./svc.mjs }\n');
+    await writeFile(join(dir, 'conf', 'up.yaml'), 'runtime: { kind: worker, module: ../lib/up.mjs }\n');
+    const { specs, errors } = await loadSpecDirectory(join(dir, 'conf'));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      specs.map((s) => s.runtime.module),
+      [join(dir, 'conf', 'svc.mjs'), join(dir, 'lib', 'up.mjs')],
+    );
+  });
+});
+
+test('the examples/workers config loads: two worker threads and one OS process, their modules beside it', async () => {
+  const dir = new URL('../../../examples/workers/', import.meta.url).pathname;
+  const { specs, errors } = await loadSpecDirectory(dir);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(specs.map((s) => s.runtime.kind).sort(), ['exec', 'worker', 'worker']);
+  for (const spec of specs.filter((s) => s.runtime.kind === 'worker')) assert.ok(spec.runtime.module?.startsWith(dir), spec.runtime.module);
+});

@@ -115,6 +115,10 @@ export const full: ProcessSpec = {
   sockets: [...example.sockets, { listen: '[::1]:65535', name: 'v6' }],
 };
 
+function withoutFields(spec: ProcessSpec, fields: readonly (keyof ProcessSpec)[]): ProcessSpec {
+  return Object.fromEntries(Object.entries(spec).filter(([key]) => !fields.includes(key as keyof ProcessSpec))) as unknown as ProcessSpec;
+}
+
 const timings = { intervalMs: 1_000, timeoutMs: 100, failureThreshold: 1, successThreshold: 1, startPeriodMs: 0, restartAfter: 0 };
 /** `full` and its variants: each health-check type, a worker runtime, numeric ids, every optional field unset. */
 export const variants: ProcessSpec[] = [
@@ -122,6 +126,17 @@ export const variants: ProcessSpec[] = [
   { ...full, user: 0, group: 'staff', umask: 0, healthCheck: { ...timings, type: 'tcp', host: '::1', port: 5432 } },
   { ...full, healthCheck: { ...timings, type: 'exec', command: '/bin/check', args: ['-q', ''] } },
   { ...full, healthCheck: { ...timings, type: 'grpc', host: 'localhost', port: 50051, service: 'api.v1' } },
-  { ...full, command: '/srv/w.js', runtime: { kind: 'worker', module: '/srv/w.js', export: 'main' } },
+  // A worker thread: every field a thread can have, and none it cannot (spec/worker-fields.ts).
+  {
+    ...withoutFields(full, ['user', 'group', 'umask', 'workingDir', 'pidfile', 'runtimeDirectory']),
+    command: '/srv/w.js',
+    runtime: { kind: 'worker', module: '/srv/w.js', export: 'main' },
+    stop: { signal: 'SIGTERM', gracePeriodMs: full.stop.gracePeriodMs },
+    sockets: [],
+    startOn: 'start',
+    execStartPre: [],
+    execStartPost: [],
+    execStopPost: [],
+  },
   validateSpec({ name: 'bare', command: '/bin/true' }),
 ];

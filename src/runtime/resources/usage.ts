@@ -40,6 +40,11 @@ export interface UsageTarget {
   /** The main pid; without a cgroup also the session id of its tree. */
   readonly pid: number;
   readonly cgroup?: UsageGroup;
+  /**
+   * A workload that measures itself instead of being read from /proc: a worker thread, whose
+   * pid is the daemon's (runtime/worker/worker-usage.ts).
+   */
+  readonly measure?: () => ResourceUsage;
 }
 
 export interface ResourceUsage {
@@ -57,7 +62,7 @@ export interface ResourceUsage {
   readonly fds: number;
   readonly ioReadBytes: number;
   readonly ioWriteBytes: number;
-  readonly source: 'cgroup' | 'proc';
+  readonly source: 'cgroup' | 'proc' | 'worker';
   /** When the CPU counters were read, on performance.now()'s monotonic clock (ms). */
   readonly at: number;
 }
@@ -149,11 +154,15 @@ interface Member {
   writeBytes: number;
 }
 
-/** Usage of every target, in the order given, from one pass over /proc. */
-export async function sampleAll(
-  targets: readonly UsageTarget[],
-  options: SampleOptions = {},
-): Promise<ResourceUsage[]> {
+/** Usage of every target, in the order given, from one pass over /proc (none for self-measured ones). */
+export async function sampleAll(targets: readonly UsageTarget[], options: SampleOptions = {}): Promise<ResourceUsage[]> {
+  const read = targets.filter((target) => target.measure === undefined);
+  const fromProc = read.length === 0 ? [] : await sampleTrees(read, options);
+  let next = 0;
+  return targets.map((target) => target.measure?.() ?? (fromProc[next++] as ResourceUsage));
+}
+
+async function sampleTrees(targets: readonly UsageTarget[], options: SampleOptions): Promise<ResourceUsage[]> {
   // A group with no hierarchy at all (a machine without controllers) knows no members: use /proc.
   const trees = targets.map((target) =>
     target.cgroup === undefined || target.cgroup.dirs.size > 0 ? target : { pid: target.pid },
