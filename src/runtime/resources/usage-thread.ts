@@ -14,7 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { PlainTarget, UsageReply } from './usage-thread-protocol.js';
-import type { ResourceUsage, UsageTarget } from './usage.js';
+import { besideMeasured, type ResourceUsage, type UsageTarget } from './usage.js';
 
 export interface UsageThreadOptions {
   /** The thread's module (tests swap in one that dies); default usage-worker.js beside this file. */
@@ -46,6 +46,11 @@ export class UsageThread {
 
   /** sampleAll (usage.ts) of `targets`, run on the thread; each `at` on this thread's clock. */
   sampleAll(targets: readonly UsageTarget[]): Promise<ResourceUsage[]> {
+    // A worker thread's figures are read from its Worker, which lives on this thread: no clone reaches it.
+    return besideMeasured(targets, (read) => this.#post(read));
+  }
+
+  #post(targets: readonly UsageTarget[]): Promise<ResourceUsage[]> {
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     return new Promise<ResourceUsage[]>((resolve, reject) => {

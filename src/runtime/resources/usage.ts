@@ -155,11 +155,22 @@ interface Member {
 }
 
 /** Usage of every target, in the order given, from one pass over /proc (none for self-measured ones). */
-export async function sampleAll(targets: readonly UsageTarget[], options: SampleOptions = {}): Promise<ResourceUsage[]> {
-  const read = targets.filter((target) => target.measure === undefined);
-  const fromProc = read.length === 0 ? [] : await sampleTrees(read, options);
+export function sampleAll(targets: readonly UsageTarget[], options: SampleOptions = {}): Promise<ResourceUsage[]> {
+  return besideMeasured(targets, (read) => sampleTrees(read, options));
+}
+
+/**
+ * Usage of every target, in the order given: self-measured ones (worker threads) measured here,
+ * on the thread that holds them, and the rest read by `read` (on this thread or the sampling one).
+ */
+export async function besideMeasured(
+  targets: readonly UsageTarget[],
+  read: (targets: readonly UsageTarget[]) => Promise<ResourceUsage[]>,
+): Promise<ResourceUsage[]> {
+  const fromProc = targets.filter((target) => target.measure === undefined);
+  const usages = fromProc.length === 0 ? [] : await read(fromProc);
   let next = 0;
-  return targets.map((target) => target.measure?.() ?? (fromProc[next++] as ResourceUsage));
+  return targets.map((target) => target.measure?.() ?? (usages[next++] as ResourceUsage));
 }
 
 async function sampleTrees(targets: readonly UsageTarget[], options: SampleOptions): Promise<ResourceUsage[]> {

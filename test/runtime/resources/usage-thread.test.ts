@@ -10,6 +10,7 @@ import {
   wrapCommand,
   type CgroupLayout,
 } from '../../../src/runtime/resources/index.js';
+import type { ResourceUsage } from '../../../src/runtime/resources/usage.js';
 import { UsageMonitor } from '../../../src/server/usage-monitor.js';
 import { waitUntil } from '../../helpers/leaks.js';
 import { needsCgroup } from '../../helpers/requirements.js';
@@ -53,6 +54,16 @@ describe('UsageThread', () => {
     assert.ok(usage.at >= before && usage.at <= after, `at ${usage.at} outside [${before}, ${after}]`);
     const [later] = await sampler.sampleAll([{ pid: process.pid }]);
     assert.ok(cpuPercent(usage, later!) !== undefined, 'two samples make a rate');
+  });
+
+  test('a self-measured target (a worker thread) is measured here, beside the others read on the thread, in order', async () => {
+    const sampler = thread();
+    const measured = { pid: -7, measure: () => ({ source: 'worker', rssBytes: 4242 }) as unknown as ResourceUsage };
+    const usages = await sampler.sampleAll([{ pid: process.pid }, measured, { pid: process.pid }]);
+    assert.equal(usages.length, 3);
+    assert.equal(usages[0]!.source, 'proc');
+    assert.equal(usages[1]!.rssBytes, 4242, 'the measure function ran: a function cannot cross to the thread');
+    assert.equal(usages[2]!.source, 'proc');
   });
 
   test('a target in a cgroup crosses to the thread and is sampled from its group', { skip: needsCgroup('memory') }, async () => {
