@@ -21,7 +21,6 @@ import { checkSocketDir, prepareStateDir } from './state-dir.js';
 import { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { baseEnvOf } from '../runtime/exec/child-env.js';
 import { findSetpriv } from '../runtime/os/setpriv.js';
-import { createPrometheusMetrics } from '../manager/prometheus-metrics.js';
 import { createProcessManager } from '../manager/process-manager.js';
 import { processLoggers } from '../manager/logger.js';
 import type { MetricsCollector } from '../manager/metrics.js';
@@ -38,7 +37,7 @@ import type { ProcessSpec } from '../spec/types.js';
 import { EventHub } from './events.js';
 import { Dependencies } from './dependencies.js';
 import { Inspector } from './inspector.js';
-import { relayUrl, StatelyBridge } from './stately-bridge.js';
+import { relayUrl } from './relay-url.js';
 import { LiveViews } from './live-views.js';
 import { LogFiles } from './log-files.js';
 import type { DesiredStateStore } from './persistence.js';
@@ -49,7 +48,6 @@ import { ProcessVerbs } from './process-verbs.js';
 import { RunSpecs } from './run-specs.js';
 import { UsageMonitor } from './usage-monitor.js';
 import { listenHttp, type HttpEndpoint } from './http/http-endpoint.js';
-import { httpRoutes } from './http/routes.js';
 import { Console } from './http/console.js';
 import { processChart } from './http/process-chart.js';
 import type { CgroupLayout } from '../runtime/resources/index.js';
@@ -373,7 +371,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // Metrics cost a little per transition: collected only when something can scrape them.
   // Series are labelled with the process's name too (ids change when a process is re-created).
   let nameOf = (id: string): string => id;
-  const metrics = options.http === undefined ? undefined : createPrometheusMetrics({ processName: (id) => nameOf(id) });
+  // prom-client and the routes are loaded only with --http: an idle daemon without it does not carry them.
+  const metrics =
+    options.http === undefined
+      ? undefined
+      : (await import('../manager/prometheus-metrics.js')).createPrometheusMetrics({ processName: (id) => nameOf(id) });
   const processes = composeProcesses({
     logger,
     stateDir: options.stateDir,
@@ -444,6 +446,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     listeners.push(await listenUnix(options.socket, handlers));
     if (options.tcp !== undefined) listeners.push(await listenTcp(options.tcp, options.token!, handlers));
     if (webConsole !== undefined) {
+      const { httpRoutes } = await import('./http/routes.js');
       httpEndpoint = await listenHttp(options.http!, httpRoutes(services.reads, metrics!, () => shuttingDown, webConsole), logger);
     }
   } catch (error) {
@@ -454,7 +457,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     throw error;
   }
   for (const l of info.listeners()) logger.info({ kind: l.kind, address: l.address }, 'listening');
-  const stately = options.inspectWs === undefined ? undefined : new StatelyBridge({ url: options.inspectWs, inspector: services.inspector, logger });
+  // Loaded only when asked for: @statelyai/inspect costs an idle daemon ~8 MB.
+  const stately =
+    options.inspectWs === undefined
+      ? undefined
+      : new (await import('./stately-bridge.js')).StatelyBridge({ url: options.inspectWs, inspector: services.inspector, logger });
   stately?.start();
   if (options.configPath) await reload();
 

@@ -10,7 +10,7 @@ import { StatevisorError } from '../errors.js';
 import { readTokenFile } from '../token-file.js';
 
 import { defaultRestartRate, startDaemon } from './daemon.js';
-import { relayUrl } from './stately-bridge.js';
+import { relayUrl } from './relay-url.js';
 import { describeJournalRepair } from './journal-repair.js';
 import { LastResort } from './last-resort.js';
 import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';

@@ -24,7 +24,7 @@ import { createInspector } from '@statelyai/inspect';
 import type { Snapshot } from 'xstate';
 import WebSocket from 'ws';
 import { redacted } from '../charts/redact.js';
-import { StatevisorError } from '../errors.js';
+import { relayUrl } from './relay-url.js';
 import type { Logger } from '../manager/logger.js';
 import type { Inspector } from './inspector.js';
 
@@ -44,19 +44,7 @@ type StatelyEvent = Parameters<Adapter['send']>[0];
 const defaultRetryMs = { min: 1_000, max: 30_000 };
 const defaultMaxBufferedBytes = 4 * 1024 * 1024;
 
-/** A relay's address: ws:// or wss:// with a host. */
-export function relayUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    url = new URL('invalid:');
-  }
-  if ((url.protocol !== 'ws:' && url.protocol !== 'wss:') || url.hostname === '') {
-    throw new StatevisorError('E_INVALID_ARGUMENT', `--inspect-ws: got "${text}", expected a relay address like ws://127.0.0.1:8080`);
-  }
-  return text;
-}
+export { relayUrl };
 
 export class StatelyBridge {
   readonly #url: string;

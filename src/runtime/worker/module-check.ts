@@ -10,7 +10,7 @@
  */
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Tinypool from 'tinypool';
+import type Tinypool from 'tinypool';
 import type { ProcessSpec } from '../../spec/types.js';
 import { SpecValidationError, Violations } from '../../spec/violations.js';
 import type { ModuleCheck, ModuleVerdict } from './module-checker.js';
@@ -18,11 +18,15 @@ import { moduleUrlOf } from './worker-run.js';
 
 export const importTimeoutMs = 10_000;
 
-/** A fresh thread per check (a changed module is read anew), none kept when idle. */
+/**
+ * A fresh thread per check (a changed module is read anew), none kept when idle. tinypool is
+ * loaded at the first check: a daemon without worker workloads never pays for it (~5 MB).
+ */
 let pool: Tinypool | undefined;
 
-function checkPool(): Tinypool {
-  pool ??= new Tinypool({
+async function checkPool(): Promise<Tinypool> {
+  const { default: Pool } = await import('tinypool');
+  pool ??= new Pool({
     filename: new URL('./module-checker.js', import.meta.url).href,
     isolateWorkers: true,
     minThreads: 0,
@@ -73,7 +77,7 @@ export async function checkWorkerModule(spec: ProcessSpec): Promise<void> {
   const task: ModuleCheck = { moduleUrl: moduleUrlOf(module), exportName };
   let verdict: ModuleVerdict;
   try {
-    verdict = (await checkPool().run(task, { signal: AbortSignal.timeout(importTimeoutMs) })) as ModuleVerdict;
+    verdict = (await (await checkPool()).run(task, { signal: AbortSignal.timeout(importTimeoutMs) })) as ModuleVerdict;
   } catch (error) {
     const why = (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError' ? `its top level did not finish within ${importTimeoutMs} ms` : (error as Error).message;
     return refuse(spec, 'runtime.module', module, `a module that imports (${why})`);
