@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient, isInvalidArgument } from '../../src/client/index.js';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
-import { startDaemonBinary } from '../helpers/daemon-binary.js';
+import { startDaemonBinary, untilAnswering } from '../helpers/daemon-binary.js';
 import { killMarked, newMarker, waitUntil } from '../helpers/leaks.js';
 import { needsRoot } from '../helpers/requirements.js';
 
@@ -91,14 +91,7 @@ test('a child does not inherit the daemon’s NODE_OPTIONS, NODE_*, STATEVISOR_*
     killMarked(marker);
     rmSync(dir, { recursive: true, force: true });
   });
-  await waitUntil(
-    'the daemon answers',
-    async () => {
-      if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.output()}`);
-      return (await client.health().catch(() => 'DOWN')) === 'SERVING';
-    },
-    { timeoutMs: 30_000, intervalMs: 50 },
-  );
+  await untilAnswering(daemon, client);
   const created = await client.createProcess({ name: 'child', command: 'sleep', args: [`3600.${marker}`] }, { start: true });
   await waitUntil('the child runs', async () => (await client.describeProcess('child')).process.pid > 0, { timeoutMs: 30_000 });
   const environ = environOf((await client.describeProcess('child')).process.pid);

@@ -4,12 +4,13 @@
  * duration. Every wait is on Describe's state; a health check is made healthy by the test
  * creating a file, so that a wait is seen for certain before it ends.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
+import { daemonFor, described, untilDescribed } from '../helpers/process-waits.js';
 import { newMarker, waitUntil } from '../helpers/leaks.js';
 import { cliOn } from '../cli/run.js';
 import { isInvalidArgument, isInvalidState, type Process, type ProcessSpecInput } from '../../src/client/index.js';
@@ -17,30 +18,10 @@ import { isInvalidArgument, isInvalidState, type Process, type ProcessSpecInput 
 const wait = { timeoutMs: 20_000 };
 const bounded = { timeout: 90_000 };
 
-async function daemon(t: TestContext): Promise<DaemonHarness> {
-  const h = await startTestDaemon();
-  t.after(() => h.close());
-  return h;
-}
-
-async function proc(h: DaemonHarness, name: string): Promise<Process> {
-  return (await h.client.describeProcess(name)).process;
-}
-
-async function until(h: DaemonHarness, name: string, what: string, check: (p: Process) => boolean): Promise<Process> {
-  let last: Process | undefined;
-  await waitUntil(
-    `${name}: ${what}`,
-    async () => {
-      last = await proc(h, name);
-      return check(last);
-    },
-    wait,
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}; last seen ${JSON.stringify(last && { state: last.state, waitingFor: last.waitingFor, lastError: last.lastError })}`);
-  });
-  return last!;
-}
+const daemon = daemonFor;
+const proc = described;
+const until = (h: DaemonHarness, name: string, what: string, check: (p: Process) => boolean): Promise<Process> =>
+  untilDescribed(h, name, what, check, { ...wait, summary: (p) => ({ state: p.state, waitingFor: p.waitingFor, lastError: p.lastError }) });
 
 const orderFile = (h: DaemonHarness) => path.join(h.dir, 'order');
 

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { StatevisorClient } from '../../src/client/index.js';
 import { daemonFor, living } from '../helpers/cgroups.js';
 import { createClient } from '../../src/client/index.js';
-import { startDaemonBinary, type SpawnedDaemon } from '../helpers/daemon-binary.js';
+import { startDaemonBinary, type SpawnedDaemon, untilAnswering } from '../helpers/daemon-binary.js';
 import { killMarked, newMarker, procState, waitUntil } from '../helpers/leaks.js';
 import { readUntil } from '../helpers/streams.js';
 
@@ -266,10 +266,7 @@ test('forking: a daemon restart adopts the forked process (same pid), and its st
     daemons.push(daemon);
     const client = createClient({ socket });
     t.after(() => client.close());
-    await waitUntil('the daemon answers', async () => {
-      if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.output()}`);
-      return (await client.health().catch(() => 'DOWN')) === 'SERVING';
-    }, { timeoutMs: 30_000, intervalMs: 50 });
+    await untilAnswering(daemon, client);
     return { daemon, client };
   };
   const first = await start();

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
+import { daemonFor, described, untilDescribed } from '../helpers/process-waits.js';
 import { killMarked, pidsWithMarker, procParent, procState, waitUntil } from '../helpers/leaks.js';
 import type { Process, ProcessEvent } from '../../src/client/index.js';
 import { collect } from '../helpers/events.js';
@@ -21,31 +22,11 @@ const wait = { timeoutMs: 15_000 };
 /** A hang (a stream that never ends) fails its test instead of stalling the file. */
 const bounded = { timeout: 60_000 };
 
-async function daemon(t: TestContext): Promise<DaemonHarness> {
-  const h = await startTestDaemon();
-  t.after(() => h.close());
-  return h;
-}
-
-async function proc(h: DaemonHarness, name: string): Promise<Process> {
-  return (await h.client.describeProcess(name)).process;
-}
-
+const daemon = daemonFor;
+const proc = described;
 /** Poll Describe until `check` holds; return the process as it was then. */
-async function until(h: DaemonHarness, name: string, what: string, check: (p: Process) => boolean): Promise<Process> {
-  let last: Process | undefined;
-  await waitUntil(
-    `${name}: ${what}`,
-    async () => {
-      last = await proc(h, name);
-      return check(last);
-    },
-    wait,
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}; last seen ${JSON.stringify(last && brief(last))}`);
-  });
-  return last!;
-}
+const until = (h: DaemonHarness, name: string, what: string, check: (p: Process) => boolean): Promise<Process> =>
+  untilDescribed(h, name, what, check, { ...wait, summary: (p) => brief(p) });
 
 const brief = (p: Process) => ({
   state: p.state,

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
-import { startDaemonBinary, type SpawnedDaemon } from '../helpers/daemon-binary.js';
+import { startDaemonBinary, type SpawnedDaemon, untilAnswering } from '../helpers/daemon-binary.js';
 import { killMarked, newMarker, waitUntil } from '../helpers/leaks.js';
 import { createClient } from '../../src/client/index.js';
 import { readUntil } from '../helpers/streams.js';
@@ -284,14 +284,7 @@ test('a workload adopted after kill -9 of the daemon does not run its conditions
     const daemon = startDaemonBinary(['--socket', socket, '--state-dir', path.join(own, 'state'), '--log-level', 'warn']);
     daemons.push(daemon);
     const client = createClient({ socket });
-    await waitUntil(
-      'the daemon answers',
-      async () => {
-        if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.output()}`);
-        return (await client.health().catch(() => 'DOWN')) === 'SERVING';
-      },
-      { timeoutMs: 30_000, intervalMs: 50 },
-    );
+    await untilAnswering(daemon, client);
     return { daemon, client };
   };
   const file = path.join(dir, 'order');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomInt, randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
-import { startDaemonBinary, type SpawnedDaemon } from '../helpers/daemon-binary.js';
+import { startDaemonBinary, type SpawnedDaemon, untilAnswering } from '../helpers/daemon-binary.js';
 import { killMarked, newMarker, pidsWithMarker, procState, sleepsWithMarker, waitUntil } from '../helpers/leaks.js';
 import { needsSomeCgroup } from '../helpers/requirements.js';
 
@@ -40,14 +40,7 @@ function rig(t: { after(fn: () => void): void }): Rig {
       const daemon = startDaemonBinary(['--socket', socket, '--state-dir', path.join(dir, 'state'), '--log-level', 'warn', ...extra]);
       daemons.push(daemon);
       const client = createClient({ socket });
-      await waitUntil(
-        'the daemon answers',
-        async () => {
-          if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.output()}`);
-          return (await client.health().catch(() => 'DOWN')) === 'SERVING';
-        },
-        { timeoutMs: 30_000, intervalMs: 50 },
-      );
+      await untilAnswering(daemon, client);
       return { daemon, client };
     },
     living: (token) => pidsWithMarker(token).filter((pid) => procState(pid) !== 'Z'),

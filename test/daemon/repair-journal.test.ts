@@ -9,8 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '../../src/client/index.js';
-import { startDaemonBinary, type SpawnedDaemon } from '../helpers/daemon-binary.js';
-import { killMarked, newMarker, waitUntil } from '../helpers/leaks.js';
+import { startDaemonBinary, type SpawnedDaemon, untilAnswering } from '../helpers/daemon-binary.js';
+import { killMarked, newMarker } from '../helpers/leaks.js';
 
 test('a damaged journal line is refused naming --repair-journal; with it the daemon starts and reports the loss', { timeout: 120_000 }, async (t) => {
   const marker = newMarker();
@@ -31,15 +31,7 @@ test('a damaged journal line is refused naming --repair-journal; with it the dae
   };
   const client = createClient({ socket });
   t.after(() => client.close());
-  const answering = (daemon: SpawnedDaemon) =>
-    waitUntil(
-      'the daemon answers',
-      async () => {
-        if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.output()}`);
-        return (await client.health().catch(() => 'DOWN')) === 'SERVING';
-      },
-      { timeoutMs: 30_000, intervalMs: 50 },
-    );
+  const answering = (daemon: SpawnedDaemon) => untilAnswering(daemon, client);
 
   const first = start();
   await answering(first);

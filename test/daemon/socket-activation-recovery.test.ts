@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
-import { startDaemonBinary, type SpawnedDaemon } from '../helpers/daemon-binary.js';
+import { startDaemonBinary, type SpawnedDaemon, untilAnswering } from '../helpers/daemon-binary.js';
 import { killMarked, newMarker, waitUntil } from '../helpers/leaks.js';
 
 const server = "require('node:net').createServer((c) => c.end(String(process.pid))).listen({ fd: 3 })";
@@ -45,10 +45,7 @@ function rig(t: { after(fn: () => void): void }) {
       daemons.push(daemon);
       const client = createClient({ socket });
       clients.push(client);
-      await waitUntil('the daemon answers', async () => {
-        if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.output()}`);
-        return (await client.health().catch(() => 'DOWN')) === 'SERVING';
-      }, { timeoutMs: 30_000, intervalMs: 50 });
+      await untilAnswering(daemon, client);
       return { daemon, client };
     },
   };

@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { StatevisorClient } from '../../src/client/index.js';
+import { waitUntil } from './leaks.js';
 
 /** dist/test/helpers/daemon-binary.js → dist/src/bin/statevisor.js */
 export const binary = fileURLToPath(new URL('../../src/bin/statevisor.js', import.meta.url));
@@ -34,4 +36,16 @@ export function startDaemonBinary(args: string[], extraEnv: NodeJS.ProcessEnv = 
     child.on('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => output, exited };
+}
+
+/** Resolves once the daemon answers Health as SERVING; fails at once, with its output, if it exited. */
+export async function untilAnswering(daemon: SpawnedDaemon, client: Pick<StatevisorClient, 'health'>): Promise<void> {
+  await waitUntil(
+    'the daemon answers',
+    async () => {
+      if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.output()}`);
+      return (await client.health().catch(() => 'DOWN')) === 'SERVING';
+    },
+    { timeoutMs: 30_000, intervalMs: 50 },
+  );
 }
