@@ -2,6 +2,8 @@
 /**
  * The `statevisor` executable. `daemon` runs the server; every other command is the CLI, which
  * talks to a daemon only through the client. Dispatching here keeps the CLI free of server code.
+ * `daemon --detach` and `daemon --stop` are the CLI's (src/cli/daemon-control.ts): they start or
+ * stop a daemon process and run no server code themselves.
  */
 
 /** Global options that take a value, so that their values are not mistaken for the command. */
@@ -20,12 +22,24 @@ export function commandIndex(args: readonly string[]): number {
   return -1;
 }
 
+/** The daemon's arguments ask to start it in the background or stop it (checked without loading either side). */
+export function isDaemonControl(daemonArgs: readonly string[]): boolean {
+  const end = daemonArgs.indexOf('--');
+  return (end < 0 ? daemonArgs : daemonArgs.slice(0, end)).some((arg) => arg === '--detach' || arg === '--stop');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = commandIndex(args);
   if (at >= 0 && args[at] === 'daemon') {
+    const daemonArgs = [...args.slice(0, at), ...args.slice(at + 1)];
+    if (isDaemonControl(daemonArgs)) {
+      const { runDaemonControl } = await import('../cli/daemon-control.js');
+      process.exitCode = (await runDaemonControl(daemonArgs)) ?? 0;
+      return;
+    }
     const { daemonCommand } = await import('../server/main.js');
-    await daemonCommand().parseAsync([...args.slice(0, at), ...args.slice(at + 1)], { from: 'user' });
+    await daemonCommand().parseAsync(daemonArgs, { from: 'user' });
     return;
   }
   const { runCli } = await import('../cli/main.js');

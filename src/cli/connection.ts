@@ -69,11 +69,12 @@ export async function withClient<T>(command: Command, use: (client: StatevisorCl
     if (!unreachable(error)) throw error;
     const socket = client.target.startsWith('unix:') ? client.target.slice('unix:'.length) : undefined;
     const where = socket === undefined ? `address ${client.target}` : `socket ${socket}`;
+    const socketFlag = options.socket === undefined ? '' : ` --socket ${options.socket}`;
     const start =
       socket === undefined
-        ? `statevisor daemon --tcp ${client.target} --token-file FILE`
-        : `statevisor daemon${options.socket === undefined ? '' : ` --socket ${options.socket}`}`;
-    throw new StatevisorError('E_UNAVAILABLE', `cannot reach a daemon on ${where} (${osError(error.message)}); is it running? start one with '${start}'`, {
+        ? `start one with 'statevisor daemon --tcp ${client.target} --token-file FILE'`
+        : `start one in the background with 'statevisor daemon --detach${socketFlag}' (or in the foreground: 'statevisor daemon${socketFlag}')`;
+    throw new StatevisorError('E_UNAVAILABLE', `cannot reach a daemon on ${where} (${osError(error.message)}); is it running? ${start}`, {
       cause: error,
     });
   } finally {

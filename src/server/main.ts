@@ -48,6 +48,9 @@ function readToken(file: string): string {
 export function daemonCommand(): Command {
   return new Command('statevisor daemon')
     .description('run the supervisor daemon in the foreground')
+    // Handled before this parser (src/bin → src/cli/daemon-control.ts); listed so that --help shows them.
+    .option('--detach', 'run it in the background instead: its own session, output to <state-dir>/daemon.log; returns once it answers')
+    .option('--stop', 'stop the daemon running on --socket (SIGTERM), and wait until it is gone')
     .option('--socket <path>', 'Unix socket to listen on', defaultSocketPath())
     .option('--tcp <host:port>', 'also listen on TCP (requires --token-file)', hostPort)
     .option('--token-file <path>', 'bearer token required on the TCP listener (a file only you can read: chmod 600)')

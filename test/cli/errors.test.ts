@@ -64,7 +64,7 @@ test("an RPC that refuses fails with the daemon's message, not with made-up outp
   assert.equal(oneErrorLine(inspect), "statevisor: no process named or with id 'nobody'");
 });
 
-test('with no daemon on the socket, the error names the socket and suggests statevisor daemon', async (t) => {
+test('with no daemon on the socket, the error names the socket and suggests statevisor daemon --detach, and the foreground daemon', async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-cli-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const socket = path.join(dir, 'nobody.sock');
@@ -72,7 +72,10 @@ test('with no daemon on the socket, the error names the socket and suggests stat
   assert.equal(result.code, 1);
   const line = oneErrorLine(result);
   assert.match(line, new RegExp(`cannot reach a daemon on socket ${socket} \\(connect ENOENT\\)`));
-  assert.match(line, new RegExp(`start one with 'statevisor daemon --socket ${socket}'`));
+  assert.ok(
+    line.endsWith(`start one in the background with 'statevisor daemon --detach --socket ${socket}' (or in the foreground: 'statevisor daemon --socket ${socket}')`),
+    line,
+  );
 
   const tcp = await runCli(['status', '--addr', '127.0.0.1:1']);
   assert.equal(tcp.code, 1);
