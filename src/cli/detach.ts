@@ -15,6 +15,7 @@ import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync } from '
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type StatevisorClient } from '../client/index.js';
+import { defaultSocketPath } from '../paths.js';
 import { StatevisorError } from '../errors.js';
 import type { DaemonControl } from './daemon-control.js';
 import { printLine } from './output.js';
@@ -45,7 +46,7 @@ function reportRunning(socket: string, running: { pid: number; stateDir: string 
   printLine(started ? `statevisor: daemon started in the background (pid ${running.pid})` : `statevisor: a daemon is already running (pid ${running.pid})`);
   printLine(`  socket: ${socket}`);
   printLine(`  log:    ${daemonLogOf(running.stateDir)}`);
-  if (started) printLine("  stop it with 'statevisor daemon --stop'");
+  if (started) printLine(`  stop it with 'statevisor daemon --stop${socket === path.resolve(defaultSocketPath()) ? '' : ` --socket ${socket}`}'`);
 }
 
 /** The log file, appended to, never through a link (the daemon's own rule for its state dir). */

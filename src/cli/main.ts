@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import { reportError } from './errors.js';
 import { exitQuietlyWhenStdoutCloses } from './output.js';
 import { register as apply } from './commands/apply.js';
+import { register as completion } from './commands/completion.js';
 import { register as create } from './commands/create.js';
 import { register as daemon } from './commands/daemon.js';
 import { register as deleteCommand } from './commands/delete.js';
@@ -71,7 +72,7 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true, subcommandTerm })
     .showSuggestionAfterError(true)
     .addHelpText('after', examples);
-  for (const register of [create, start, stop, restart, deleteCommand, list, describe, update, usage, signal, logs, events, status, health, apply, reload, inspect, schema, daemon]) {
+  for (const register of [create, start, stop, restart, deleteCommand, list, describe, update, usage, signal, logs, events, status, health, apply, reload, inspect, schema, daemon, completion]) {
     register(program);
   }
   return program;

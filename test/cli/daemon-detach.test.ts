@@ -46,6 +46,7 @@ test('daemon --detach starts the daemon in its own session, logging to <state-di
   assert.ok(pid > 0, started.stdout);
   assert.match(started.stdout, new RegExp(`socket: ${socket}\n`));
   assert.match(started.stdout, new RegExp(`log: +${path.join(stateDir, 'daemon.log')}\n`));
+  assert.match(started.stdout, new RegExp(`stop it with 'statevisor daemon --stop --socket ${socket}'`));
 
   // It answers now, with no wait: --detach returned only once it did.
   const health = await runCli(['--socket', socket, 'health']);
