@@ -35,7 +35,7 @@ const version = (JSON.parse(readFileSync(new URL('../../../package.json', import
 
 const examples = `
 Examples:
-  $ statevisor daemon &
+  $ statevisor daemon --detach
   $ statevisor create web --restart always --start -- node server.js
   $ statevisor ls
   $ statevisor logs web -f
