@@ -83,6 +83,53 @@ test('__complete names prints nothing and exits 0 when no daemon answers', async
   assert.match(help.stdout, /completion <shell>/);
 });
 
+/**
+ * What _statevisor offers in zsh for `line`, with zsh's completion builtins replaced by functions
+ * that print what they are given: the script's walk over the words is tested without a terminal.
+ */
+function completeZsh(script: string, env: NodeJS.ProcessEnv, line: string[]): Promise<string[]> {
+  const words = line.map((word) => `'${word}'`).join(' ');
+  const program = [
+    'compdef() { :; }',
+    'compadd() { if [[ $1 == -a ]]; then print -l -- ${(P)2}; else shift; print -l -- "$@"; fi }',
+    '_describe() { local a; for a in ${@:3}; do [[ $a == -- ]] || print -l -- ${(P)a}; done }',
+    '_files() { print -- "<files>" }',
+    `source '${script}'`,
+    `words=(${words}); CURRENT=${line.length}`,
+    '_statevisor',
+  ].join('\n');
+  const prefix = line.at(-1)!;
+  return new Promise((resolve, reject) =>
+    execFile('zsh', ['-f', '-c', program], { env, timeout: 30_000 }, (error, stdout, stderr) =>
+      error && error.code !== 1
+        ? reject(new Error(`${error.message}\n${stderr}`))
+        : resolve(
+            stdout
+              .split('\n')
+              .map((entry) => entry.replace(/(?<!\\):.*$/, ''))
+              .filter((word) => word !== '' && (word === '<files>' || word.startsWith(prefix)))
+              .sort(),
+          ),
+    ),
+  );
+}
+
+test('the zsh script offers a command, a flag, a flag value, files for a path and process names from the running daemon', { skip: needsShell('zsh'), timeout: 120_000 }, async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  for (const name of ['alpha-web', 'beta']) await h.client.createProcess({ name, command: 'sleep', args: h.sleepArgs() });
+  const { dir, env } = statevisorOnPath(t);
+  const script = path.join(dir, '_statevisor');
+  writeFileSync(script, (await runCli(['completion', 'zsh'])).stdout);
+
+  assert.deepEqual(await completeZsh(script, env, ['statevisor', 'des']), ['describe']);
+  assert.deepEqual(await completeZsh(script, env, ['statevisor', 'logs', '--fo']), ['--follow']);
+  assert.deepEqual(await completeZsh(script, env, ['statevisor', 'inspect', '--format', 'm']), ['mermaid']);
+  assert.deepEqual(await completeZsh(script, env, ['statevisor', 'create', '--cwd', '']), ['<files>']);
+  assert.deepEqual(await completeZsh(script, env, ['statevisor', '--socket', h.socket, 'stop', '']), ['alpha-web', 'beta']);
+  assert.deepEqual(await completeZsh(script, env, ['statevisor', '--socket', h.socket, 'describe', 'beta', '']), []);
+});
+
 for (const shell of ['zsh', 'fish'] as const) {
   test(`the ${shell} script parses (${shell} -n)`, { skip: needsShell(shell) }, async (t) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-completion-'));
