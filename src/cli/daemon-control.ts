@@ -13,13 +13,7 @@ import { defaultSocketPath, defaultStateDir } from '../paths.js';
 import { UsageError, reportError } from './errors.js';
 import { detachDaemon } from './detach.js';
 import { stopDaemon } from './daemon-stop.js';
-
-export interface DaemonPlace {
-  /** Absolute. */
-  readonly socket: string;
-  /** Absolute; the detached daemon's output goes to daemon.log in it. */
-  readonly stateDir: string;
-}
+import type { DaemonPlace } from './daemon-place.js';
 
 export interface DaemonControl extends DaemonPlace {
   readonly action: 'detach' | 'stop';

@@ -12,8 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createClient, type StatevisorClient } from '../client/index.js';
 import { stopDeadlineMs } from '../deadlines.js';
 import { StatevisorError } from '../errors.js';
-import type { DaemonControl } from './daemon-control.js';
-import { runningDaemon } from './detach.js';
+import { daemonLogOf, runningDaemon, type DaemonPlace } from './daemon-place.js';
 import { printLine } from './output.js';
 
 function commandLineOf(pid: number): string[] | undefined {
@@ -34,7 +33,7 @@ function gone(pid: number): boolean {
   }
 }
 
-export async function stopDaemon(control: DaemonControl): Promise<number> {
+export async function stopDaemon(control: DaemonPlace): Promise<number> {
   const client = createClient({ socket: control.socket });
   try {
     const running = await runningDaemon(client);
@@ -57,7 +56,7 @@ export async function stopDaemon(control: DaemonControl): Promise<number> {
     }
     const waitMs = stopDeadlineMs();
     if (!(await untilQuiet(client, pid, waitMs))) {
-      throw new StatevisorError('E_DEADLINE_EXCEEDED', `the daemon (pid ${pid}) is still stopping after ${waitMs / 1000} s; see ${running.stateDir}/daemon.log`);
+      throw new StatevisorError('E_DEADLINE_EXCEEDED', `the daemon (pid ${pid}) is still stopping after ${waitMs / 1000} s; see ${daemonLogOf(running.stateDir)}`);
     }
     printLine(`statevisor: daemon stopped (pid ${pid})`);
     return 0;

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type StatevisorClient } from '../client/index.js';
 import { defaultSocketPath } from '../paths.js';
 import { StatevisorError } from '../errors.js';
-import type { DaemonControl } from './daemon-control.js';
+import { daemonLogOf, runningDaemon, type DaemonPlace } from './daemon-place.js';
 import { printLine } from './output.js';
 
 /** How long a detached daemon may take to answer: a large journal is replayed before it listens. */
@@ -27,20 +27,6 @@ const tailLines = 20;
 
 /** dist/src/cli/detach.js → dist/src/bin/statevisor.js: the same installed executable. */
 const binary = fileURLToPath(new URL('../bin/statevisor.js', import.meta.url));
-
-export function daemonLogOf(stateDir: string): string {
-  return path.join(stateDir, 'daemon.log');
-}
-
-/** The daemon answering on the client's socket, or undefined when none answers (quickly: a missing socket fails at connect). */
-export async function runningDaemon(client: StatevisorClient): Promise<{ pid: number; stateDir: string } | undefined> {
-  try {
-    const status = await client.getStatus({ deadlineMs: 5_000 });
-    return { pid: status.pid, stateDir: status.stateDir };
-  } catch {
-    return undefined;
-  }
-}
 
 function reportRunning(socket: string, running: { pid: number; stateDir: string }, started: boolean): void {
   printLine(started ? `statevisor: daemon started in the background (pid ${running.pid})` : `statevisor: a daemon is already running (pid ${running.pid})`);
@@ -78,7 +64,7 @@ function logTail(file: string, from: number): string {
 
 type Outcome = { kind: 'answering' } | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null } | { kind: 'timeout' };
 
-export async function detachDaemon(control: DaemonControl): Promise<number> {
+export async function detachDaemon(control: DaemonPlace & { readonly daemonArgs: readonly string[] }): Promise<number> {
   const client = createClient({ socket: control.socket });
   try {
     const running = await runningDaemon(client);
