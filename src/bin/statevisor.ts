@@ -22,10 +22,14 @@ export function commandIndex(args: readonly string[]): number {
   return -1;
 }
 
-/** The daemon's arguments ask to start it in the background or stop it (checked without loading either side). */
+/**
+ * The daemon's arguments ask to start it in the background or stop it (checked without loading
+ * either side); with --help they ask for the daemon's help, which lists both.
+ */
 export function isDaemonControl(daemonArgs: readonly string[]): boolean {
   const end = daemonArgs.indexOf('--');
-  return (end < 0 ? daemonArgs : daemonArgs.slice(0, end)).some((arg) => arg === '--detach' || arg === '--stop');
+  const own = end < 0 ? daemonArgs : daemonArgs.slice(0, end);
+  return own.some((arg) => arg === '--detach' || arg === '--stop') && !own.some((arg) => arg === '--help' || arg === '-h');
 }
 
 async function main(): Promise<void> {

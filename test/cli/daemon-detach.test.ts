@@ -113,3 +113,11 @@ test('daemonControlOf reads --detach/--stop and where the daemon lives, and pass
   assert.throws(() => daemonControlOf(['--detach', '--stop']), /give --detach or --stop, not both/);
   assert.throws(() => daemonControlOf(['--stop', '--socket']), /--socket needs a value/);
 });
+
+test('daemon --detach --help shows the daemon\'s help, which lists --detach and --stop, and starts nothing', { timeout }, async () => {
+  const result = await runCli(['daemon', '--detach', '--help']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^Usage: statevisor daemon \[options\]/);
+  assert.match(result.stdout, /--detach +run it in the background instead/);
+  assert.match(result.stdout, /--stop +stop the daemon running on --socket/);
+});
