@@ -247,7 +247,9 @@ func TestErrorHelpersReadTheDaemonsCodes(t *testing.T) {
 	}
 
 	_, err = client.CreateProcess(ctx, &pm.CreateRequest{Name: "go bad name", Command: "/bin/true"})
-	if !pm.IsInvalidArgument(err) || classify(err) != "other" {
+	// E_SPEC_INVALID travels as INVALID_ARGUMENT, as E_INVALID_ARGUMENT does: only the daemon's
+	// trailer names it.
+	if !pm.IsInvalidArgument(err) || pm.ErrorCode(err) != pm.CodeSpecInvalid || classify(err) != "other" {
 		t.Errorf("a bad name: %v", err)
 	}
 	_, err = client.CreateProcess(ctx, &pm.CreateRequest{Name: "go-policy", Command: "/bin/true", RestartPolicy: "sometimes"})
