@@ -12,16 +12,17 @@ import (
 	v1 "github.com/statevisor/statevisor/clients/go/statevisorv1"
 )
 
-// call runs one RPC within the client's default deadline (plus extra for calls that wait for a
+// unary runs one RPC within the client's default deadline (plus extra for calls that wait for a
 // stop) and turns a failure into an *Error with the daemon's code read from its trailer.
-func (c *Client) call(ctx context.Context, rpc string, extra time.Duration, invoke func(context.Context, grpc.CallOption) error) error {
+func unary[Resp any](c *Client, ctx context.Context, rpc string, extra time.Duration, invoke func(context.Context, grpc.CallOption) (Resp, error)) (Resp, error) {
 	ctx, cancel := c.bounded(ctx, extra)
 	defer cancel()
 	var trailer metadata.MD
-	if err := invoke(ctx, grpc.Trailer(&trailer)); err != nil {
-		return rpcError(rpc, err, trailer)
+	resp, err := invoke(ctx, grpc.Trailer(&trailer))
+	if err != nil {
+		return resp, rpcError(rpc, err, trailer)
 	}
-	return nil
+	return resp, nil
 }
 
 // CreateProcess creates a new process (and starts it with AutoStart).
@@ -30,56 +31,37 @@ func (c *Client) CreateProcess(ctx context.Context, req *CreateRequest) (*Proces
 	if err != nil {
 		return nil, err
 	}
-	var resp *v1.CreateProcessResponse
-	err = c.call(ctx, "CreateProcess", 0, func(ctx context.Context, trailer grpc.CallOption) (err error) {
-		resp, err = c.rpc.CreateProcess(ctx, &v1.CreateProcessRequest{Spec: spec}, trailer)
-		return err
+	resp, err := unary(c, ctx, "CreateProcess", 0, func(ctx context.Context, trailer grpc.CallOption) (*v1.CreateProcessResponse, error) {
+		return c.rpc.CreateProcess(ctx, &v1.CreateProcessRequest{Spec: spec}, trailer)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return processOf(resp.Process), nil
+	return processOf(resp.GetProcess()), err
 }
 
 // StartProcess starts a process by ID or name: it returns once the run has spawned its process
 // (see spawn_wait.go), or with an E_START_FAILED *Error if it failed first.
 func (c *Client) StartProcess(ctx context.Context, idOrName string) error {
-	ctx, cancel := c.bounded(ctx, startWait)
-	defer cancel()
-	var resp *v1.StartProcessResponse
-	err := c.call(ctx, "StartProcess", 0, func(ctx context.Context, trailer grpc.CallOption) (err error) {
-		resp, err = c.rpc.StartProcess(ctx, &v1.StartProcessRequest{NameOrId: idOrName}, trailer)
-		return err
+	return c.startAndAwait(ctx, "StartProcess", startWait, func(ctx context.Context, trailer grpc.CallOption) (*v1.Process, error) {
+		resp, err := c.rpc.StartProcess(ctx, &v1.StartProcessRequest{NameOrId: idOrName}, trailer)
+		return resp.GetProcess(), err
 	})
-	if err != nil {
-		return err
-	}
-	return c.awaitSpawn(ctx, "StartProcess", resp.Process)
 }
 
 // StopProcess stops a process by ID or name: it returns once the process has stopped (its stop
 // signal, then SIGKILL after the grace period). Stopping a stopped process is no error.
 func (c *Client) StopProcess(ctx context.Context, idOrName string) error {
-	return c.call(ctx, "StopProcess", stopWait, func(ctx context.Context, trailer grpc.CallOption) error {
-		_, err := c.rpc.StopProcess(ctx, &v1.StopProcessRequest{NameOrId: idOrName}, trailer)
-		return err
+	_, err := unary(c, ctx, "StopProcess", stopWait, func(ctx context.Context, trailer grpc.CallOption) (*v1.StopProcessResponse, error) {
+		return c.rpc.StopProcess(ctx, &v1.StopProcessRequest{NameOrId: idOrName}, trailer)
 	})
+	return err
 }
 
 // RestartProcess restarts a process by ID or name: a stop, then a start, returning once the new
 // run has spawned its process, as StartProcess does.
 func (c *Client) RestartProcess(ctx context.Context, idOrName string) error {
-	ctx, cancel := c.bounded(ctx, stopWait+startWait)
-	defer cancel()
-	var resp *v1.RestartProcessResponse
-	err := c.call(ctx, "RestartProcess", 0, func(ctx context.Context, trailer grpc.CallOption) (err error) {
-		resp, err = c.rpc.RestartProcess(ctx, &v1.RestartProcessRequest{NameOrId: idOrName}, trailer)
-		return err
+	return c.startAndAwait(ctx, "RestartProcess", stopWait+startWait, func(ctx context.Context, trailer grpc.CallOption) (*v1.Process, error) {
+		resp, err := c.rpc.RestartProcess(ctx, &v1.RestartProcessRequest{NameOrId: idOrName}, trailer)
+		return resp.GetProcess(), err
 	})
-	if err != nil {
-		return err
-	}
-	return c.awaitSpawn(ctx, "RestartProcess", resp.Process)
 }
 
 // DeleteProcess deletes a process by ID or name; force stops a running one first (without it,
@@ -89,18 +71,16 @@ func (c *Client) DeleteProcess(ctx context.Context, idOrName string, force bool)
 	if force {
 		extra = stopWait
 	}
-	return c.call(ctx, "DeleteProcess", extra, func(ctx context.Context, trailer grpc.CallOption) error {
-		_, err := c.rpc.DeleteProcess(ctx, &v1.DeleteProcessRequest{NameOrId: idOrName, Force: force}, trailer)
-		return err
+	_, err := unary(c, ctx, "DeleteProcess", extra, func(ctx context.Context, trailer grpc.CallOption) (*v1.DeleteProcessResponse, error) {
+		return c.rpc.DeleteProcess(ctx, &v1.DeleteProcessRequest{NameOrId: idOrName, Force: force}, trailer)
 	})
+	return err
 }
 
 // ListProcesses lists all processes.
 func (c *Client) ListProcesses(ctx context.Context) ([]*Process, error) {
-	var resp *v1.ListProcessesResponse
-	err := c.call(ctx, "ListProcesses", 0, func(ctx context.Context, trailer grpc.CallOption) (err error) {
-		resp, err = c.rpc.ListProcesses(ctx, &v1.ListProcessesRequest{}, trailer)
-		return err
+	resp, err := unary(c, ctx, "ListProcesses", 0, func(ctx context.Context, trailer grpc.CallOption) (*v1.ListProcessesResponse, error) {
+		return c.rpc.ListProcesses(ctx, &v1.ListProcessesRequest{}, trailer)
 	})
 	if err != nil {
 		return nil, err
@@ -114,15 +94,10 @@ func (c *Client) ListProcesses(ctx context.Context) ([]*Process, error) {
 
 // DescribeProcess gets detailed information about a process by ID or name.
 func (c *Client) DescribeProcess(ctx context.Context, idOrName string) (*Process, error) {
-	var resp *v1.DescribeProcessResponse
-	err := c.call(ctx, "DescribeProcess", 0, func(ctx context.Context, trailer grpc.CallOption) (err error) {
-		resp, err = c.rpc.DescribeProcess(ctx, &v1.DescribeProcessRequest{NameOrId: idOrName}, trailer)
-		return err
+	resp, err := unary(c, ctx, "DescribeProcess", 0, func(ctx context.Context, trailer grpc.CallOption) (*v1.DescribeProcessResponse, error) {
+		return c.rpc.DescribeProcess(ctx, &v1.DescribeProcessRequest{NameOrId: idOrName}, trailer)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return processOf(resp.Process), nil
+	return processOf(resp.GetProcess()), err
 }
 
 // UpdateProcess updates a process configuration: the fields the request sets, at once where
@@ -132,10 +107,8 @@ func (c *Client) UpdateProcess(ctx context.Context, req *UpdateRequest) (*Update
 	if req.RestartProcess {
 		extra = stopWait
 	}
-	var resp *v1.UpdateProcessResponse
-	err := c.call(ctx, "UpdateProcess", extra, func(ctx context.Context, trailer grpc.CallOption) (err error) {
-		resp, err = c.rpc.UpdateProcess(ctx, updateOf(req), trailer)
-		return err
+	resp, err := unary(c, ctx, "UpdateProcess", extra, func(ctx context.Context, trailer grpc.CallOption) (*v1.UpdateProcessResponse, error) {
+		return c.rpc.UpdateProcess(ctx, updateOf(req), trailer)
 	})
 	if err != nil {
 		return nil, err
@@ -150,10 +123,8 @@ func (c *Client) UpdateProcess(ctx context.Context, req *UpdateRequest) (*Update
 
 // GetResourceUsage gets resource usage statistics for a process by ID or name.
 func (c *Client) GetResourceUsage(ctx context.Context, idOrName string) (*ResourceUsage, error) {
-	var resp *v1.GetResourceUsageResponse
-	err := c.call(ctx, "GetResourceUsage", 0, func(ctx context.Context, trailer grpc.CallOption) (err error) {
-		resp, err = c.rpc.GetResourceUsage(ctx, &v1.GetResourceUsageRequest{NameOrId: idOrName}, trailer)
-		return err
+	resp, err := unary(c, ctx, "GetResourceUsage", 0, func(ctx context.Context, trailer grpc.CallOption) (*v1.GetResourceUsageResponse, error) {
+		return c.rpc.GetResourceUsage(ctx, &v1.GetResourceUsageRequest{NameOrId: idOrName}, trailer)
 	})
 	if err != nil {
 		return nil, err
@@ -163,10 +134,8 @@ func (c *Client) GetResourceUsage(ctx context.Context, idOrName string) (*Resour
 
 // Health checks that the daemon answers grpc.health.v1 as SERVING.
 func (c *Client) Health(ctx context.Context) error {
-	var resp *healthpb.HealthCheckResponse
-	err := c.call(ctx, "Health", 0, func(ctx context.Context, trailer grpc.CallOption) (err error) {
-		resp, err = healthpb.NewHealthClient(c.conn).Check(ctx, &healthpb.HealthCheckRequest{}, trailer)
-		return err
+	resp, err := unary(c, ctx, "Health", 0, func(ctx context.Context, trailer grpc.CallOption) (*healthpb.HealthCheckResponse, error) {
+		return healthpb.NewHealthClient(c.conn).Check(ctx, &healthpb.HealthCheckRequest{}, trailer)
 	})
 	if err != nil {
 		return err
@@ -179,10 +148,8 @@ func (c *Client) Health(ctx context.Context) error {
 
 // Status gets detailed daemon status.
 func (c *Client) Status(ctx context.Context) (*StatusResponse, error) {
-	var resp *v1.GetStatusResponse
-	err := c.call(ctx, "GetStatus", 0, func(ctx context.Context, trailer grpc.CallOption) (err error) {
-		resp, err = c.rpc.GetStatus(ctx, &v1.GetStatusRequest{}, trailer)
-		return err
+	resp, err := unary(c, ctx, "GetStatus", 0, func(ctx context.Context, trailer grpc.CallOption) (*v1.GetStatusResponse, error) {
+		return c.rpc.GetStatus(ctx, &v1.GetStatusRequest{}, trailer)
 	})
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -24,6 +25,18 @@ import (
 // startWait is what a call that waits for a spawn adds to the default deadline: the spec's
 // default start_timeout (90 s) and the daemon's margin for its verdict (10 s), src/deadlines.ts.
 const startWait = 100 * time.Second
+
+// startAndAwait runs a start (or restart) within the default deadline plus wait, then awaits
+// the spawn of the run it began.
+func (c *Client) startAndAwait(ctx context.Context, rpc string, wait time.Duration, start func(context.Context, grpc.CallOption) (*v1.Process, error)) error {
+	ctx, cancel := c.bounded(ctx, wait)
+	defer cancel()
+	started, err := unary(c, ctx, rpc, 0, start)
+	if err != nil {
+		return err
+	}
+	return c.awaitSpawn(ctx, rpc, started)
+}
 
 func (c *Client) awaitSpawn(ctx context.Context, rpc string, started *v1.Process) error {
 	if done, err := spawnVerdict(rpc, started); done {
