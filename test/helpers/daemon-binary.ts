@@ -24,10 +24,13 @@ export function testEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `extraEnv`: variables the daemon itself is started with (to prove what children do not get). */
-export function startDaemonBinary(args: string[], extraEnv: NodeJS.ProcessEnv = {}): SpawnedDaemon {
+/**
+ * `extraEnv`: variables the daemon itself is started with (to prove what children do not get);
+ * `cwd`: its working directory, which a child with a relative path in its arguments runs in.
+ */
+export function startDaemonBinary(args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd?: string): SpawnedDaemon {
   const env = { ...testEnv(), ...extraEnv };
-  const child = spawn(process.execPath, [binary, 'daemon', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [binary, 'daemon', ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
