@@ -182,7 +182,7 @@ test('--install writes the unit, leaves the same unit alone, and replaces one wi
   assert.match(readFileSync(file, 'utf8'), /--config \/etc\/statevisor\n/);
 });
 
-test('in a directory systemd loads units from, the commands name the unit; a file not named .service is refused', bounded, async (t) => {
+test('in a directory systemd loads units from, the commands name the unit; a file not named .service, or in no directory, is refused', bounded, async (t) => {
   const { enableCommands } = await import('../../src/cli/commands/startup.js');
   assert.deepEqual(enableCommands('/etc/systemd/system/statevisor.service'), ['systemctl daemon-reload', 'systemctl enable --now statevisor']);
   assert.deepEqual(enableCommands('/etc/systemd/system/sv-2.service'), ['systemctl daemon-reload', 'systemctl enable --now sv-2']);
@@ -190,6 +190,9 @@ test('in a directory systemd loads units from, the commands name the unit; a fil
   const refused = await runCli(['startup', 'systemd', '--install', '--unit-file', path.join(dir, 'statevisor.conf')]);
   assert.equal(refused.code, 2);
   assert.match(oneErrorLine(refused), /--unit-file: a service unit's file name ends in \.service, got "statevisor\.conf"/);
+  const nowhere = await runCli(['startup', 'systemd', '--install', '--unit-file', path.join(dir, 'missing', 'statevisor.service')]);
+  assert.equal(nowhere.code, 2);
+  assert.match(oneErrorLine(nowhere), /--unit-file: .*missing is not a directory \(is systemd installed\?\)/);
 });
 
 test('flags that cannot make a working daemon are refused before anything is written', bounded, async () => {
