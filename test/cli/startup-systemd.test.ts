@@ -66,6 +66,7 @@ test('the default unit passes systemd-analyze verify and has every setting this 
   mkdirSync(config);
   const printed = await runCli(['startup', 'systemd', '--config', config]);
   assert.equal(printed.code, 0, printed.stderr);
+  assert.equal(printed.stderr, '', 'nothing to note: the config exists');
   await assertVerified(dir, printed.stdout);
 
   const service = parseUnit(printed.stdout).Service!;
@@ -100,6 +101,13 @@ test('the daemon flags reach ExecStart as absolute paths; RuntimeDirectory= and 
   ]);
   assert.equal(printed.code, 0, printed.stderr);
   await assertVerified(dir, printed.stdout);
+  // The daemon reads them at start: each missing one is noted (the unit is still written).
+  for (const [flag, file] of [['--token-file', 'token'], ['--tls-cert', 'server.pem'], ['--tls-key', 'server.key'], ['--tls-client-ca', 'ca.pem']]) {
+    assert.ok(
+      printed.stderr.includes(`statevisor: note: ${flag} ${cwd}/${file} does not exist (yet): the daemon does not start without it\n`),
+      `${flag} noted: ${printed.stderr}`,
+    );
+  }
   const service = parseUnit(printed.stdout).Service!;
   assert.match(
     service.ExecStart![0]!,
@@ -162,6 +170,8 @@ test('a unit whose paths hold spaces, % and $ still passes systemd-analyze verif
 test('--install writes the unit, leaves the same unit alone, and replaces one with other settings only with --force', bounded, async (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'statevisor.service');
+  const config = path.join(dir, 'config');
+  mkdirSync(config);
   const installed = await runCli(['startup', 'systemd', '--install', '--unit-file', file, '--state-dir', '/var/lib/statevisor']);
   assert.equal(installed.code, 0, installed.stderr);
   assert.equal(installed.stdout, `wrote ${file}\nto enable and start it: systemctl daemon-reload && systemctl enable --now ${file}\n`);
@@ -172,14 +182,14 @@ test('--install writes the unit, leaves the same unit alone, and replaces one wi
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /already holds this unit/);
 
-  const other = await runCli(['startup', 'systemd', '--install', '--unit-file', file, '--config', '/etc/statevisor']);
+  const other = await runCli(['startup', 'systemd', '--install', '--unit-file', file, '--config', config]);
   assert.equal(other.code, 1);
   assert.match(oneErrorLine(other), /exists with other settings; to replace it: statevisor startup systemd --install --force/);
   assert.equal(readFileSync(file, 'utf8'), printed.stdout, 'a refused install leaves the file as it was');
 
-  const forced = await runCli(['startup', 'systemd', '--install', '--force', '--unit-file', file, '--config', '/etc/statevisor']);
+  const forced = await runCli(['startup', 'systemd', '--install', '--force', '--unit-file', file, '--config', config]);
   assert.equal(forced.code, 0, forced.stderr);
-  assert.match(readFileSync(file, 'utf8'), /--config \/etc\/statevisor\n/);
+  assert.ok(readFileSync(file, 'utf8').includes(`--config ${config}\n`));
 });
 
 test('in a directory systemd loads units from, the commands name the unit; a file not named .service, or in no directory, is refused', bounded, async (t) => {

@@ -6,12 +6,12 @@
  * `--socket` and `--token-file` are the root program's options (commander takes a root option
  * wherever it appears), read here as the daemon's: its socket, and its TCP listener's token.
  */
-import { accessSync, constants, realpathSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { defaultSocketPath, defaultStateDir } from '../../paths.js';
-import { UsageError } from '../errors.js';
+import { notice, UsageError } from '../errors.js';
 import { paragraph, withExamples } from '../help.js';
 import { printJson, printLine } from '../output.js';
 import { systemdUnit, type DaemonFlags } from '../startup/systemd-unit.js';
@@ -80,6 +80,23 @@ function daemonFlags(options: SystemdOptions): DaemonFlags {
   };
 }
 
+/**
+ * The files the daemon reads at start: one missing there stops it, and Restart=always retries
+ * until systemd gives up. Said on stderr, not refused: the unit may be written before the files.
+ */
+function warnMissing(flags: DaemonFlags): void {
+  const read: [string, string | undefined][] = [
+    ['--config', flags.config],
+    ['--token-file', flags.tokenFile],
+    ['--tls-cert', flags.tlsCert],
+    ['--tls-key', flags.tlsKey],
+    ['--tls-client-ca', flags.tlsClientCa],
+  ];
+  for (const [flag, file] of read) {
+    if (file !== undefined && !existsSync(file)) notice(`note: ${flag} ${file} does not exist (yet): the daemon does not start without it`);
+  }
+}
+
 /** The two commands after an install: systemd reads the new file, then enables and starts it. */
 export function enableCommands(file: string): string[] {
   const loaded = unitDirectories.includes(path.dirname(file));
@@ -118,13 +135,15 @@ export function register(program: Command): void {
   systemd.action((_options: unknown, self: Command) => {
     const options = self.optsWithGlobals<SystemdOptions>();
     if (options.force && !options.install) throw new UsageError('--force goes with --install');
+    const flags = daemonFlags(options);
     const text = systemdUnit({
-      ...daemonFlags(options),
+      ...flags,
       node: process.execPath,
       statevisor: statevisorScript(),
       notify: hasNotifyHelper(),
       version: program.version() ?? 'unknown',
     });
+    warnMissing(flags);
     if (!options.install) {
       if (options.json) printJson({ unit: text });
       else process.stdout.write(text);
