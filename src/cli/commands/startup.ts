@@ -14,7 +14,7 @@ import { defaultSocketPath, defaultStateDir } from '../../paths.js';
 import { notice, UsageError } from '../errors.js';
 import { paragraph, withExamples } from '../help.js';
 import { printJson, printLine } from '../output.js';
-import { systemdUnit, type DaemonFlags } from '../startup/systemd-unit.js';
+import { daemonFiles, systemdUnit, type DaemonFlags } from '../startup/systemd-unit.js';
 import { defaultUnitFile, installUnit, unitName } from '../startup/unit-install.js';
 
 interface SystemdOptions {
@@ -85,15 +85,8 @@ function daemonFlags(options: SystemdOptions): DaemonFlags {
  * until systemd gives up. Said on stderr, not refused: the unit may be written before the files.
  */
 function warnMissing(flags: DaemonFlags): void {
-  const read: [string, string | undefined][] = [
-    ['--config', flags.config],
-    ['--token-file', flags.tokenFile],
-    ['--tls-cert', flags.tlsCert],
-    ['--tls-key', flags.tlsKey],
-    ['--tls-client-ca', flags.tlsClientCa],
-  ];
-  for (const [flag, file] of read) {
-    if (file !== undefined && !existsSync(file)) notice(`note: ${flag} ${file} does not exist (yet): the daemon does not start without it`);
+  for (const [flag, file] of daemonFiles(flags)) {
+    if (!existsSync(file)) notice(`note: ${flag} ${file} does not exist (yet): the daemon does not start without it`);
   }
 }
 

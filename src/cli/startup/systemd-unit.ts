@@ -41,19 +41,25 @@ export interface UnitOptions extends DaemonFlags {
   readonly version: string;
 }
 
-/** The daemon's flags, in the order `statevisor daemon --help` lists them. */
-export function daemonArgs(flags: DaemonFlags): string[] {
-  const args = ['--socket', flags.socket, '--state-dir', flags.stateDir];
-  const optional: [string, string | undefined][] = [
+/** The files the daemon reads at start, by the flag that names them. */
+export function daemonFiles(flags: DaemonFlags): [string, string][] {
+  const files: [string, string | undefined][] = [
     ['--config', flags.config],
-    ['--tcp', flags.tcp],
     ['--token-file', flags.tokenFile],
     ['--tls-cert', flags.tlsCert],
     ['--tls-key', flags.tlsKey],
     ['--tls-client-ca', flags.tlsClientCa],
   ];
-  for (const [flag, value] of optional) if (value !== undefined) args.push(flag, value);
-  return args;
+  return files.filter((entry): entry is [string, string] => entry[1] !== undefined);
+}
+
+/** The daemon's flags, in the order `statevisor daemon --help` lists them. */
+export function daemonArgs(flags: DaemonFlags): string[] {
+  const files = daemonFiles(flags);
+  const config = files.filter(([flag]) => flag === '--config');
+  const credentials = files.filter(([flag]) => flag !== '--config');
+  const tcp = flags.tcp === undefined ? [] : ['--tcp', flags.tcp];
+  return ['--socket', flags.socket, '--state-dir', flags.stateDir, ...config.flat(), ...tcp, ...credentials.flat()];
 }
 
 /**
