@@ -99,10 +99,11 @@ export function enableCommands(file: string): string[] {
 
 export function register(program: Command): void {
   const startup = program.command('startup').description('run the daemon as a system service');
+  withExamples(startup, 'sudo statevisor startup systemd --install --config /etc/statevisor');
   const systemd = startup
     .command('systemd')
     .description('print the systemd unit that runs this daemon, or --install it')
-    .option('--install', `write the unit (to ${defaultUnitFile}, or --unit-file)`)
+    .option('--install', 'write the unit to --unit-file, and say how to enable it')
     .option('--unit-file <path>', 'where --install writes the unit', defaultUnitFile)
     .option('--force', 'with --install: replace a unit that has other settings')
     .option('--state-dir <dir>', "the daemon's --state-dir (default /var/lib/statevisor)")
