@@ -20,7 +20,7 @@ import { execWord, systemdUnit, unitDirectories } from '../../src/cli/startup/sy
 const bounded = { timeout: 60_000 };
 
 /** Section → key → every value it was given, in order. */
-export function parseUnit(text: string): Record<string, Record<string, string[]>> {
+function parseUnit(text: string): Record<string, Record<string, string[]>> {
   const sections: Record<string, Record<string, string[]>> = {};
   let current: Record<string, string[]> | undefined;
   for (const line of text.split('\n')) {
