@@ -27,3 +27,21 @@ export const deadlines = Object.freeze({
 export function stopDeadlineMs(gracePeriodMs: number = deadlines.assumedGraceMs): number {
   return gracePeriodMs + deadlines.stopMarginMs;
 }
+
+/**
+ * The daemon's own stop (SIGTERM): long enough for the longest grace period among its processes
+ * to fit in the 80 % share that stops dependents first, plus 5 s of cleanup.
+ */
+export function shutdownDeadlineMs(longestGracePeriodMs: number): number {
+  return Math.ceil(longestGracePeriodMs * 1.25) + 5_000;
+}
+
+/**
+ * What a service manager allows the daemon's stop before it kills it (systemd's TimeoutStopSec=):
+ * the shutdown of a daemon whose longest grace period is the assumed one, then the margin for
+ * closing the listeners and the store. A daemon that takes longer is killed alone
+ * (KillMode=process): its processes keep running and the next daemon adopts them.
+ */
+export function serviceStopTimeoutMs(longestGracePeriodMs: number = deadlines.assumedGraceMs): number {
+  return shutdownDeadlineMs(longestGracePeriodMs) + deadlines.stopMarginMs;
+}

@@ -25,6 +25,7 @@ import { register as restart } from './commands/restart.js';
 import { register as schema } from './commands/schema.js';
 import { register as signal } from './commands/signal.js';
 import { register as start } from './commands/start.js';
+import { register as startup } from './commands/startup.js';
 import { register as status } from './commands/status.js';
 import { register as stop } from './commands/stop.js';
 import { register as update } from './commands/update.js';
@@ -43,6 +44,7 @@ Examples:
   $ statevisor update web --grace-period 30s --restart-process
   $ statevisor apply -f processes.yaml
   $ statevisor --json ls | jq '.[].state'
+  $ sudo statevisor startup systemd --install --config /etc/statevisor
 
 The daemon's socket: --socket, else $STATEVISOR_SOCKET, else
 /run/statevisor/statevisor.sock as root, else $XDG_RUNTIME_DIR/statevisor.sock,
@@ -72,7 +74,7 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true, subcommandTerm })
     .showSuggestionAfterError(true)
     .addHelpText('after', examples);
-  for (const register of [create, start, stop, restart, deleteCommand, list, describe, update, usage, signal, logs, events, status, health, apply, reload, inspect, schema, daemon, completion]) {
+  for (const register of [create, start, stop, restart, deleteCommand, list, describe, update, usage, signal, logs, events, status, health, apply, reload, inspect, schema, daemon, startup, completion]) {
     register(program);
   }
   return program;

@@ -9,6 +9,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { StatevisorError } from '../errors.js';
+import { shutdownDeadlineMs } from '../deadlines.js';
 import { specDefaults } from '../spec/defaults.js';
 import type { Logger } from '../manager/logger.js';
 import { CorruptJournalError, Store, type JournalRepair } from '../store/index.js';
@@ -118,10 +119,10 @@ export const version: string = (
 export const defaultRestartRate = 50;
 
 /** Long enough for every process's grace period to fit in shutdown's 80 % share, plus cleanup. */
-function shutdownDeadlineMs(table: ProcessTable): number {
+function daemonShutdownMs(table: ProcessTable): number {
   let longest = specDefaults.stop.gracePeriodMs;
   for (const entry of table.all()) longest = Math.max(longest, entry.spec.stop.gracePeriodMs);
-  return Math.ceil(longest * 1.25) + 5_000;
+  return shutdownDeadlineMs(longest);
 }
 
 interface ProcessesOptions {
@@ -313,7 +314,7 @@ function composeProcesses(options: ProcessesOptions) {
     },
     /** Stop every process within the deadline, then release what the processes held. */
     async shutdown(): Promise<void> {
-      const deadlineMs = shutdownDeadlineMs(table);
+      const deadlineMs = daemonShutdownMs(table);
       logger.info({ deadlineMs }, 'stopping every process');
       usage.stop();
       for (const stream of logStreams) stream.abort(new Error('the daemon is stopping'));

@@ -14,6 +14,7 @@ import { relayUrl } from './relay-url.js';
 import { describeJournalRepair } from './journal-repair.js';
 import { LastResort } from './last-resort.js';
 import { createDaemonLogger, logLevels, type LogLevel } from './logger.js';
+import { serviceNotifier } from './service-notify.js';
 
 function hostPort(value: string): string {
   const match = /^(.+):(\d{1,5})$/.exec(value) ?? /^()(\d{1,5})$/.exec(value);
@@ -113,9 +114,10 @@ export function daemonCommand(): Command {
       for (const line of daemon.journalRepair === undefined ? [] : describeJournalRepair(daemon.journalRepair)) {
         process.stderr.write(`statevisor: ${line}\n`);
       }
+      const notifier = serviceNotifier({ env: process.env, pid: process.pid, logger });
       const stop = (signal: string) => {
         logger.info({ signal }, 'stop requested');
-        daemon.stop().then(
+        notifier.stopping().then(() => daemon.stop()).then(
           () => process.exit(0),
           (error: unknown) => {
             logger.error({ err: error }, 'stop failed');
@@ -125,5 +127,7 @@ export function daemonCommand(): Command {
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
+      // Under systemd (Type=notify): the daemon answers on its socket now, and has loaded its config.
+      await notifier.ready();
     });
 }

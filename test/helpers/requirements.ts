@@ -79,3 +79,22 @@ function executable(file: string): boolean {
 export const needsBrowser: string | false = executable(chromiumPath)
   ? false
   : `needs Chromium (none at ${chromiumPath}${process.env.CHROMIUM_PATH ? ', from $CHROMIUM_PATH' : '; or set $CHROMIUM_PATH'}): ${browserInstallCommand}`;
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && executable(`${dir}/${command}`));
+}
+
+/** The command that installs systemd-analyze and systemd-notify: Debian's systemd package, which needs no running systemd. */
+export const systemdInstallCommand = 'apt-get install -y systemd';
+
+/** `systemd-analyze verify` checks the units `statevisor startup systemd` writes. */
+export const needsSystemdAnalyze: string | false = executable('/usr/bin/systemd-analyze')
+  ? false
+  : `needs systemd-analyze (none at /usr/bin/systemd-analyze): ${systemdInstallCommand}`;
+
+/** The helper the daemon sends READY=1 through, and python3 for the test's stand-in notification socket. */
+export const needsSystemdNotify: string | false = !onPath('systemd-notify')
+  ? `needs systemd-notify (not on PATH): ${systemdInstallCommand}`
+  : !onPath('python3')
+    ? 'needs python3, to bind the stand-in notification socket (a Unix datagram socket): apt-get install -y python3'
+    : false;

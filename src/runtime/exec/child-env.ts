@@ -6,7 +6,9 @@
  *    preload code into a child `node`; NODE_PATH, NODE_EXTRA_CA_CERTS, NODE_TLS_REJECT_UNAUTHORIZED,
  *    NODE_V8_COVERAGE, NODE_CHANNEL_FD and the rest change how it runs; NODE_ENV is the
  *    application's own convention and stays), and any variable holding the token file's path or
- *    the token itself (`baseEnvOf`, computed once when the daemon starts);
+ *    the token itself, and what systemd set for the daemon's own unit (`serviceManagerOwn`:
+ *    with NotifyAccess=all a child's READY=1 or MAINPID= on an inherited NOTIFY_SOCKET would
+ *    speak for the daemon) (`baseEnvOf`, computed once when the daemon starts);
  * 2. with `user:`, that user's HOME, USER and LOGNAME (spawn-child.ts);
  * 3. `env_files`, in order; 4. `env`;
  * 5. the daemon's markers STATEVISOR_PROCESS_ID and STATEVISOR_STATE_DIR (src/spec/markers.ts),
@@ -23,9 +25,32 @@ export interface DaemonSecrets {
   readonly token?: string;
 }
 
+/**
+ * What systemd sets for the service it runs (systemd.exec(5), "Environment variables set or
+ * propagated by the service manager") and means for that service alone: the daemon's
+ * notification socket and watchdog, sockets passed to it, its main pid, and its directories.
+ * INVOCATION_ID and JOURNAL_STREAM stay: they name the unit's run and the daemon's stderr, and a
+ * child whose stderr is not that stream ignores the latter.
+ */
+const serviceManagerOwn = new Set([
+  'NOTIFY_SOCKET',
+  'WATCHDOG_USEC',
+  'WATCHDOG_PID',
+  'LISTEN_FDS',
+  'LISTEN_PID',
+  'LISTEN_FDNAMES',
+  'MAINPID',
+  'RUNTIME_DIRECTORY',
+  'STATE_DIRECTORY',
+  'CACHE_DIRECTORY',
+  'LOGS_DIRECTORY',
+  'CONFIGURATION_DIRECTORY',
+  'CREDENTIALS_DIRECTORY',
+]);
+
 /** The daemon's variables a child must not inherit (step 1). */
 export function isDaemonOwn(name: string): boolean {
-  return name.startsWith('STATEVISOR_') || (name.startsWith('NODE_') && name !== 'NODE_ENV');
+  return name.startsWith('STATEVISOR_') || (name.startsWith('NODE_') && name !== 'NODE_ENV') || serviceManagerOwn.has(name);
 }
 
 /** Step 1: the environment every child starts from. */

@@ -46,6 +46,29 @@ test('the base env drops STATEVISOR_*, NODE_* but NODE_ENV, and whatever holds t
   assert.deepEqual(baseEnvOf({ TOKEN_PATH: '/etc/statevisor/token' }, { tokenFile: '/etc/statevisor/token' }), {});
 });
 
+test("the base env drops what systemd set for the daemon's own unit: a child's READY=1 or MAINPID= would speak for the daemon", () => {
+  // Under a Type=notify unit with NotifyAccess=all, a child that inherited NOTIFY_SOCKET (nginx,
+  // postgres and others send to it when set) would tell systemd the daemon is ready, or move its
+  // main pid; one that inherited STATE_DIRECTORY would keep its files in the daemon's state dir.
+  const fromSystemd = {
+    NOTIFY_SOCKET: '/run/systemd/notify',
+    WATCHDOG_USEC: '30000000',
+    WATCHDOG_PID: '1234',
+    LISTEN_FDS: '1',
+    LISTEN_PID: '1234',
+    LISTEN_FDNAMES: 'web',
+    MAINPID: '1234',
+    RUNTIME_DIRECTORY: '/run/statevisor',
+    STATE_DIRECTORY: '/var/lib/statevisor',
+    CACHE_DIRECTORY: '/var/cache/statevisor',
+    LOGS_DIRECTORY: '/var/log/statevisor',
+    CONFIGURATION_DIRECTORY: '/etc/statevisor',
+    CREDENTIALS_DIRECTORY: '/run/credentials/statevisor.service',
+  };
+  const kept = { PATH: '/usr/bin:/bin', INVOCATION_ID: '0123abcd', JOURNAL_STREAM: '8:1234' };
+  assert.deepEqual(baseEnvOf({ ...fromSystemd, ...kept }), kept);
+});
+
 test('neither env nor an env file can change the markers a child carries', async (t) => {
   const marker = newMarker();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-env-'));
