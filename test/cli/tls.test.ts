@@ -5,34 +5,27 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
-import { makeTestPki, needsOpenssl, type Identity, type TestPki } from '../helpers/certificates.js';
+import { needsOpenssl, pkiForSuite, type Identity } from '../helpers/certificates.js';
 import { oneErrorLine, runCli } from './run.js';
 
 const timeout = { timeout: 120_000 };
 
 describe('the CLI over mTLS', { skip: needsOpenssl }, () => {
-  let dir: string;
-  let pki: TestPki;
+  const pki = pkiForSuite();
   let h: DaemonHarness;
   let address: string;
   let tokenFile: string;
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-cli-tls-'));
-    pki = makeTestPki(dir);
-    tokenFile = path.join(dir, 'token');
+    tokenFile = path.join(pki.dir, 'token');
     writeFileSync(tokenFile, 'cli-token\n', { mode: 0o600 });
     h = await startTestDaemon({ tcp: '127.0.0.1:0', token: 'cli-token', tls: { cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca } });
     address = h.daemon.listeners.find((l) => l.kind === 'tcp')!.address;
     await h.client.createProcess({ name: 'svc', command: 'sh', args: ['-c', `echo said-over-tls; exec sleep ${h.sleepArgs()[0]}`] }, { start: true });
   });
-  after(async () => {
-    await h?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => h?.close());
 
   const tlsFlags = (identity: Identity) => ['--tls-ca', pki.ca, '--tls-cert', identity.cert, '--tls-key', identity.key];
   const tlsEnv = (identity: Identity) => ({ STATEVISOR_TLS_CA: pki.ca, STATEVISOR_TLS_CERT: identity.cert, STATEVISOR_TLS_KEY: identity.key });
@@ -80,13 +73,7 @@ describe('the CLI over mTLS', { skip: needsOpenssl }, () => {
 });
 
 describe('TLS settings the CLI refuses before sending anything', { skip: needsOpenssl }, () => {
-  let dir: string;
-  let pki: TestPki;
-  before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-cli-tls-errors-'));
-    pki = makeTestPki(dir);
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const pki = pkiForSuite();
 
   async function usageError(args: string[], message: RegExp, env: NodeJS.ProcessEnv = {}): Promise<void> {
     const result = await runCli(args, { env });
@@ -96,7 +83,7 @@ describe('TLS settings the CLI refuses before sending anything', { skip: needsOp
 
   test('each error names the flag, or the variable and its flag', timeout, async () => {
     const addr = ['--addr', '127.0.0.1:1'];
-    const missing = path.join(dir, 'missing.pem');
+    const missing = path.join(pki.dir, 'missing.pem');
     await usageError([...addr, '--tls-cert', missing, '--tls-key', pki.client.key, 'ls'], /^statevisor: --tls-cert: cannot read .*missing\.pem: ENOENT/);
     await usageError([...addr, 'ls'], /^statevisor: STATEVISOR_TLS_CA \(--tls-ca\): cannot read .*missing\.pem: ENOENT/, { STATEVISOR_TLS_CA: missing });
     await usageError([...addr, '--tls-ca', pki.client.key, 'ls'], /^statevisor: --tls-ca: .*client\.key holds no PEM certificate/);
@@ -106,15 +93,15 @@ describe('TLS settings the CLI refuses before sending anything', { skip: needsOp
       [...addr, '--tls-cert', pki.client.cert, '--tls-key', pki.server.key, 'ls'],
       /^statevisor: --tls-key: .*server\.key is not the private key of the certificate in .*client\.pem \(--tls-cert\)$/,
     );
-    const open = path.join(dir, 'open-token');
+    const open = path.join(pki.dir, 'open-token');
     writeFileSync(open, 'x', { mode: 0o644 });
     await usageError([...addr, 'ls'], /^statevisor: STATEVISOR_TOKEN_FILE \(--token-file\): permissions 0644/, { STATEVISOR_TOKEN_FILE: open });
-    await usageError(['--socket', path.join(dir, 'sock'), '--tls-ca', pki.ca, 'ls'], /^statevisor: --tls-ca goes with --addr/);
+    await usageError(['--socket', path.join(pki.dir, 'sock'), '--tls-ca', pki.ca, 'ls'], /^statevisor: --tls-ca goes with --addr/);
     await usageError(['--tls-cert', pki.client.cert, '--tls-key', pki.client.key, 'ls'], /^statevisor: --tls-cert, --tls-key go with --addr/);
   });
 
   test('the daemon refuses TLS flags that do not fit, naming the flag, before it starts', timeout, async () => {
-    const base = ['daemon', '--socket', path.join(dir, 'd.sock'), '--state-dir', path.join(dir, 'state')];
+    const base = ['daemon', '--socket', path.join(pki.dir, 'd.sock'), '--state-dir', path.join(pki.dir, 'state')];
     const caOnly = await runCli([...base, '--tcp', '127.0.0.1:0', '--tls-client-ca', pki.ca]);
     assert.equal(caOnly.code, 1);
     assert.match(oneErrorLine(caOnly), /^statevisor: --tls-client-ca needs --tls-cert and --tls-key/);

@@ -3,30 +3,21 @@
  * (helpers/certificates.ts): who is let in, who is refused in the handshake, that every RPC and
  * stream works over it, the token as a second requirement, and certificate rotation by reload.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import { createClient, isUnavailable, RpcError, type StatevisorClient, type TcpClientOptions } from '../../src/client/index.js';
 import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
-import { makeTestPki, needsOpenssl, type Identity, type TestPki } from '../helpers/certificates.js';
+import { needsOpenssl, pkiForSuite, type Identity } from '../helpers/certificates.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
 import { readUntil } from '../helpers/streams.js';
 import { waitUntil } from '../helpers/leaks.js';
 import { untilDescribed } from '../helpers/process-waits.js';
 
 const timeout = { timeout: 120_000 };
-let pki: TestPki;
-let dir: string;
-
-before(() => {
-  if (needsOpenssl) return;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-pki-'));
-  pki = makeTestPki(dir);
-});
-after(() => dir && rmSync(dir, { recursive: true, force: true }));
+const pki = pkiForSuite();
 
 function tcpAddress(h: DaemonHarness): string {
   const tcp = h.daemon.listeners.find((l) => l.kind === 'tcp');
@@ -186,7 +177,7 @@ function servedCertificate(address: string): Promise<{ serial: string; subject: 
 describe('reloading the certificates', { skip: needsOpenssl }, () => {
   test('`reload` serves a rotated server certificate to new connections without a restart; bad files keep the old one and say why', timeout, async (t) => {
     // The daemon's files, overwritten in place as a rotation (certbot, cert-manager) does.
-    const live = { cert: path.join(dir, 'live.pem'), key: path.join(dir, 'live.key') };
+    const live = { cert: path.join(pki.dir, 'live.pem'), key: path.join(pki.dir, 'live.key') };
     copyFileSync(pki.server.cert, live.cert);
     copyFileSync(pki.server.key, live.key);
     const h = await startTestDaemon({ tcp: '127.0.0.1:0', tls: { ...live, clientCa: pki.ca } });

@@ -6,24 +6,18 @@
  * expired one is signed with `openssl ca -startdate -enddate`, the one command that takes both.
  * P-256 keys: generating them is instant, so a test may make a fresh PKI of its own.
  */
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
+import { executable } from './requirements.js';
 
 /** The command that installs what these tests need. */
 export const opensslInstallCommand = 'apt-get install -y openssl';
 
 /** $OPENSSL, else Debian's /usr/bin/openssl. */
 export const opensslPath: string = process.env.OPENSSL || '/usr/bin/openssl';
-
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A skip reason for node:test when there is no openssl to make certificates with. */
 export const needsOpenssl: string | false = executable(opensslPath)
@@ -130,4 +124,24 @@ export function makeTestPki(dir: string): TestPki {
     expiredClient: { cert: file('expired-client.pem'), key: file('expired-client.key') },
     issueServer: (name) => issue(name, `/CN=${name}`, ca, 'server'),
   };
+}
+
+/**
+ * A PKI of its own for the enclosing suite (or file): made in a temp dir before its tests, removed
+ * after them; nothing is made where openssl is missing (the tests are skipped with needsOpenssl).
+ * Its fields are read when a test runs, from the PKI made for it.
+ */
+export function pkiForSuite(): TestPki {
+  let made: TestPki | undefined;
+  before(() => {
+    if (needsOpenssl) return;
+    made = makeTestPki(mkdtempSync(path.join(os.tmpdir(), 'statevisor-pki-')));
+  });
+  after(() => made && rmSync(made.dir, { recursive: true, force: true }));
+  return new Proxy({} as TestPki, {
+    get(_target, field) {
+      if (made === undefined) throw new Error(`no test PKI: ${needsOpenssl || 'read before the suite began'}`);
+      return made[field as keyof TestPki];
+    },
+  });
 }

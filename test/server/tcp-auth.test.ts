@@ -2,13 +2,12 @@
  * The TCP listener's flags, checked before the daemon opens anything: which combinations are
  * refused, and a wrong certificate file named by its flag and its path.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeTcpAuth, tcpAuthOf, type TcpAuthOptions } from '../../src/server/grpc/tcp-auth.js';
-import { makeTestPki, needsOpenssl, type TestPki } from '../helpers/certificates.js';
+import { needsOpenssl, pkiForSuite } from '../helpers/certificates.js';
 
 function refused(options: TcpAuthOptions, message: RegExp): void {
   assert.throws(() => tcpAuthOf(options), (error: Error & { code?: string }) => {
@@ -36,27 +35,21 @@ test('which flags go together', () => {
 });
 
 describe('certificate files', { skip: needsOpenssl }, () => {
-  let dir: string;
-  let pki: TestPki;
-  before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-tcp-auth-'));
-    pki = makeTestPki(dir);
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const pki = pkiForSuite();
 
   const tcp = '127.0.0.1:0';
 
   test('a missing or unreadable file is named by its flag, with the reason', () => {
-    const missing = path.join(dir, 'missing.pem');
+    const missing = path.join(pki.dir, 'missing.pem');
     refused({ tcp, token: 't', tls: { cert: missing, key: pki.server.key } }, new RegExp(`^--tls-cert: cannot read ${missing}: ENOENT`));
-    const directory = path.join(dir, 'a-directory');
+    const directory = path.join(pki.dir, 'a-directory');
     mkdirSync(directory);
     refused({ tcp, token: 't', tls: { cert: pki.server.cert, key: directory } }, new RegExp(`^--tls-key: cannot read ${directory}: EISDIR`));
     refused({ tcp, tls: { cert: pki.server.cert, key: pki.server.key, clientCa: missing } }, /^--tls-client-ca: cannot read .*missing\.pem: ENOENT/);
   });
 
   test('a file that holds no certificate or key is named by its flag', () => {
-    const garbage = path.join(dir, 'garbage.pem');
+    const garbage = path.join(pki.dir, 'garbage.pem');
     writeFileSync(garbage, 'not PEM at all\n');
     refused({ tcp, token: 't', tls: { cert: garbage, key: pki.server.key } }, /^--tls-cert: .*garbage\.pem holds no PEM certificate/);
     refused({ tcp, token: 't', tls: { cert: pki.server.cert, key: garbage } }, /^--tls-key: .*garbage\.pem holds no usable private key/);
