@@ -18,7 +18,7 @@ import { syncConfig, type ReloadResult } from './config-sync.js';
 import { processManagerHandlers, type DaemonInfo, type ProcessServices } from './grpc/handlers.js';
 import { closeListener, listenTcp, listenUnix, type Listener } from './grpc/listeners.js';
 import { describeTcpAuth, tcpAuthOf } from './grpc/tcp-auth.js';
-import { reloadCertificates } from './grpc/tls-certificates.js';
+import { reloadCertificates, warnIfOutOfDate } from './grpc/tls-certificates.js';
 import { checkSocketDir, prepareStateDir } from './state-dir.js';
 import { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { baseEnvOf } from '../runtime/exec/child-env.js';
@@ -469,6 +469,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   for (const l of info.listeners()) {
     logger.info({ kind: l.kind, address: l.address, ...(l.kind === 'tcp' && tcpAuth !== undefined && { auth: describeTcpAuth(tcpAuth) }) }, 'listening');
   }
+  if (tcpAuth?.certificates !== undefined) warnIfOutOfDate(tcpAuth.certificates.certificates, logger);
   // Loaded only when asked for: @statelyai/inspect costs an idle daemon ~8 MB.
   const stately =
     options.inspectWs === undefined

@@ -150,6 +150,15 @@ describe('mTLS on the TCP listener', { skip: needsOpenssl }, () => {
       /^mTLS \(serving CN=localhost, serial 02, valid until .+\): a client certificate signed by O=statevisor tests, CN=test CA and a bearer token$/,
     );
   });
+
+  test('a served certificate out of date: the daemon starts and supervises, and its log says clients will refuse it', timeout, async (t) => {
+    const logger = recordingLogger();
+    const h = await startTestDaemon({ logger, tcp: '127.0.0.1:0', tls: { ...pki.expiredClient, clientCa: pki.ca } });
+    t.after(() => h.close());
+    assert.equal(await h.client.health(), 'SERVING');
+    const warning = logger.records.find((r) => r.level === 'warn' && /--tls-cert expired on 2020-01-31/.test(r.message ?? ''));
+    assert.ok(warning, `a warning: ${JSON.stringify(logger.records.filter((r) => r.level === 'warn'))}`);
+  });
 });
 
 /** The certificate a new TLS connection to `address` is served: its serial and subject. */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeTcpAuth, tcpAuthOf, type TcpAuthOptions } from '../../src/server/grpc/tcp-auth.js';
+import { outOfDate, readCertificates } from '../../src/server/grpc/tls-certificates.js';
 import { needsOpenssl, pkiForSuite } from '../helpers/certificates.js';
 
 function refused(options: TcpAuthOptions, message: RegExp): void {
@@ -72,5 +73,16 @@ describe('certificate files', { skip: needsOpenssl }, () => {
       describeTcpAuth(tcpAuthOf({ tcp, tls: { ...tls, clientCa: pki.ca } })!),
       /^mTLS \(serving CN=localhost, .*\): a client certificate signed by O=statevisor tests, CN=test CA$/,
     );
+  });
+
+  test('a certificate out of date is named with its dates (served all the same)', () => {
+    assert.equal(outOfDate(readCertificates(pki.server)), undefined);
+    const expired = readCertificates(pki.expiredClient);
+    assert.equal(outOfDate(expired), 'the certificate in --tls-cert expired on 2020-01-31T00:00:00.000Z: clients will refuse it');
+    assert.equal(
+      outOfDate(expired, new Date('2019-12-31T00:00:00Z')),
+      'the certificate in --tls-cert is not valid before 2020-01-01T00:00:00.000Z: clients will refuse it until then',
+    );
+    assert.equal(outOfDate(expired, new Date('2020-01-15T00:00:00Z')), undefined, 'inside its dates');
   });
 });

@@ -64,6 +64,18 @@ export function readCertificates(files: TlsFiles): CertificateSet {
   }
 }
 
+/**
+ * Why clients will refuse the served certificate today, if they will: it is still served (the
+ * daemon keeps supervising either way), but the log says so at start and at each reload.
+ */
+export function outOfDate(set: CertificateSet, now: Date = new Date()): string | undefined {
+  const from = new Date(set.served.validFrom);
+  const to = new Date(set.served.validTo);
+  if (now > to) return `the certificate in --tls-cert expired on ${to.toISOString()}: clients will refuse it`;
+  if (now < from) return `the certificate in --tls-cert is not valid before ${from.toISOString()}: clients will refuse it until then`;
+  return undefined;
+}
+
 /** "CN=localhost, serial 02, valid until …" */
 export function describeServed(set: CertificateSet): string {
   return `${oneLineName(set.served.subject)}, serial ${set.served.serialNumber}, valid until ${new Date(set.served.validTo).toISOString()}`;
@@ -141,10 +153,16 @@ export function reloadCertificates(certificates: ReloadableCertificates, logger:
   try {
     const set = certificates.reload();
     logger.info({ serving: describeServed(set) }, 'TLS certificates reloaded');
+    warnIfOutOfDate(set, logger);
     return undefined;
   } catch (error) {
     const reason = `${(error as Error).message}; the TCP listener keeps the certificates it had (${describeServed(certificates.certificates)})`;
     logger.error({ reason }, 'TLS certificates not reloaded');
     return reason;
   }
+}
+
+export function warnIfOutOfDate(set: CertificateSet, logger: Logger): void {
+  const problem = outOfDate(set);
+  if (problem !== undefined) logger.warn({ serving: describeServed(set) }, problem);
 }
