@@ -24,6 +24,7 @@ test('the package holds the compiled sources, their types, the console, proto an
   for (const needed of [
     'package.json',
     'README.md',
+    'LICENSE',
     'CHANGELOG.md',
     'dist/src/bin/statevisor.js',
     'dist/src/index.js',
