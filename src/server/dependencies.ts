@@ -22,7 +22,7 @@ import { StatevisorError } from '../errors.js';
 import type { Logger } from '../manager/logger.js';
 import type { DependenciesContext } from '../manager/syncer.js';
 import { isIdle, type ProcessState } from '../machines/process-state.js';
-import { describeDependency, parseDependency, type Dependency, type DependencyField } from '../spec/dependencies.js';
+import { dependencyFields, describeDependency, parseDependency, type Dependency, type DependencyField } from '../spec/dependencies.js';
 import { describeCycle, findCycle, orderingEdges, requiredBy, stopLayers, unknownReferences } from '../spec/dependency-graph.js';
 import { snakeCase } from '../spec/section.js';
 import type { ProcessSpec } from '../spec/types.js';
@@ -128,6 +128,9 @@ export class Dependencies {
    * not exist (before and conflicts may name one that does not exist yet: they ask nothing of it).
    */
   check(spec: ProcessSpec): void {
+    // Naming no other process, it can refer to none that is missing, nor close a cycle (the others
+    // have none: each was checked here): a fleet's creates need not scan the fleet each.
+    if (dependencyFields.every((field) => spec[field].length === 0)) return;
     const others = this.options.table.all().filter((e) => e.spec.name !== spec.name).map((e) => e.spec);
     const known = new Set([...others.map((s) => s.name), spec.name]);
     const missing = unknownReferences(spec, known).filter(({ path }) => !path.startsWith('before') && !path.startsWith('conflicts'));

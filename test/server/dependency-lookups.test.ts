@@ -39,7 +39,7 @@ test('the table knows who names a process in each dependency field, through add,
   assert.equal(table.isNamedIn('wants', 'db'), false);
 });
 
-test('stopping processes nothing depends on, and their phase changes, never scan the table', async () => {
+test('creating and stopping processes nothing depends on, and their phase changes, never scan the table', async () => {
   const table = new ProcessTable();
   const entries = Array.from({ length: 50 }, (_, i) => entryOf(`p${i}`));
   for (const entry of entries) table.add(entry);
@@ -56,6 +56,7 @@ test('stopping processes nothing depends on, and their phase changes, never scan
   });
 
   for (const entry of entries) {
+    dependencies.check(entry.spec);
     await dependencies.stopDependents(entry);
     dependencies.onFact({ type: 'phase.changed', id: entry.id, phase: 'terminating' });
     dependencies.onFact({ type: 'phase.changed', id: entry.id, phase: 'finished' });
@@ -86,4 +87,20 @@ test('a process that binds to one that stops is still stopped, and one that requ
   dependencies.onFact({ type: 'phase.changed', id: db.id, phase: 'terminating' });
   assert.deepEqual(stopped, [web.id]);
   assert.throws(() => dependencies.checkDelete(db), /required by web, api|required by api, web/);
+});
+
+test('a create that names another process is still checked: a missing name and a cycle are refused', () => {
+  const table = new ProcessTable();
+  const dependencies = new Dependencies({
+    table,
+    views: { state: () => 'RUNNING', view: () => ({}) as ProcessView },
+    start: async () => undefined,
+    stop: async () => undefined,
+    halt: async () => undefined,
+    log: () => silentLogger,
+  });
+  table.add(entryOf('a', { after: ['b'] }));
+  assert.throws(() => dependencies.check(validateSpec({ name: 'c', command: 'sleep', requires: ['nope'] })), /there is no 'nope'/);
+  assert.throws(() => dependencies.check(validateSpec({ name: 'b', command: 'sleep', after: ['a'] })), /cycle|a → b|b → a/i);
+  dependencies.check(validateSpec({ name: 'b', command: 'sleep' }));
 });
