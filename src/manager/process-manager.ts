@@ -169,7 +169,9 @@ export function createProcessManager<Config = unknown>(options: ProcessManagerOp
       case 'phase.changed': {
         watch(fact.id);
         metrics.processStateTransition(fact.id, fact.from, fact.phase);
-        loggers.of(fact.id).info({ from: fact.from, to: fact.phase, reason: fact.reason }, 'transition');
+        // At debug: a mass stop of 1,000 processes would write 3,000 lines at info that say what
+        // Describe's transitions and WatchEvents already tell; the run's end is logged at info.
+        loggers.of(fact.id).debug({ from: fact.from, to: fact.phase, reason: fact.reason }, 'transition');
         if (fact.phase === 'terminating') terminatingSince.set(fact.id, performance.now());
         if (fact.phase === 'terminated') {
           const since = terminatingSince.get(fact.id);

@@ -22,7 +22,7 @@ import { StatevisorError } from '../errors.js';
 import type { Logger } from '../manager/logger.js';
 import type { DependenciesContext } from '../manager/syncer.js';
 import { isIdle, type ProcessState } from '../machines/process-state.js';
-import { describeDependency, parseDependency, type Dependency, type DependencyField } from '../spec/dependencies.js';
+import { dependencyFields, describeDependency, parseDependency, type Dependency, type DependencyField } from '../spec/dependencies.js';
 import { describeCycle, findCycle, orderingEdges, requiredBy, stopLayers, unknownReferences } from '../spec/dependency-graph.js';
 import { snakeCase } from '../spec/section.js';
 import type { ProcessSpec } from '../spec/types.js';
@@ -64,7 +64,8 @@ export class Dependencies {
   /** Whether a run of `spec` has anything to do before it starts (the chart's awaitsDependencies). */
   awaits(spec: ProcessSpec): boolean {
     if (spec.after.length + spec.requires.length + spec.wants.length + spec.bindsTo.length + spec.conflicts.length > 0) return true;
-    return this.options.table.all().some((other) => other.spec.before.includes(spec.name) || other.spec.conflicts.includes(spec.name));
+    const { table } = this.options;
+    return table.isNamedIn('before', spec.name) || table.isNamedIn('conflicts', spec.name);
   }
 
   /** The awaitDependencies hook: conflicts stopped, requirements pulled in, then the wait. */
@@ -86,6 +87,7 @@ export class Dependencies {
     const { table, views } = this.options;
     if (!table.has(fact.id)) return;
     const target = table.get(fact.id).spec.name;
+    if (!table.isNamedIn('bindsTo', target)) return;
     for (const entry of table.all()) {
       if (!entry.spec.bindsTo.includes(target) || entry.desired !== 'running') continue;
       // A dependent still waiting for its target fails through its wait, not through a stop.
@@ -98,6 +100,7 @@ export class Dependencies {
   /** Stopping `entry`: everything that requires or binds to it, still up, stops first. */
   async stopDependents(entry: ProcessEntry): Promise<void> {
     const { table, views } = this.options;
+    if (!isRequired(table, entry.spec.name)) return;
     const names = requiredBy(table.all().map((e) => e.spec), entry.spec.name);
     const live = names.map((name) => table.get(name)).filter((dependent) => !isIdle(views.state(dependent)));
     await Promise.all(live.map((dependent) => this.options.stop(dependent.id)));
@@ -125,6 +128,9 @@ export class Dependencies {
    * not exist (before and conflicts may name one that does not exist yet: they ask nothing of it).
    */
   check(spec: ProcessSpec): void {
+    // Naming no other process, it can refer to none that is missing, nor close a cycle (the others
+    // have none: each was checked here): a fleet's creates need not scan the fleet each.
+    if (dependencyFields.every((field) => spec[field].length === 0)) return;
     const others = this.options.table.all().filter((e) => e.spec.name !== spec.name).map((e) => e.spec);
     const known = new Set([...others.map((s) => s.name), spec.name]);
     const missing = unknownReferences(spec, known).filter(({ path }) => !path.startsWith('before') && !path.startsWith('conflicts'));
@@ -140,6 +146,7 @@ export class Dependencies {
 
   /** A delete without force: refused while others require or bind to the process. */
   checkDelete(entry: ProcessEntry): void {
+    if (!isRequired(this.options.table, entry.spec.name)) return;
     const dependents = requiredBy(this.options.table.all().map((e) => e.spec), entry.spec.name);
     if (dependents.length === 0) return;
     throw new StatevisorError(
@@ -265,4 +272,9 @@ function cycleMessage(spec: ProcessSpec, cycle: readonly string[]): string {
     return `${snakeCase(key)}[${index}]: ${JSON.stringify(spec[key][index])} makes a dependency cycle: ${describeCycle(cycle)}`;
   }
   return `dependency cycle: ${describeCycle(cycle)}`;
+}
+
+/** Whether some process requires or binds to `name` (what requiredBy would list). */
+function isRequired(table: ProcessTable, name: string): boolean {
+  return table.isNamedIn('requires', name) || table.isNamedIn('bindsTo', name);
 }

@@ -302,11 +302,11 @@ export class ProcessVerbs {
     const previous = entry.spec;
     // New sockets are bound (and an address in use refuses the update) before anything is stored.
     if (updated.some((field) => field === 'sockets')) await this.options.activation?.claim(entry.id, next);
-    entry.spec = next;
+    this.options.table.setSpec(entry, next);
     try {
       await this.record(entry);
     } catch (error) {
-      entry.spec = previous;
+      this.options.table.setSpec(entry, previous);
       await this.options.activation?.claim(entry.id, previous).catch(() => undefined);
       if (limitsChanged) await resources!.update(entry.id, previous.resources).catch(() => undefined);
       throw error;
