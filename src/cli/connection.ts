@@ -50,12 +50,12 @@ export function clientFor(options: GlobalOptions): StatevisorClient {
  * No daemon answered at all: UNAVAILABLE without the `statevisor-error-code` trailer that the
  * daemon puts on every error it sends (src/proto/status-codes.ts; the CLI reads only the client).
  */
-function unreachable(error: unknown): error is RpcError {
+export function unreachable(error: unknown): error is RpcError {
   return error instanceof RpcError && isUnavailable(error) && (error.metadata?.get('statevisor-error-code').length ?? 0) === 0;
 }
 
 /** grpc-js says "No connection established. Last error: Error: connect ENOENT /x. Resolution note: "; the OS error is the news. */
-function osError(message: string): string {
+export function osError(message: string): string {
   return /connect E[A-Z]+/.exec(message)?.[0] ?? message;
 }
 

@@ -14,12 +14,13 @@ export interface CliResult {
   code: number;
 }
 
-export function runCli(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+/** `env`: variables added to the test environment (XDG_CONFIG_HOME for fleet.yaml). */
+export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [binary, ...args],
-      { env: testEnv(), timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
+      { env: { ...testEnv(), ...options.env }, timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') return reject(error);
         resolve({ stdout, stderr, code: error ? (error.code as number) : 0 });

@@ -2,14 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createFleetClient, type FleetHost, type HostResult, type ProcessEvent } from '../../src/client/index.js';
-import { startTestDaemon, type DaemonHarness } from '../helpers/daemon-harness.js';
-import { readUntil } from '../helpers/streams.js';
+import { startTestDaemon, tcpAddress, type DaemonHarness } from '../helpers/daemon-harness.js';
+import { stepReader } from '../helpers/streams.js';
 
 const token = 'fleet-token';
-
-function tcpAddress(h: DaemonHarness): string {
-  return h.daemon.listeners.find((l) => l.kind === 'tcp')!.address;
-}
 
 describe('createFleetClient over three daemons on TCP with a token', () => {
   const daemons: DaemonHarness[] = [];
@@ -100,14 +96,9 @@ describe('createFleetClient over three daemons on TCP with a token', () => {
     t.after(() => void events.return(undefined));
     type Item = HostResult<ProcessEvent>;
     const seen: Item[] = [];
-    // Read in steps: each step leaves the merged stream open for the next.
-    const open: AsyncIterator<Item> = {
-      next: () => events.next() as Promise<IteratorResult<Item>>,
-      return: async () => ({ done: true, value: undefined }),
-    };
+    const step = stepReader(events as AsyncIterator<Item>);
     const read = (what: string, until: (items: Item[]) => boolean) =>
-      readUntil(
-        { [Symbol.asyncIterator]: () => open },
+      step(
         (items) => {
           seen.push(items.at(-1)!);
           return until(items);

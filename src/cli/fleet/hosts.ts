@@ -1,0 +1,101 @@
+/**
+ * Fleet mode and its hosts. `--addr` with a comma list, or `--fleet NAME` (fleet.yaml), makes a
+ * command talk to several daemons; one address (or none) keeps the single-daemon CLI untouched.
+ * Every host carries the connection flags the single-daemon CLI would take for it: its address,
+ * and its token and TLS files — from fleet.yaml, with a flag given on the command line applying
+ * to every host. `--host NAME[,NAME]` narrows the fleet; `--all-hosts` says "all" out loud,
+ * which a command that changes state demands.
+ */
+import { readFileSync } from 'node:fs';
+import { defaultHostTimeoutMs, type FleetHost, type TlsOptions } from '../../client/index.js';
+import { readTokenFile } from '../../token-file.js';
+import { type GlobalOptions } from '../connection.js';
+import { UsageError } from '../errors.js';
+import { fleetFilePath, readFleet } from './fleet-file.js';
+
+/** One host as the single-daemon CLI's flags would reach it. */
+export interface HostFlags {
+  name: string;
+  address: string;
+  tokenFile?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+export interface FleetGlobalOptions extends GlobalOptions {
+  fleet?: string;
+  host?: string;
+  allHosts?: boolean;
+  /** ms, parsed by the option. */
+  hostTimeout?: number;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+export interface Fleet {
+  /** The hosts this command reaches: all of them, or those --host names, in the fleet's order. */
+  readonly hosts: readonly HostFlags[];
+  /** --host or --all-hosts was given. */
+  readonly chosen: boolean;
+  readonly hostTimeoutMs: number;
+}
+
+const connectionFlags = ['tokenFile', 'tlsCa', 'tlsCert', 'tlsKey'] as const;
+
+function fromAddrList(list: string): HostFlags[] {
+  const addresses = list.split(',').map((a) => a.trim());
+  addresses.forEach((address, i) => {
+    if (!/^.+:\d+$/.test(address)) throw new UsageError(`--addr: entry ${i + 1} of the list: expected "host:port", got ${JSON.stringify(address)}`);
+  });
+  const repeated = addresses.find((a, i) => addresses.indexOf(a) !== i);
+  if (repeated !== undefined) throw new UsageError(`--addr: ${repeated} is in the list twice`);
+  return addresses.map((address) => ({ name: address, address }));
+}
+
+/** The fleet the global options ask for, or undefined for the single-daemon CLI. */
+export function fleetOf(options: FleetGlobalOptions): Fleet | undefined {
+  const list = options.addr?.includes(',') === true;
+  if (options.fleet !== undefined && options.addr !== undefined) throw new UsageError('give either --fleet or --addr, not both');
+  if (options.fleet === undefined && !list) {
+    for (const [flag, given] of [['--host', options.host], ['--all-hosts', options.allHosts], ['--host-timeout', options.hostTimeout]] as const) {
+      if (given !== undefined) throw new UsageError(`${flag} goes with a fleet: --addr HOST:PORT,HOST:PORT… or --fleet NAME`);
+    }
+    return undefined;
+  }
+  if (options.socket !== undefined) throw new UsageError('a fleet is reached over TCP: give either --socket or a fleet, not both');
+  const all = options.fleet === undefined ? fromAddrList(options.addr!) : readFleet(fleetFilePath(), options.fleet);
+  // A flag on the command line applies to every host.
+  for (const host of all) for (const flag of connectionFlags) if (options[flag] !== undefined) host[flag] = options[flag];
+  return { hosts: chosenHosts(all, options), chosen: options.host !== undefined || options.allHosts === true, hostTimeoutMs: options.hostTimeout ?? defaultHostTimeoutMs };
+}
+
+function chosenHosts(all: HostFlags[], options: FleetGlobalOptions): HostFlags[] {
+  if (options.host === undefined) return all;
+  if (options.allHosts) throw new UsageError('give either --host or --all-hosts, not both');
+  const names = options.host.split(',').map((n) => n.trim());
+  for (const name of names) {
+    if (!all.some((h) => h.name === name)) throw new UsageError(`--host: no host named "${name}" in the fleet (hosts: ${all.map((h) => h.name).join(', ')})`);
+  }
+  return all.filter((h) => names.includes(h.name));
+}
+
+function readFor(host: HostFlags, flag: string, read: () => Buffer | string): Buffer | string {
+  try {
+    return read();
+  } catch (error) {
+    throw new UsageError(`${host.name}: ${flag}: ${(error as Error).message}`);
+  }
+}
+
+/** What createFleetClient takes for a host: the token and TLS files read (a bad one is a usage error naming the host). */
+export function fleetHostOf(host: HostFlags): FleetHost {
+  const { name, address, tokenFile, tlsCa, tlsCert, tlsKey } = host;
+  const token = tokenFile === undefined ? undefined : (readFor(host, 'token file', () => readTokenFile(tokenFile)) as string);
+  const tls: TlsOptions = {};
+  for (const [key, file, flag] of [['ca', tlsCa, 'tls ca'], ['cert', tlsCert, 'tls cert'], ['key', tlsKey, 'tls key']] as const) {
+    if (file !== undefined) tls[key] = readFor(host, flag, () => readFileSync(file)) as Buffer;
+  }
+  return { name, address, ...(token !== undefined && { token }), ...(Object.keys(tls).length > 0 && { tls }) };
+}
