@@ -27,7 +27,7 @@ export const allowedImports = {
 };
 
 /** Modules at src/'s root that every layer may import. */
-export const sharedModules = ['errors', 'paths', 'token-file', 'deadlines'];
+export const sharedModules = ['errors', 'paths', 'token-file', 'tls-files', 'deadlines'];
 
 export function layerOf(file) {
   const slash = file.indexOf('/');

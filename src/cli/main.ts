@@ -47,7 +47,10 @@ Examples:
 
 The daemon's socket: --socket, else $STATEVISOR_SOCKET, else
 /run/statevisor/statevisor.sock as root, else $XDG_RUNTIME_DIR/statevisor.sock,
-else ~/.statevisor/statevisor.sock.`;
+else ~/.statevisor/statevisor.sock.
+
+Over TCP with mTLS (flags win over the STATEVISOR_* variables):
+  $ statevisor --addr 10.0.0.5:7070 --tls-ca ca.pem --tls-cert me.pem --tls-key me.key ls`;
 
 /** "update <name> [command...]": without "[options]", so that every command fits one line of --help. */
 function subcommandTerm(command: Command): string {
@@ -61,8 +64,11 @@ export function buildProgram(): Command {
     .description('A process supervisor whose processes are XState statecharts. This command line talks to a running daemon.')
     .version(version, '-V, --version', 'print the version')
     .option('--socket <path>', "the daemon's Unix socket")
-    .option('--addr <host:port>', "a TCP address instead (with --token-file)")
-    .option('--token-file <path>', 'a file holding the bearer token for --addr (yours, chmod 600)')
+    .option('--addr <host:port>', 'a TCP address instead (with --token-file and/or --tls-*); default $STATEVISOR_ADDR')
+    .option('--token-file <path>', 'a file holding the bearer token for --addr (yours, chmod 600); default $STATEVISOR_TOKEN_FILE')
+    .option('--tls-ca <file>', "TLS to --addr, trusting this CA for the daemon's certificate (PEM; else the system's CAs); default $STATEVISOR_TLS_CA")
+    .option('--tls-cert <file>', 'your client certificate, for a daemon with --tls-client-ca (PEM); default $STATEVISOR_TLS_CERT')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM); default $STATEVISOR_TLS_KEY')
     .option('--json', 'print JSON (streams: one object per line)')
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')

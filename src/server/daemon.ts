@@ -14,9 +14,11 @@ import type { Logger } from '../manager/logger.js';
 import { CorruptJournalError, Store, type JournalRepair } from '../store/index.js';
 import { describeJournalRepair } from './journal-repair.js';
 import { recover, type RecoveryTarget } from './recovery.js';
-import { syncConfig } from './config-sync.js';
+import { syncConfig, type ReloadResult } from './config-sync.js';
 import { processManagerHandlers, type DaemonInfo, type ProcessServices } from './grpc/handlers.js';
 import { closeListener, listenTcp, listenUnix, type Listener } from './grpc/listeners.js';
+import { describeTcpAuth, tcpAuthOf } from './grpc/tcp-auth.js';
+import { reloadCertificates, warnIfOutOfDate } from './grpc/tls-certificates.js';
 import { checkSocketDir, prepareStateDir } from './state-dir.js';
 import { WorkloadResources } from '../runtime/exec/workload-resources.js';
 import { baseEnvOf } from '../runtime/exec/child-env.js';
@@ -62,9 +64,11 @@ function describeLayout(layout: CgroupLayout): string {
 export interface DaemonOptions {
   readonly socket: string;
   readonly stateDir: string;
-  /** HOST:PORT; requires a token. */
+  /** HOST:PORT; requires a token or a client CA (grpc/tcp-auth.ts). */
   readonly tcp?: string;
   readonly token?: string;
+  /** Paths of --tls-cert, --tls-key and --tls-client-ca, for the TCP listener; re-read by ReloadConfig. */
+  readonly tls?: { readonly cert?: string; readonly key?: string; readonly clientCa?: string };
   /** Where the token was read from: a variable holding this path is not passed to children. */
   readonly tokenFile?: string;
   readonly configPath?: string;
@@ -340,9 +344,8 @@ function composeProcesses(options: ProcessesOptions) {
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { logger } = options;
-  if (options.tcp !== undefined && !options.token) {
-    throw new StatevisorError('E_INVALID_ARGUMENT', '--tcp needs --token-file: the TCP listener never runs without credentials');
-  }
+  // The certificates are read and checked before anything is opened: a wrong file stops the start here.
+  const tcpAuth = tcpAuthOf(options);
   if (options.inspectWs !== undefined) relayUrl(options.inspectWs);
   // Before anything is opened in them: a directory others can write is refused, not used.
   // The one internal Node API the daemon relies on (socket-activation.ts): checked before anything starts.
@@ -418,11 +421,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     }),
     ...processes.figures,
   };
-  const reload = async () => {
+  const reloadConfig = async () => {
     if (!options.configPath) {
       throw new StatevisorError('E_INVALID_STATE', 'the daemon was started without --config: there is nothing to reload');
     }
     return syncConfig(services, options.configPath, logger);
+  };
+  const reload = async (): Promise<ReloadResult> => {
+    const certificates = tcpAuth?.certificates;
+    if (certificates === undefined) return reloadConfig();
+    const failed = reloadCertificates(certificates, logger);
+    const result = options.configPath ? await reloadConfig() : { added: [], removed: [], modified: [], unchanged: [], errors: [] };
+    return failed === undefined ? result : { ...result, errors: [failed, ...result.errors] };
   };
   const handlers = processManagerHandlers(services, info, logger, reload);
   const webConsole =
@@ -444,7 +454,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         });
   try {
     listeners.push(await listenUnix(options.socket, handlers));
-    if (options.tcp !== undefined) listeners.push(await listenTcp(options.tcp, options.token!, handlers));
+    if (tcpAuth !== undefined) listeners.push(await listenTcp(options.tcp!, tcpAuth, handlers));
     if (webConsole !== undefined) {
       const { httpRoutes } = await import('./http/routes.js');
       httpEndpoint = await listenHttp(options.http!, httpRoutes(services.reads, metrics!, () => shuttingDown, webConsole), logger);
@@ -456,14 +466,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await store.close();
     throw error;
   }
-  for (const l of info.listeners()) logger.info({ kind: l.kind, address: l.address }, 'listening');
+  for (const l of info.listeners()) {
+    logger.info({ kind: l.kind, address: l.address, ...(l.kind === 'tcp' && tcpAuth !== undefined && { auth: describeTcpAuth(tcpAuth) }) }, 'listening');
+  }
+  if (tcpAuth?.certificates !== undefined) warnIfOutOfDate(tcpAuth.certificates.certificates, logger);
   // Loaded only when asked for: @statelyai/inspect costs an idle daemon ~8 MB.
   const stately =
     options.inspectWs === undefined
       ? undefined
       : new (await import('./stately-bridge.js')).StatelyBridge({ url: options.inspectWs, inspector: services.inspector, logger });
   stately?.start();
-  if (options.configPath) await reload();
+  if (options.configPath) await reloadConfig();
 
   let stopping: Promise<void> | undefined;
   return {

@@ -45,12 +45,22 @@ function readToken(file: string): string {
   }
 }
 
+/** The TLS flags' files, resolved now: reload re-reads them whatever the daemon's directory is then. */
+function tlsFiles(options: { tlsCert?: string; tlsKey?: string; tlsClientCa?: string }) {
+  const resolved = (file: string | undefined) => (file === undefined ? undefined : path.resolve(file));
+  const files = { cert: resolved(options.tlsCert), key: resolved(options.tlsKey), clientCa: resolved(options.tlsClientCa) };
+  return Object.values(files).every((file) => file === undefined) ? undefined : files;
+}
+
 export function daemonCommand(): Command {
   return new Command('statevisor daemon')
     .description('run the supervisor daemon in the foreground')
     .option('--socket <path>', 'Unix socket to listen on', defaultSocketPath())
-    .option('--tcp <host:port>', 'also listen on TCP (requires --token-file)', hostPort)
+    .option('--tcp <host:port>', 'also listen on TCP (requires --token-file, --tls-client-ca, or both)', hostPort)
     .option('--token-file <path>', 'bearer token required on the TCP listener (a file only you can read: chmod 600)')
+    .option('--tls-cert <file>', 'serve TLS on the TCP listener with this certificate (PEM; a chain: leaf first); `statevisor reload` re-reads it')
+    .option('--tls-key <file>', "the private key of --tls-cert (PEM)")
+    .option('--tls-client-ca <file>', 'mTLS: require a client certificate signed by this CA (PEM); with --token-file, the token as well')
     .option('--state-dir <dir>', 'where state and captured logs live', defaultStateDir())
     .option('--config <path>', 'a YAML/JSON file of processes, or a directory of them, loaded at start')
     .option('--cgroup-root <dir>', 'where cgroup hierarchies are mounted', '/sys/fs/cgroup')
@@ -75,6 +85,9 @@ export function daemonCommand(): Command {
       socket: string;
       tcp?: string;
       tokenFile?: string;
+      tlsCert?: string;
+      tlsKey?: string;
+      tlsClientCa?: string;
       stateDir: string;
       config?: string;
       http?: string;
@@ -86,6 +99,7 @@ export function daemonCommand(): Command {
     }) => {
       const logger = createDaemonLogger(options.logLevel);
       const token = options.tokenFile === undefined ? undefined : readToken(options.tokenFile);
+      const tls = tlsFiles(options);
       // From the start, so that nothing the daemon runs can escape it; a failed start still ends the process.
       const lastResort = new LastResort();
       const uninstall = lastResort.install(process, logger);
@@ -99,6 +113,7 @@ export function daemonCommand(): Command {
         ...(options.http !== undefined && { http: options.http }),
         ...(options.inspectWs !== undefined && { inspectWs: options.inspectWs }),
         ...(token !== undefined && { token, tokenFile: options.tokenFile! }),
+        ...(tls !== undefined && { tls }),
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
         ...(options.repairJournal === true && { repairJournal: true }),
         ...(options.restartRate !== undefined && { restartRate: options.restartRate }),

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startTestDaemon, tcpAddress, type DaemonHarness } from '../helpers/daemon-harness.js';
 import { stepReader } from '../helpers/streams.js';
+import { needsOpenssl, pkiForSuite } from '../helpers/certificates.js';
 import { binary, runCli, testEnv, type CliResult } from './run.js';
 
 const token = 'fleet-cli-token';
@@ -15,8 +16,15 @@ function lines(text: string): string[] {
   return text.split('\n').filter((line) => line !== '');
 }
 
-describe('fleet mode over three daemons on TCP with a token', () => {
+// Over mTLS and a token (the daemon's stricter rule: both must pass); with the token alone where
+// there is no openssl to make certificates with.
+const suite = needsOpenssl ? `fleet mode over three daemons on TCP with a token (not mTLS: ${needsOpenssl})` : 'fleet mode over three daemons on TCP with mTLS and a token';
+
+describe(suite, () => {
+  const pki = pkiForSuite();
   const daemons: DaemonHarness[] = [];
+  /** --tls-* for every host, when over mTLS. */
+  let tlsFlags: string[] = [];
   let config: string;
   let tokenFile: string;
   let addresses: string[];
@@ -24,15 +32,18 @@ describe('fleet mode over three daemons on TCP with a token', () => {
   const fleet = (...args: string[]): Promise<CliResult> => runCli(['--fleet', 'prod', ...args], { env: { XDG_CONFIG_HOME: config } });
 
   before(async () => {
-    for (let i = 0; i < 3; i += 1) daemons.push(await startTestDaemon({ tcp: '127.0.0.1:0', token }));
+    const tls = needsOpenssl ? undefined : { cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca };
+    for (let i = 0; i < 3; i += 1) daemons.push(await startTestDaemon({ tcp: '127.0.0.1:0', token, ...(tls && { tls }) }));
     addresses = daemons.map(tcpAddress);
     config = mkdtempSync(path.join(os.tmpdir(), 'statevisor-fleet-config-'));
     mkdirSync(path.join(config, 'statevisor'));
     tokenFile = path.join(config, 'statevisor', 'prod.token');
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-    // token_file once for the fleet, relative to the file.
+    // token_file once for the fleet, relative to the file; the TLS files once for the fleet too.
     const hosts = addresses.map((address, i) => `      - { name: h${i + 1}, address: "${address}" }`).join('\n');
-    writeFileSync(path.join(config, 'statevisor', 'fleet.yaml'), `fleets:\n  prod:\n    token_file: prod.token\n    hosts:\n${hosts}\n`);
+    const tlsFiles = tls ? `    tls_ca: ${pki.ca}\n    tls_cert: ${pki.client.cert}\n    tls_key: ${pki.client.key}\n` : '';
+    writeFileSync(path.join(config, 'statevisor', 'fleet.yaml'), `fleets:\n  prod:\n    token_file: prod.token\n${tlsFiles}    hosts:\n${hosts}\n`);
+    if (tls) tlsFlags = ['--tls-ca', pki.ca, '--tls-cert', pki.client.cert, '--tls-key', pki.client.key];
     await daemons[0]!.client.createProcess({ name: 'p1', command: 'sleep', args: daemons[0]!.sleepArgs() });
     await daemons[1]!.client.createProcess({ name: 'p2', command: 'sleep', args: daemons[1]!.sleepArgs() });
   });
@@ -54,18 +65,21 @@ describe('fleet mode over three daemons on TCP with a token', () => {
     assert.equal(ls.stderr, '');
   });
 
-  test('--addr with a comma list is fleet mode too, hosts named by address; --json is an array of per-host results', async () => {
-    const ls = await runCli(['--addr', addresses.join(','), '--token-file', tokenFile, '--json', 'ls']);
-    assert.equal(ls.code, 0, ls.stderr);
-    const results = JSON.parse(ls.stdout) as { host: string; ok: boolean; value: { name: string }[] }[];
-    assert.deepEqual(
-      results.map((r) => [r.host, r.ok, r.value.map((p) => p.name)]),
-      [
-        [addresses[0], true, ['p1']],
-        [addresses[1], true, ['p2']],
-        [addresses[2], true, []],
-      ],
-    );
+  test('--addr with a comma list (or STATEVISOR_ADDR) is fleet mode too, hosts named by address; --json is an array of per-host results', async () => {
+    const byFlag = await runCli(['--addr', addresses.join(','), '--token-file', tokenFile, ...tlsFlags, '--json', 'ls']);
+    const byEnv = await runCli(['--token-file', tokenFile, ...tlsFlags, '--json', 'ls'], { env: { STATEVISOR_ADDR: addresses.join(',') } });
+    for (const ls of [byFlag, byEnv]) {
+      assert.equal(ls.code, 0, ls.stderr);
+      const results = JSON.parse(ls.stdout) as { host: string; ok: boolean; value: { name: string }[] }[];
+      assert.deepEqual(
+        results.map((r) => [r.host, r.ok, r.value.map((p) => p.name)]),
+        [
+          [addresses[0], true, ['p1']],
+          [addresses[1], true, ['p2']],
+          [addresses[2], true, []],
+        ],
+      );
+    }
   });
 
   test('describe, status and health answer per host, every line after its host; a host that answers with an error has its row, exit 1', async () => {

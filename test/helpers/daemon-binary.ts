@@ -16,10 +16,12 @@ export interface SpawnedDaemon {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Environment without $STATEVISOR_SOCKET: a test never reaches a daemon it did not name. */
+/** Environment without $STATEVISOR_SOCKET or $STATEVISOR_ADDR and its credentials: a test never reaches a daemon it did not name. */
 export function testEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  delete env.STATEVISOR_SOCKET;
+  for (const name of ['STATEVISOR_SOCKET', 'STATEVISOR_ADDR', 'STATEVISOR_TOKEN_FILE', 'STATEVISOR_TLS_CA', 'STATEVISOR_TLS_CERT', 'STATEVISOR_TLS_KEY']) {
+    delete env[name];
+  }
   delete env.NO_COLOR;
   return env;
 }

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { startDaemon, type Daemon } from '../../src/server/daemon.js';
-import { silentLogger } from '../../src/manager/logger.js';
+import { startDaemon, type Daemon, type DaemonOptions } from '../../src/server/daemon.js';
+import { silentLogger, type Logger } from '../../src/manager/logger.js';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
 import { killMarked, newMarker, pidsWithMarker, survivorsOf, unreapedBy } from './leaks.js';
 
@@ -27,7 +27,19 @@ export interface DaemonHarness {
 }
 
 export async function startTestDaemon(
-  options: { tcp?: string; token?: string; configPath?: string; marker?: string; cgroupRoot?: string; usageIntervalMs?: number; http?: string; restartRate?: number; inspectWs?: string } = {},
+  options: {
+    tcp?: string;
+    token?: string;
+    tls?: DaemonOptions['tls'];
+    configPath?: string;
+    marker?: string;
+    cgroupRoot?: string;
+    usageIntervalMs?: number;
+    http?: string;
+    restartRate?: number;
+    inspectWs?: string;
+    logger?: Logger;
+  } = {},
 ): Promise<DaemonHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'statevisor-test-'));
   const socket = path.join(dir, 'statevisor.sock');

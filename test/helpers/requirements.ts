@@ -66,7 +66,8 @@ export const browserInstallCommand = 'apt-get install -y chromium';
 /** The Chromium the console's browser tests drive: $CHROMIUM_PATH, else Debian's /usr/bin/chromium. */
 export const chromiumPath: string = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-function executable(file: string): boolean {
+/** Is there a program at `file` this process may run? */
+export function executable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;

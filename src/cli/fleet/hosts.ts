@@ -6,11 +6,10 @@
  * to every host. `--host NAME[,NAME]` narrows the fleet; `--all-hosts` says "all" out loud,
  * which a command that changes state demands.
  */
-import { readFileSync } from 'node:fs';
-import { defaultHostTimeoutMs, type FleetHost, type TlsOptions } from '../../client/index.js';
-import { readTokenFile } from '../../token-file.js';
+import { defaultHostTimeoutMs, type FleetHost } from '../../client/index.js';
 import { type GlobalOptions } from '../connection.js';
 import { UsageError } from '../errors.js';
+import { tcpSettings } from '../tcp-settings.js';
 import { fleetFilePath, readFleet } from './fleet-file.js';
 
 /** One host as the single-daemon CLI's flags would reach it. */
@@ -29,9 +28,6 @@ export interface FleetGlobalOptions extends GlobalOptions {
   allHosts?: boolean;
   /** ms, parsed by the option. */
   hostTimeout?: number;
-  tlsCa?: string;
-  tlsCert?: string;
-  tlsKey?: string;
 }
 
 export interface Fleet {
@@ -54,10 +50,15 @@ function fromAddrList(list: string): HostFlags[] {
   return addresses.map((address) => ({ name: address, address }));
 }
 
-/** The fleet the global options ask for, or undefined for the single-daemon CLI. */
-export function fleetOf(options: FleetGlobalOptions): Fleet | undefined {
-  const list = options.addr?.includes(',') === true;
+/**
+ * The fleet the global options ask for, or undefined for the single-daemon CLI. A list in
+ * STATEVISOR_ADDR is a fleet too, unless --socket or --fleet says otherwise (flags win).
+ */
+export function fleetOf(options: FleetGlobalOptions, env: NodeJS.ProcessEnv = process.env): Fleet | undefined {
   if (options.fleet !== undefined && options.addr !== undefined) throw new UsageError('give either --fleet or --addr, not both');
+  const fromEnv = options.socket === undefined && options.fleet === undefined && env.STATEVISOR_ADDR?.includes(',') === true;
+  const addr = options.addr ?? (fromEnv ? env.STATEVISOR_ADDR : undefined);
+  const list = addr?.includes(',') === true;
   if (options.fleet === undefined && !list) {
     for (const [flag, given] of [['--host', options.host], ['--all-hosts', options.allHosts], ['--host-timeout', options.hostTimeout]] as const) {
       if (given !== undefined) throw new UsageError(`${flag} goes with a fleet: --addr HOST:PORT,HOST:PORT… or --fleet NAME`);
@@ -65,7 +66,7 @@ export function fleetOf(options: FleetGlobalOptions): Fleet | undefined {
     return undefined;
   }
   if (options.socket !== undefined) throw new UsageError('a fleet is reached over TCP: give either --socket or a fleet, not both');
-  const all = options.fleet === undefined ? fromAddrList(options.addr!) : readFleet(fleetFilePath(), options.fleet);
+  const all = options.fleet === undefined ? fromAddrList(addr!) : readFleet(fleetFilePath(env), options.fleet);
   // A flag on the command line applies to every host.
   for (const host of all) for (const flag of connectionFlags) if (options[flag] !== undefined) host[flag] = options[flag];
   return { hosts: chosenHosts(all, options), chosen: options.host !== undefined || options.allHosts === true, hostTimeoutMs: options.hostTimeout ?? defaultHostTimeoutMs };
@@ -81,21 +82,18 @@ function chosenHosts(all: HostFlags[], options: FleetGlobalOptions): HostFlags[]
   return all.filter((h) => names.includes(h.name));
 }
 
-function readFor(host: HostFlags, flag: string, read: () => Buffer | string): Buffer | string {
-  try {
-    return read();
-  } catch (error) {
-    throw new UsageError(`${host.name}: ${flag}: ${(error as Error).message}`);
-  }
-}
-
-/** What createFleetClient takes for a host: the token and TLS files read (a bad one is a usage error naming the host). */
+/**
+ * What createFleetClient takes for a host: its token and TLS files read and checked as the
+ * single-daemon CLI does (tcp-settings.ts: a file missing there falls back to its variable), a bad
+ * one a usage error naming the host.
+ */
 export function fleetHostOf(host: HostFlags): FleetHost {
   const { name, address, tokenFile, tlsCa, tlsCert, tlsKey } = host;
-  const token = tokenFile === undefined ? undefined : (readFor(host, 'token file', () => readTokenFile(tokenFile)) as string);
-  const tls: TlsOptions = {};
-  for (const [key, file, flag] of [['ca', tlsCa, 'tls ca'], ['cert', tlsCert, 'tls cert'], ['key', tlsKey, 'tls key']] as const) {
-    if (file !== undefined) tls[key] = readFor(host, flag, () => readFileSync(file)) as Buffer;
+  try {
+    const settings = tcpSettings({ addr: address, tokenFile, tlsCa, tlsCert, tlsKey });
+    return { name, ...settings! };
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${name}: ${error.message}`);
+    throw error;
   }
-  return { name, address, ...(token !== undefined && { token }), ...(Object.keys(tls).length > 0 && { tls }) };
 }

@@ -7,7 +7,7 @@
  * --host-timeout), else 0. With --json: one array, one `{ host, ok, value | error }` per host.
  */
 import { hasCode, RpcError, StatevisorError, type HostResult } from '../../client/index.js';
-import { osError, unreachable } from '../connection.js';
+import { lastError, unreachable } from '../connection.js';
 import { ExitCode, exitFailure, notice } from '../errors.js';
 import { formatDuration } from '../format.js';
 
@@ -27,21 +27,31 @@ function causes(error: unknown): unknown[] {
   return chain;
 }
 
-/** No daemon answered on that host: nothing listens, the network failed, or it stayed silent past its deadline. */
+/** The first failed RPC behind an error (withClient wraps an unreachable daemon's). */
+function failedRpc(error: unknown): RpcError | undefined {
+  return causes(error).find((e): e is RpcError => e instanceof RpcError);
+}
+
+/**
+ * That host is not there to answer: nothing listens, the network or TLS failed, it stayed silent
+ * past its deadline, or its daemon is shutting down (its own UNAVAILABLE).
+ */
 export function didNotAnswer(error: unknown): boolean {
-  return causes(error).some((e) => unreachable(e) || (e instanceof RpcError && hasCode(e, 'E_DEADLINE_EXCEEDED')));
+  const rpc = failedRpc(error);
+  return rpc !== undefined && (hasCode(rpc, 'E_UNAVAILABLE') || hasCode(rpc, 'E_DEADLINE_EXCEEDED'));
 }
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ');
 }
 
-/** "unreachable: connect ECONNREFUSED 127.0.0.1:4001", "unreachable: no answer within 5s (--host-timeout)", "error: …" */
+/** "unreachable: connect ECONNREFUSED", "unreachable: no answer within 5s (--host-timeout)", "error: …" */
 export function failureText(error: unknown, hostTimeoutMs: number): string {
-  if (!didNotAnswer(error)) return `error: ${oneLine(error instanceof Error ? error.message : String(error))}`;
-  const rpc = causes(error).find((e): e is RpcError => e instanceof RpcError)!;
+  const rpc = failedRpc(error);
+  if (rpc === undefined || !didNotAnswer(rpc)) return `error: ${oneLine(error instanceof Error ? error.message : String(error))}`;
   if (hasCode(rpc, 'E_DEADLINE_EXCEEDED')) return `unreachable: no answer within ${formatDuration(hostTimeoutMs)} (--host-timeout)`;
-  return `unreachable: ${osError(rpc.message)}`;
+  const { message } = rpc;
+  return `unreachable: ${unreachable(rpc) ? lastError(message) : oneLine(message)}`;
 }
 
 /** Host names padded to one width, so that rows line up under a HOST column. */

@@ -2,7 +2,8 @@
  * The daemon's gRPC listeners. Each is its own grpc-js Server carrying the same services
  * (ProcessManager, grpc.health.v1, reflection): the Unix socket is protected by its file mode
  * (0600), the TCP listener by a bearer token checked in a server interceptor, before any
- * handler — health and reflection included — sees the call.
+ * handler — health and reflection included — sees the call, and/or by a client certificate
+ * checked in the TLS handshake (tcp-auth.ts says which).
  */
 import { chmodSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
@@ -25,6 +26,7 @@ import { StatevisorError } from '../../errors.js';
 import { errorCodeMetadataKey } from '../../proto/status-codes.js';
 import { packageDefinition, serviceName, wire } from '../../proto/load.js';
 import { withTolerantDeserializers } from './malformed-request.js';
+import type { TcpAuth } from './tcp-auth.js';
 
 export interface Listener {
   readonly kind: 'unix' | 'tcp';
@@ -33,9 +35,9 @@ export interface Listener {
   readonly health: HealthImplementation;
 }
 
-function bind(server: Server, address: string): Promise<number> {
+function bind(server: Server, address: string, credentials = ServerCredentials.createInsecure()): Promise<number> {
   return new Promise((resolve, reject) =>
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
+    server.bindAsync(address, credentials, (error, port) =>
       error ? reject(error) : resolve(port),
     ),
   );
@@ -117,14 +119,10 @@ export function bearerTokenInterceptor(token: string): ServerInterceptor {
   };
 }
 
-export async function listenTcp(
-  address: string,
-  token: string,
-  handlers: UntypedServiceImplementation,
-): Promise<Listener> {
-  const server = new Server({ interceptors: [bearerTokenInterceptor(token)] });
+export async function listenTcp(address: string, auth: TcpAuth, handlers: UntypedServiceImplementation): Promise<Listener> {
+  const server = new Server({ interceptors: auth.token === undefined ? [] : [bearerTokenInterceptor(auth.token)] });
   const health = addServices(server, handlers);
-  const port = await bind(server, address);
+  const port = await bind(server, address, auth.certificates?.credentials());
   const host = address.slice(0, address.lastIndexOf(':'));
   return { kind: 'tcp', address: `${host}:${port}`, server, health };
 }
