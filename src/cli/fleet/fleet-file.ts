@@ -16,7 +16,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { UsageError } from '../errors.js';
-import type { HostFlags } from './hosts.js';
+
+/** One host as the single-daemon CLI's flags would reach it (fleet.yaml's fields, the flags' names). */
+export interface HostFlags {
+  name: string;
+  address: string;
+  tokenFile?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
 
 const fileKeys = ['token_file', 'tls_ca', 'tls_cert', 'tls_key'] as const;
 const hostKeys = ['name', 'address', ...fileKeys] as const;

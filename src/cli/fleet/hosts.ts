@@ -10,17 +10,9 @@ import { defaultHostTimeoutMs, type FleetHost } from '../../client/index.js';
 import { type GlobalOptions } from '../connection.js';
 import { UsageError } from '../errors.js';
 import { tcpSettings } from '../tcp-settings.js';
-import { fleetFilePath, readFleet } from './fleet-file.js';
+import { fleetFilePath, readFleet, type HostFlags } from './fleet-file.js';
 
-/** One host as the single-daemon CLI's flags would reach it. */
-export interface HostFlags {
-  name: string;
-  address: string;
-  tokenFile?: string;
-  tlsCa?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-}
+export type { HostFlags };
 
 export interface FleetGlobalOptions extends GlobalOptions {
   fleet?: string;
