@@ -50,7 +50,8 @@ The daemon's socket: --socket, else $STATEVISOR_SOCKET, else
 else ~/.statevisor/statevisor.sock.
 
 Over TCP with mTLS (flags win over the STATEVISOR_* variables):
-  $ statevisor --addr 10.0.0.5:7070 --tls-ca ca.pem --tls-cert me.pem --tls-key me.key ls`;
+  $ export STATEVISOR_ADDR=10.0.0.5:7070 STATEVISOR_TLS_CA=ca.pem
+  $ statevisor --tls-cert me.pem --tls-key me.key ls`;
 
 /** "update <name> [command...]": without "[options]", so that every command fits one line of --help. */
 function subcommandTerm(command: Command): string {
