@@ -7,7 +7,7 @@
  */
 
 /** Global options that take a value, so that their values are not mistaken for the command. */
-const valued = new Set(['--socket', '--addr', '--token-file', '--tls-ca', '--tls-cert', '--tls-key']);
+const valued = new Set(['--socket', '--addr', '--token-file', '--tls-ca', '--tls-cert', '--tls-key', '--fleet', '--host', '--host-timeout']);
 
 export function commandIndex(args: readonly string[]): number {
   for (let i = 0; i < args.length; i += 1) {

@@ -34,7 +34,7 @@ export function clientFor(options: GlobalOptions, tcp: TcpSettings | undefined =
  * No daemon answered at all: UNAVAILABLE without the `statevisor-error-code` trailer that the
  * daemon puts on every error it sends (src/proto/status-codes.ts; the CLI reads only the client).
  */
-function unreachable(error: unknown): error is RpcError {
+export function unreachable(error: unknown): error is RpcError {
   return error instanceof RpcError && isUnavailable(error) && (error.metadata?.get('statevisor-error-code').length ?? 0) === 0;
 }
 
@@ -43,7 +43,7 @@ function unreachable(error: unknown): error is RpcError {
  * the OS error is the news, or OpenSSL's reason ("tlsv13 alert certificate required"), or the
  * last error without its timestamp ("Failed to connect", when the daemon refused a certificate).
  */
-function lastError(message: string): string {
+export function lastError(message: string): string {
   return (
     /connect E[A-Z]+/.exec(message)?.[0] ??
     /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ??

@@ -6,6 +6,7 @@
 import { CommanderError } from 'commander';
 import { StatevisorError } from '../errors.js';
 import { RpcError } from '../client/index.js';
+import { currentSink } from './output.js';
 
 export const exitFailure = 1;
 export const exitUsage = 2;
@@ -66,5 +67,8 @@ export function notice(message: string): void {
 
 function writeLine(message: string): void {
   // One line, whatever the message holds: scripts read stderr line by line.
-  process.stderr.write(`statevisor: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  const line = message.replace(/\s*\n\s*/g, ' ');
+  const sink = currentSink();
+  if (sink) sink.error(line);
+  else process.stderr.write(`statevisor: ${line}\n`);
 }

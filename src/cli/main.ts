@@ -6,7 +6,7 @@
  * process early), and commander's own exits (help, version, usage errors) become that code.
  */
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { reportError } from './errors.js';
 import { exitQuietlyWhenStdoutCloses } from './output.js';
 import { register as apply } from './commands/apply.js';
@@ -30,6 +30,8 @@ import { register as status } from './commands/status.js';
 import { register as stop } from './commands/stop.js';
 import { register as update } from './commands/update.js';
 import { register as usage } from './commands/usage.js';
+import { FleetAwareCommand } from './fleet/command.js';
+import { addFleetOptions } from './fleet/options.js';
 
 /** package.json at the package root: dist/src/cli/main.js is three levels below it. */
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -62,7 +64,7 @@ function subcommandTerm(command: Command): string {
 }
 
 export function buildProgram(): Command {
-  const program = new Command('statevisor')
+  const program = new FleetAwareCommand('statevisor')
     .description('A process supervisor whose processes are XState statecharts. This command line talks to a running daemon.')
     .version(version, '-V, --version', 'print the version')
     .option('--socket <path>', "the daemon's Unix socket")
@@ -81,6 +83,7 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true, subcommandTerm })
     .showSuggestionAfterError(true)
     .addHelpText('after', examples);
+  addFleetOptions(program);
   for (const register of [create, start, stop, restart, deleteCommand, list, describe, update, usage, signal, logs, events, status, health, apply, reload, inspect, schema, daemon, startup, completion]) {
     register(program);
   }

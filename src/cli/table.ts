@@ -11,6 +11,8 @@ export interface Column {
   align?: 'left' | 'right';
   /** The colour of a cell (when colour is on). */
   colour?: (cell: string) => Colour | undefined;
+  /** Never narrowed: a cell that is only useful whole (a fleet's HOST). */
+  fixed?: boolean;
 }
 
 export interface TableOptions {
@@ -28,11 +30,12 @@ export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): numb
   return stream.isTTY && stream.columns > 0 ? stream.columns : 80;
 }
 
-export function fitWidths(natural: readonly number[], width: number): number[] {
+export function fitWidths(natural: readonly number[], width: number, fixed: readonly boolean[] = []): number[] {
   const widths = [...natural];
   const total = () => widths.reduce((sum, w) => sum + w, 0) + gap * Math.max(0, widths.length - 1);
   while (total() > width) {
-    const widest = widths.indexOf(Math.max(...widths));
+    // The widest column that may narrow; -1 when none may.
+    const widest = widths.reduce((best, w, i) => (!fixed[i] && (best < 0 || w > widths[best]!) ? i : best), -1);
     if (widest < 0 || widths[widest]! <= minWidth) break;
     widths[widest]! -= 1;
   }
@@ -45,7 +48,7 @@ export function truncate(cell: string, width: number): string {
 
 export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[], options: TableOptions): string {
   const natural = columns.map((column, i) => Math.max(column.header.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const widths = fitWidths(natural, options.width);
+  const widths = fitWidths(natural, options.width, columns.map((c) => c.fixed === true));
   const line = (cells: readonly string[], header: boolean): string =>
     columns
       .map((column, i) => {

@@ -14,6 +14,7 @@ export {
   type LogsOptions,
   type InspectOptions,
 } from './client.js';
+export { createFleetClient, defaultHostTimeoutMs, type FleetClient, type FleetHost, type FleetOptions, type HostResult } from './fleet.js';
 export { defaultDeadlineMs, type ClientOptions, type SocketClientOptions, type TcpClientOptions, type TlsOptions } from './connect.js';
 // Shared with the daemon, so that both resolve the default socket by the same rule.
 export { defaultSocketPath, type PathContext } from '../paths.js';

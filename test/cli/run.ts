@@ -14,7 +14,7 @@ export interface CliResult {
   code: number;
 }
 
-/** `env`: variables added to the test environment (STATEVISOR_ADDR, STATEVISOR_TLS_*…). */
+/** `env`: variables added to the test environment (STATEVISOR_ADDR, STATEVISOR_TLS_*…, XDG_CONFIG_HOME for fleet.yaml). */
 export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     execFile(

@@ -18,6 +18,11 @@ test('a table wider than the terminal shrinks its widest column and ends its cel
   assert.equal(lines[1]!.length, 40);
 });
 
+test('a fixed column (a fleet\'s HOST) keeps its width: the widest other column narrows instead', () => {
+  assert.deepEqual(fitWidths([16, 10, 4], 28, [true, false, false]), [16, 4, 4]);
+  assert.deepEqual(fitWidths([16, 10, 4], 28), [10, 10, 4]);
+});
+
 test('columns never shrink below a readable minimum: the table overflows instead', () => {
   assert.deepEqual(fitWidths([10, 10, 10], 5), [3, 3, 3]);
 });

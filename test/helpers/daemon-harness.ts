@@ -67,3 +67,10 @@ export async function startTestDaemon(
     },
   };
 }
+
+/** The "127.0.0.1:PORT" a harness started with `tcp: '127.0.0.1:0'` listens on. */
+export function tcpAddress(h: DaemonHarness): string {
+  const listener = h.daemon.listeners.find((l) => l.kind === 'tcp');
+  assert.ok(listener, 'the daemon was started without tcp');
+  return listener.address;
+}

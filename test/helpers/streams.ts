@@ -73,3 +73,12 @@ function summary(items: readonly unknown[]): string {
   });
   return `${items.length} item(s), the last: ${last.join(' | ')}`;
 }
+
+/**
+ * A stream read in steps, each step like readUntil (its own `until` and deadline), the stream
+ * left open between steps: the caller ends it (a child killed, a return() not awaited).
+ */
+export function stepReader<T>(iterator: AsyncIterator<T>): (until: (items: T[]) => boolean, options?: ReadOptions) => Promise<T[]> {
+  const open: AsyncIterator<T> = { next: () => iterator.next(), return: async () => ({ done: true, value: undefined }) };
+  return (until, options) => readUntil({ [Symbol.asyncIterator]: () => open }, until, options);
+}

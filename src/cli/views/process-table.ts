@@ -4,7 +4,7 @@ import { formatBytes, formatDuration } from '../format.js';
 import { stateColour } from '../style.js';
 import { renderTable, type Column, type TableOptions } from '../table.js';
 
-const columns: Column[] = [
+export const processColumns: readonly Column[] = [
   { header: 'NAME' },
   { header: 'ID' },
   { header: 'STATE', colour: stateColour },
@@ -16,8 +16,9 @@ const columns: Column[] = [
   { header: 'HEALTH' },
 ];
 
-export function processTable(processes: readonly Process[], options: TableOptions): string {
-  const rows = processes.map((p) => [
+/** One process's cells, in the order of processColumns. */
+export function processRow(p: Process): string[] {
+  return [
     p.name,
     p.id.slice(0, 8),
     p.state,
@@ -27,6 +28,9 @@ export function processTable(processes: readonly Process[], options: TableOption
     p.pid > 0 && p.memoryBytes > 0 ? `${p.cpuPercent.toFixed(1)}%` : '-', // no sample yet: no figure
     p.memoryBytes > 0 ? formatBytes(p.memoryBytes) : '-',
     p.health === 'UNKNOWN' ? '-' : p.health.toLowerCase(),
-  ]);
-  return renderTable(columns, rows, options);
+  ];
+}
+
+export function processTable(processes: readonly Process[], options: TableOptions): string {
+  return renderTable(processColumns, processes.map(processRow), options);
 }
