@@ -170,6 +170,15 @@ describe(suite, () => {
     }
   });
 
+  test('commands that talk to no daemon (completion, startup systemd, schema) run as they are in a fleet, with no --all-hosts', async () => {
+    for (const args of [['completion', 'bash'], ['startup', 'systemd'], ['schema']]) {
+      const result = await runCli(['--fleet', 'prod', ...args], { env: { XDG_CONFIG_HOME: config } });
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.ok(result.stdout.length > 0, `${args.join(' ')} printed its text`);
+      assert.doesNotMatch(result.stdout, /^h[123] /m, 'no host column: it ran once, locally');
+    }
+  });
+
   // Last: it stops the third daemon.
   test("events: every host's stream in one, each line after its host; a daemon that stops is reported once, then ls lists it as unreachable, exit 3", async (t) => {
     const child = spawn(process.execPath, [binary, '--fleet', 'prod', 'events'], { env: { ...testEnv(), XDG_CONFIG_HOME: config } });
