@@ -19,6 +19,7 @@ import path from 'node:path';
 import { deleteAll, startApiFleet, stopApiFleet } from './api-fleet.js';
 import { createEchoClient, writeEchoProto, type EchoClient } from './echo-service.js';
 import { memoryOf } from './memory.js';
+import { spawnerMemoryOf } from './spawner-memory.js';
 import { parseOptions, usage, type BenchOptions } from './options.js';
 import { emit, progress } from './report.js';
 import { bareRestartGaps, daemonRestartGaps } from './restart-gap.js';
@@ -81,6 +82,7 @@ async function benchFleet(run: Run, n: number, echo: EchoClient, echoPid: number
     const names = namesOf('sleep', n);
     const start = await startApiFleet(client, names, run.arg, concurrency);
     const withFleet = memoryOf(daemon.pid);
+    const spawner = spawnerMemoryOf(daemon.pid);
     emit({
       bench: 'start',
       n,
@@ -154,6 +156,8 @@ async function benchFleet(run: Run, n: number, echo: EchoClient, echoPid: number
       baseline_mb: baselineWithFleet.rssMb,
       baseline_growth_mb: baselineWithFleet.rssMb - baselineIdle.rssMb,
       echo_server_mb: memoryOf(echoPid).rssMb,
+      // The spawner the daemon's children were started from (absent: spawned by the daemon itself).
+      ...(spawner !== undefined && { spawner_mb: spawner.rssMb }),
       target_mb: targets.daemonRssMb,
       meets_target: daemonMb <= targets.daemonRssMb,
     });

@@ -84,6 +84,7 @@ export function daemonCommand(): Command {
       '--repair-journal',
       'start even if the journal is damaged in the middle: keep every readable entry, keep the damaged file as store/journal.jsonl.damaged-<time>, and print what was lost',
     )
+    .option('--no-spawner', "spawn children from the daemon itself, not from its small spawner process (slower: fork's cost grows with the daemon's size)")
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .action(async (options: {
       socket: string;
@@ -99,6 +100,7 @@ export function daemonCommand(): Command {
       cgroupRoot: string;
       repairJournal?: boolean;
       restartRate?: number;
+      spawner: boolean;
       logLevel: LogLevel;
     }) => {
       const logger = createDaemonLogger(options.logLevel);
@@ -121,6 +123,7 @@ export function daemonCommand(): Command {
         ...(options.config !== undefined && { configPath: path.resolve(options.config) }),
         ...(options.repairJournal === true && { repairJournal: true }),
         ...(options.restartRate !== undefined && { restartRate: options.restartRate }),
+        spawner: options.spawner,
       }).catch((error: unknown) => {
         uninstall();
         throw error;

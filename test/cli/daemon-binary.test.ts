@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { killMarked, newMarker, pidsWithMarker, procParent, procState, waitUntil } from '../helpers/leaks.js';
+import { killMarked, newMarker, pidsWithMarker, procParent, procState, spawnersFor, waitUntil } from '../helpers/leaks.js';
 import { runCli } from './run.js';
 import { startDaemonBinary } from '../helpers/daemon-binary.js';
 
@@ -52,7 +52,8 @@ test('the daemon binary runs its config, refuses a second daemon on its socket, 
     },
     { timeoutMs: 30_000, intervalMs: 100 },
   );
-  assert.equal(procParent(pid), daemon.child.pid, "the config process is the daemon's child");
+  // Spawned by the daemon's spawner (runtime/exec/spawner.ts), the daemon's own child.
+  assert.equal(procParent(procParent(pid)!), daemon.child.pid, "the config process is the daemon's spawner's child");
 
   const second = startDaemonBinary(['--socket', socket, '--state-dir', path.join(dir, 'state2')]);
   const refused = await second.exited;
@@ -65,5 +66,6 @@ test('the daemon binary runs its config, refuses a second daemon on its socket, 
   assert.deepEqual(stopped, { code: 0, signal: null }, daemon.output());
   assert.equal(procState(pid), undefined, 'the child was stopped and reaped');
   assert.deepEqual(living(marker), [], 'nothing the daemons started survives them');
+  assert.deepEqual(spawnersFor(path.join(dir, 'state')), [], 'nor does its spawner');
   assert.equal(existsSync(socket), false, 'the socket file is removed');
 });

@@ -11,7 +11,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
 import { startDaemonBinary, type SpawnedDaemon, untilAnswering } from '../helpers/daemon-binary.js';
-import { killMarked, newMarker, pidsWithMarker, procState, sleepsWithMarker, waitUntil } from '../helpers/leaks.js';
+import { killMarked, newMarker, pidsWithMarker, procParent, procState, sleepsWithMarker, spawnersFor, waitUntil } from '../helpers/leaks.js';
 import { needsSomeCgroup } from '../helpers/requirements.js';
 
 interface Rig {
@@ -95,6 +95,36 @@ test('after kill -9, running workloads are adopted (not started twice), stopped 
 
   second.daemon.child.kill('SIGTERM');
   assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
+});
+
+test('after kill -9 of the daemon, its spawner exits at once without touching the workloads, and the next daemon adopts them', async (t) => {
+  const r = rig(t);
+  const stateDir = path.join(r.dir, 'state');
+  const first = await r.start();
+  const arg = `3600.${r.marker}`;
+  await first.client.createProcess({ name: 'web', command: 'sleep', args: [arg], restart: { policy: 'always' } }, { start: true });
+  await waitUntil('web runs', async () => (await first.client.describeProcess('web')).process.state === 'RUNNING');
+  const { pid } = (await first.client.describeProcess('web')).process;
+  const [spawner] = spawnersFor(stateDir);
+  assert.ok(spawner !== undefined, 'the daemon runs a spawner');
+  assert.equal(procParent(pid), spawner, 'the workload was spawned by it');
+  first.client.close();
+  await kill9(first.daemon);
+  // Its pipe closed: nothing else tells it to go.
+  await waitUntil('the spawner is gone', () => spawnersFor(stateDir).length === 0);
+  assert.deepEqual(r.living(arg), [pid], 'the workload outlived both');
+
+  const second = await r.start();
+  t.after(() => second.client.close());
+  await waitUntil('web is adopted', async () => (await second.client.describeProcess('web')).process.state === 'RUNNING');
+  const web = await second.client.describeProcess('web');
+  assert.equal(web.process.pid, pid, 'the same process, adopted');
+  assert.match(web.recovery, /adopted pid \d+/);
+  assert.equal((await second.client.stopProcess('web', { gracePeriodMs: 2_000 })).state, 'STOPPED');
+  assert.deepEqual(r.living(arg), []);
+  second.daemon.child.kill('SIGTERM');
+  assert.deepEqual(await second.daemon.exited, { code: 0, signal: null }, second.daemon.output());
+  assert.deepEqual(spawnersFor(stateDir), [], "the daemon's stop ended its spawner");
 });
 
 test('kill -9 at random moments of a create/update/delete workload loses no acknowledged change', async (t) => {

@@ -1,8 +1,8 @@
 /**
  * A real daemon for integration tests: in this process, on a Unix socket in a fresh temp dir,
  * with real children; plus a client connected to it. `close()` stops the daemon (every child
- * stopped within its grace period), checks that nothing carrying the test's marker survived,
- * and removes the temp dir.
+ * stopped within its grace period), checks that nothing carrying the test's marker survived and
+ * that the daemon's spawner is gone, and removes the temp dir.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { startDaemon, type Daemon, type DaemonOptions } from '../../src/server/daemon.js';
 import { silentLogger, type Logger } from '../../src/manager/logger.js';
 import { createClient, type StatevisorClient } from '../../src/client/index.js';
-import { killMarked, newMarker, pidsWithMarker, survivorsOf, unreapedBy } from './leaks.js';
+import { killMarked, newMarker, pidsWithMarker, spawnersFor, survivorsOf, unreapedBy } from './leaks.js';
 
 export interface DaemonHarness {
   readonly dir: string;
@@ -60,10 +60,13 @@ export async function startTestDaemon(
       await daemon.stop();
       const survivors = await survivorsOf(marker);
       const zombies = unreapedBy(process.pid, pidsWithMarker(marker));
+      const spawners = spawnersFor(stateDir);
       killMarked(marker);
+      for (const pid of spawners) process.kill(pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
       assert.deepEqual(survivors, [], `processes survived the daemon's stop: ${survivors.join(', ')}`);
       assert.deepEqual(zombies, [], `zombies the daemon did not reap: ${zombies.join(', ')}`);
+      assert.deepEqual(spawners, [], `the daemon's spawner outlived its stop: ${spawners.join(', ')}`);
     },
   };
 }

@@ -107,3 +107,8 @@ export async function survivorsOf(marker: string, { settleMs = 2_000 } = {}): Pr
   }
   return left;
 }
+
+/** The live spawners (runtime/exec/spawner-process.ts) of the daemon of `stateDir`: none may outlive its stop. */
+export function spawnersFor(stateDir: string): number[] {
+  return pidsWithMarker(`spawner-process.js\0--for\0${stateDir}\0`).filter((pid) => procState(pid) !== 'Z');
+}

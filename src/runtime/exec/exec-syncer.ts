@@ -31,6 +31,8 @@ import { processIdEnv, stateDirEnv, type Survivor } from './survivors.js';
 import { processStartTime } from '../os/proc-stat.js';
 import { spawnChild, type SpawnContext } from './spawn-child.js';
 import type { RunPipes } from './log-targets.js';
+import { SpawnerLost } from './spawner.js';
+import { killUnreported } from './unreported-spawn.js';
 import { SpawnPacer, type SpawnPacerStats } from './spawn-pacer.js';
 import { killRemains, stopWorkload } from './stop-workload.js';
 import { effectiveKillMode } from './kill-mode.js';
@@ -143,7 +145,13 @@ export class ExecSyncer implements ProcessSyncer<ProcessSpec> {
     // Stopped while the group was made: nothing runs yet (the group is reused by the next run).
     if (signal.aborted) throw signal.reason;
     clearStalePidfile(spec);
-    const handle = await spawnChild(spec, { ...this.options, markers, switchesUser: program !== undefined, passFds: activation.fds }, pipes, launch);
+    const handle = await spawnChild(spec, { ...this.options, markers, switchesUser: program !== undefined, passFds: activation.fds }, pipes, launch).catch(
+      (error: unknown) => {
+        const lost = (error as Error).cause;
+        if (lost instanceof SpawnerLost) killUnreported(this.options.stateDir, id, lost.sentAt);
+        throw error;
+      },
+    );
     // A stop or delete that overtakes the spawn: the chart has moved on and will never manage
     // this child, so it is killed from the abort itself, before whatever stopped the chart (a
     // delete, the daemon's shutdown) goes on as if nothing ran.

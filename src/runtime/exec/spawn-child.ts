@@ -8,9 +8,13 @@ import { StatevisorError } from '../../errors.js';
 import type { ProcessSpec } from '../../spec/types.js';
 import { readEnvFiles } from '../os/env-file.js';
 import { resolveGroup, resolveUser } from '../os/identity.js';
-import { ChildHandle } from './child-handle.js';
+import { ChildHandle, type WorkloadHandle } from './child-handle.js';
 import { closeAll, openStdio, type RunPipes } from './log-targets.js';
 import type { Launch } from './workload-resources.js';
+import type { Spawner } from './spawner.js';
+import { withUmask } from './umask.js';
+
+export { withUmask };
 
 export interface SpawnContext {
   readonly now: () => number;
@@ -22,6 +26,11 @@ export interface SpawnContext {
   readonly switchesUser?: boolean;
   /** Descriptors the child gets as fds 3.. in this order (socket activation's listening sockets). */
   readonly passFds?: readonly number[];
+  /**
+   * Where children are spawned from: the small spawner process (spawner.ts), whose fork is cheap;
+   * without it, or for a spawn that passes descriptors, the daemon itself.
+   */
+  readonly spawner?: Spawner;
 }
 
 function startFailure(spec: ProcessSpec, error: unknown, at: number): StatevisorError {
@@ -52,24 +61,13 @@ export async function spawnOptions(spec: ProcessSpec, context: SpawnContext): Pr
 }
 
 /**
- * Node has no umask option for spawn. The fork happens synchronously inside spawn(), so setting
- * the daemon's umask around that one call gives the child its umask and nobody else's.
- */
-export function withUmask<T>(umask: number | undefined, fn: () => T): T {
-  if (umask === undefined) return fn();
-  const previous = process.umask(umask);
-  try {
-    return fn();
-  } finally {
-    process.umask(previous);
-  }
-}
-
-/**
  * `pipes`: where the streams written to files go (log-targets.ts). `launch` replaces the command
  * line (the resource wrapper that joins the cgroup first).
  */
-export async function spawnChild(spec: ProcessSpec, context: SpawnContext, pipes: RunPipes, launch?: Launch): Promise<ChildHandle> {
+export async function spawnChild(spec: ProcessSpec, context: SpawnContext, pipes: RunPipes, launch?: Launch): Promise<WorkloadHandle> {
+  // Descriptors cannot cross the spawner's pipe: socket activation's listening sockets are passed
+  // by a spawn in the daemon, which holds them.
+  if (context.spawner !== undefined && (context.passFds?.length ?? 0) === 0) return spawnRemote(context.spawner, spec, context, pipes, launch);
   let options: SpawnOptions;
   let stdio: ReturnType<typeof openStdio>;
   try {
@@ -94,6 +92,32 @@ export async function spawnChild(spec: ProcessSpec, context: SpawnContext, pipes
     return new ChildHandle(child, context.now(), context.now);
   } catch (error) {
     closeAll(stdio.opened);
+    throw startFailure(spec, error, context.now());
+  }
+}
+
+/** The same spawn, done by the spawner: it opens the log pipes by path and sets the umask itself. */
+async function spawnRemote(spawner: Spawner, spec: ProcessSpec, context: SpawnContext, pipes: RunPipes, launch?: Launch): Promise<WorkloadHandle> {
+  let options: SpawnOptions;
+  try {
+    options = await spawnOptions(spec, context);
+  } catch (error) {
+    throw startFailure(spec, error, context.now());
+  }
+  const { command, args } = launch ?? spec;
+  try {
+    return await spawner.spawn({
+      command,
+      args,
+      env: options.env!,
+      cwd: String(options.cwd),
+      ...(options.uid !== undefined && { uid: options.uid }),
+      ...(options.gid !== undefined && { gid: options.gid }),
+      ...(spec.umask !== undefined && { umask: spec.umask }),
+      logs: { stdout: spec.logs.stdout, stderr: spec.logs.stderr },
+      pipes,
+    });
+  } catch (error) {
     throw startFailure(spec, error, context.now());
   }
 }
