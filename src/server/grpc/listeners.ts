@@ -25,6 +25,7 @@ import { StatevisorError } from '../../errors.js';
 import { errorCodeMetadataKey } from '../../proto/status-codes.js';
 import { packageDefinition, serviceName, wire } from '../../proto/load.js';
 import { withTolerantDeserializers } from './malformed-request.js';
+import { withEncodedResponses } from './encoded-message.js';
 
 export interface Listener {
   readonly kind: 'unix' | 'tcp';
@@ -41,8 +42,11 @@ function bind(server: Server, address: string): Promise<number> {
   );
 }
 
-/** Decode failures reach the handlers (as INVALID_ARGUMENT) instead of grpc-js's INTERNAL. */
-const processManagerService = withTolerantDeserializers(wire.statevisor.v1.ProcessManager.service);
+/**
+ * Decode failures reach the handlers (as INVALID_ARGUMENT) instead of grpc-js's INTERNAL; answers
+ * already encoded (EncodedMessage) are sent as they are.
+ */
+const processManagerService = withEncodedResponses(withTolerantDeserializers(wire.statevisor.v1.ProcessManager.service));
 
 function addServices(server: Server, handlers: UntypedServiceImplementation): HealthImplementation {
   server.addService(processManagerService, handlers);
