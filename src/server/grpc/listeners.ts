@@ -20,10 +20,10 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { ReflectionService } from '@grpc/reflection';
 import { StatevisorError } from '../../errors.js';
 import { errorCodeMetadataKey } from '../../proto/status-codes.js';
-import { packageDefinition, serviceName, wire } from '../../proto/load.js';
+import { serviceName, wire } from '../../proto/load.js';
+import { addLazyReflection } from './lazy-reflection.js';
 import { withTolerantDeserializers } from './malformed-request.js';
 import { withEncodedResponses } from './encoded-message.js';
 
@@ -52,7 +52,7 @@ function addServices(server: Server, handlers: UntypedServiceImplementation): He
   server.addService(processManagerService, handlers);
   const health = new HealthImplementation({ '': 'SERVING', [serviceName]: 'SERVING' });
   health.addToServer(server);
-  new ReflectionService(packageDefinition).addToServer(server);
+  addLazyReflection(server);
   return health;
 }
 
