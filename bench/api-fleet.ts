@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ProcessSpecInput, StatevisorClient } from '../src/client/index.js';
 import { forEachConcurrently, pollUntil } from './concurrency.js';
+import { fleetTimeoutMs } from './baseline.js';
 
 export function sleepSpec(name: string, markerArg: string): ProcessSpecInput {
   return {
@@ -56,7 +57,7 @@ export async function startApiFleet(
       last = countByState(mine);
       return mine.length === names.length && mine.every((p) => p.state === 'RUNNING');
     },
-    { timeoutMs: 120_000, intervalMs: 5 },
+    { timeoutMs: fleetTimeoutMs(names.length), intervalMs: 5 },
   ).catch((error: unknown) => {
     throw new Error(`${(error as Error).message}; last counts ${JSON.stringify(last)}`);
   });
