@@ -29,14 +29,21 @@ async function listServices(socket: string, version: 'v1' | 'v1alpha'): Promise<
   }
 }
 
-const packageLoaded = () => Object.keys(require.cache).some((file) => file.includes('/@grpc/reflection/build/src/'));
+const packageLoaded = (dir: string) => Object.keys(require.cache).some((file) => file.includes(dir));
+
+test('an idle daemon without --config has not loaded YAML (loaded by the first config load)', async (t) => {
+  const h = await startTestDaemon();
+  t.after(() => h.close());
+  await h.client.listProcesses();
+  assert.equal(packageLoaded('/node_modules/yaml/'), false);
+});
 
 test('server reflection is loaded at its first call, not by an idle daemon, and answers both versions', async (t) => {
   const h = await startTestDaemon();
   t.after(() => h.close());
   await h.client.listProcesses();
   assert.equal(reflectionLoaded(), false, 'an idle daemon built no reflection descriptors');
-  assert.equal(packageLoaded(), false, 'an idle daemon did not load @grpc/reflection');
+  assert.equal(packageLoaded('/@grpc/reflection/build/src/'), false, 'an idle daemon did not load @grpc/reflection');
 
   // As before it was lazy: the services of statevisor's own package.
   const expected = ['statevisor.v1.ProcessManager'];
