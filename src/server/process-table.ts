@@ -46,6 +46,10 @@ export class ProcessTable {
     return this.byId.has(nameOrId) || this.idByName.has(nameOrId);
   }
 
+  hasName(name: string): boolean {
+    return this.idByName.has(name);
+  }
+
   all(): ProcessEntry[] {
     return [...this.byId.values()];
   }
