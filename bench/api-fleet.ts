@@ -53,7 +53,8 @@ export async function startApiFleet(
   const polls = await pollUntil(
     `all ${names.length} processes are RUNNING`,
     async () => {
-      const mine = (await client.listProcesses()).filter((p) => wanted.has(p.name));
+      // A poll may wait for a daemon busy spawning thousands: the fleet's deadline, not the client's 10 s.
+      const mine = (await client.listProcesses({ deadlineMs: fleetTimeoutMs(names.length) })).filter((p) => wanted.has(p.name));
       last = countByState(mine);
       return mine.length === names.length && mine.every((p) => p.state === 'RUNNING');
     },
@@ -79,11 +80,11 @@ export async function stopApiFleet(client: StatevisorClient, names: readonly str
   const t0 = performance.now();
   await forEachConcurrently(names, concurrency, async (name) => {
     const c0 = performance.now();
-    await client.stopProcess(name);
+    await client.stopProcess(name, { deadlineMs: fleetTimeoutMs(names.length) });
     slowestCallMs = Math.max(slowestCallMs, performance.now() - c0);
   });
   const callsMs = performance.now() - t0;
-  const mine = (await client.listProcesses()).filter((p) => wanted.has(p.name));
+  const mine = (await client.listProcesses({ deadlineMs: fleetTimeoutMs(names.length) })).filter((p) => wanted.has(p.name));
   const ms = performance.now() - t0;
   if (!mine.every((p) => p.state === 'STOPPED')) {
     throw new Error(`StopProcess answered for all, but the states are ${JSON.stringify(countByState(mine))}`);
