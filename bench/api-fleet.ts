@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ProcessSpecInput, StatevisorClient } from '../src/client/index.js';
 import { forEachConcurrently, pollUntil } from './concurrency.js';
+import { fleetTimeoutMs } from './baseline.js';
 
 export function sleepSpec(name: string, markerArg: string): ProcessSpecInput {
   return {
@@ -52,11 +53,12 @@ export async function startApiFleet(
   const polls = await pollUntil(
     `all ${names.length} processes are RUNNING`,
     async () => {
-      const mine = (await client.listProcesses()).filter((p) => wanted.has(p.name));
+      // A poll may wait for a daemon busy spawning thousands: the fleet's deadline, not the client's 10 s.
+      const mine = (await client.listProcesses({ deadlineMs: fleetTimeoutMs(names.length) })).filter((p) => wanted.has(p.name));
       last = countByState(mine);
       return mine.length === names.length && mine.every((p) => p.state === 'RUNNING');
     },
-    { timeoutMs: 120_000, intervalMs: 5 },
+    { timeoutMs: fleetTimeoutMs(names.length), intervalMs: 5 },
   ).catch((error: unknown) => {
     throw new Error(`${(error as Error).message}; last counts ${JSON.stringify(last)}`);
   });
@@ -78,11 +80,11 @@ export async function stopApiFleet(client: StatevisorClient, names: readonly str
   const t0 = performance.now();
   await forEachConcurrently(names, concurrency, async (name) => {
     const c0 = performance.now();
-    await client.stopProcess(name);
+    await client.stopProcess(name, { deadlineMs: fleetTimeoutMs(names.length) });
     slowestCallMs = Math.max(slowestCallMs, performance.now() - c0);
   });
   const callsMs = performance.now() - t0;
-  const mine = (await client.listProcesses()).filter((p) => wanted.has(p.name));
+  const mine = (await client.listProcesses({ deadlineMs: fleetTimeoutMs(names.length) })).filter((p) => wanted.has(p.name));
   const ms = performance.now() - t0;
   if (!mine.every((p) => p.state === 'STOPPED')) {
     throw new Error(`StopProcess answered for all, but the states are ${JSON.stringify(countByState(mine))}`);

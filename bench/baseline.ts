@@ -13,14 +13,21 @@ export interface Baseline {
   writers(dir: string, n: number, command: string, args: readonly string[]): Promise<BareWriters>;
 }
 
+/** 120 s, or 30 ms a process for a large fleet on a busy machine (10,000: 5 min). */
+export function fleetTimeoutMs(n: number): number {
+  return Math.max(120_000, n * 30);
+}
+
 export function baselineOf(entry: EntryProcess): Baseline {
+  let fleet = 0;
   return {
     pid: entry.pid,
     async spawnFleet(n, markerArg) {
-      return Number((await entry.request({ cmd: 'spawn', n, markerArg }))['ms']);
+      fleet = n;
+      return Number((await entry.request({ cmd: 'spawn', n, markerArg }, fleetTimeoutMs(n)))['ms']);
     },
     async killFleet() {
-      return Number((await entry.request({ cmd: 'kill' }))['ms']);
+      return Number((await entry.request({ cmd: 'kill' }, fleetTimeoutMs(fleet)))['ms']);
     },
     async respawnLoop(command, args, runs) {
       await entry.request({ cmd: 'respawn', command, args, runs });

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { withNofileRaised } from './limits.js';
 
 export type Message = Record<string, unknown>;
 
@@ -35,7 +36,9 @@ export interface EntryOptions {
 
 export async function startEntry(name: string, args: readonly string[], options: EntryOptions = {}): Promise<EntryProcess> {
   const { readyTimeoutMs = 30_000, nodeFlags = [] } = options;
-  const child = spawn(process.execPath, [...nodeFlags, entryScript(name), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // Its soft RLIMIT_NOFILE raised to the hard limit (limits.ts), as for a fleet of 10,000.
+  const [command, argv] = withNofileRaised([process.execPath, ...nodeFlags, entryScript(name), ...args]);
+  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
   let how: string | undefined;
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve((how = signal ? `signal ${signal}` : `exit code ${code}`))),

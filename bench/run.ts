@@ -20,6 +20,7 @@ import { deleteAll, startApiFleet, stopApiFleet } from './api-fleet.js';
 import { createEchoClient, writeEchoProto, type EchoClient } from './echo-service.js';
 import { memoryOf } from './memory.js';
 import { spawnerMemoryOf } from './spawner-memory.js';
+import { limitHit, limitsOf, shortfalls } from './limits.js';
 import { parseOptions, usage, type BenchOptions } from './options.js';
 import { emit, progress } from './report.js';
 import { bareRestartGaps, daemonRestartGaps } from './restart-gap.js';
@@ -38,9 +39,10 @@ const targets = {
   stopMs: 500,
   restartGapRatio: 1.3,
   daemonRssMb: 80,
+  idleRssMb: 50,
   describeP50Ratio: 1.2,
   describeP99Ratio: 1.5,
-  listP50Ms: 10,
+  listP50Ms: 5,
   logMbPerS: 200,
   logLagP99Ms: 20,
   /** The same event-loop bar, held while the daemon samples every process's usage. */
@@ -59,9 +61,33 @@ const warmupProcesses = 20;
 
 const namesOf = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
+/** The limits a fleet of n meets, said before it starts (limits.ts); what stands in its way goes to stderr too. */
+function reportLimits(n: number, daemonPid: number): void {
+  const limits = limitsOf(daemonPid);
+  const short = shortfalls(limits, n);
+  emit({ bench: 'limits', n, ...limits, nofile_raised_to_hard: true, enough: short.length === 0, shortfalls: short.length > 0 ? short.join('; ') : undefined });
+  for (const line of short) progress(`n=${n}: ${line}`);
+}
+
+/** A fleet error that names a limit (EMFILE, EAGAIN, …) says so, with the limits beside it. */
+async function naming<T>(n: number, daemonPid: number, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const limit = limitHit(error);
+    if (limit === undefined) throw error;
+    const limits = limitsOf(daemonPid);
+    throw new Error(
+      `${what} of ${n} hit a limit (${limit}): ${(error as Error).message}; open files ${limits.nofile_soft}/${limits.nofile_hard}, ` +
+        `pid_max ${limits.pid_max}, threads-max ${limits.threads_max}, processes on the machine ${limits.pids_in_use}`,
+    );
+  }
+}
+
 async function benchFleet(run: Run, n: number, echo: EchoClient, echoPid: number): Promise<void> {
   const { concurrency } = run.options;
   await withStage(run, `fleet-${n}`, async ({ daemon, client, baseline }) => {
+    reportLimits(n, daemon.pid);
     const idle = memoryOf(daemon.pid);
     const baselineIdle = memoryOf(baseline.pid);
 
@@ -74,13 +100,13 @@ async function benchFleet(run: Run, n: number, echo: EchoClient, echoPid: number
     await baseline.killFleet();
 
     progress(`n=${n}: bare spawn loop`);
-    const baselineStartMs = await baseline.spawnFleet(n, run.arg);
+    const baselineStartMs = await naming(n, baseline.pid, 'the bare spawn loop', () => baseline.spawnFleet(n, run.arg));
     const baselineWithFleet = memoryOf(baseline.pid);
     const baselineStopMs = await baseline.killFleet();
 
     progress(`n=${n}: start through the API`);
     const names = namesOf('sleep', n);
-    const start = await startApiFleet(client, names, run.arg, concurrency);
+    const start = await naming(n, daemon.pid, 'starting', () => startApiFleet(client, names, run.arg, concurrency));
     const withFleet = memoryOf(daemon.pid);
     const spawner = spawnerMemoryOf(daemon.pid);
     emit({
@@ -89,6 +115,8 @@ async function benchFleet(run: Run, n: number, echo: EchoClient, echoPid: number
       statevisor_ms: start.ms,
       baseline_ms: baselineStartMs,
       ratio: ratio(start.ms, baselineStartMs),
+      statevisor_ms_per_process: start.ms / n,
+      baseline_ms_per_process: baselineStartMs / n,
       target_ratio: targets.startRatio,
       meets_target: start.ms <= targets.startRatio * baselineStartMs,
       creates_ms: start.createsMs,
@@ -123,26 +151,13 @@ async function benchFleet(run: Run, n: number, echo: EchoClient, echoPid: number
       samples: lists.length,
       statevisor_p50_ms: l50,
       statevisor_p99_ms: percentile(lists, 99),
+      statevisor_p50_us_per_process: (l50 * 1000) / n,
       target_p50_ms: targets.listP50Ms,
       meets_target: l50 <= targets.listP50Ms,
     });
     const afterRpc = memoryOf(daemon.pid);
 
-    progress(`n=${n}: stop through the API`);
-    const stop = await stopApiFleet(client, names, concurrency);
-    emit({
-      bench: 'stop',
-      n,
-      statevisor_ms: stop.ms,
-      baseline_ms: baselineStopMs,
-      ratio: ratio(stop.ms, baselineStopMs),
-      target_ms: targets.stopMs,
-      meets_target: stop.ms <= targets.stopMs,
-      calls_ms: stop.callsMs,
-      slowest_call_ms: stop.slowestCallMs,
-      concurrency,
-    });
-
+    // Before the stop: at 10,000 a mass stop can take long (XState's quadratic stop path), and RSS is the fleet's.
     const daemonMb = Math.max(withFleet.rssMb, afterRpc.rssMb);
     emit({
       bench: 'rss',
@@ -152,15 +167,37 @@ async function benchFleet(run: Run, n: number, echo: EchoClient, echoPid: number
       daemon_after_rpc_mb: afterRpc.rssMb,
       daemon_peak_mb: memoryOf(daemon.pid).peakMb,
       daemon_growth_mb: daemonMb - idle.rssMb,
+      daemon_kb_per_process: ((daemonMb - idle.rssMb) * 1024) / n,
       baseline_idle_mb: baselineIdle.rssMb,
       baseline_mb: baselineWithFleet.rssMb,
       baseline_growth_mb: baselineWithFleet.rssMb - baselineIdle.rssMb,
+      baseline_kb_per_process: ((baselineWithFleet.rssMb - baselineIdle.rssMb) * 1024) / n,
+      // A bare grpc-js server on a Unix socket: the floor an idle daemon's RSS is compared with.
       echo_server_mb: memoryOf(echoPid).rssMb,
       // The spawner the daemon's children were started from (absent: spawned by the daemon itself).
       ...(spawner !== undefined && { spawner_mb: spawner.rssMb }),
       target_mb: targets.daemonRssMb,
+      target_idle_mb: targets.idleRssMb,
       meets_target: daemonMb <= targets.daemonRssMb,
+      meets_idle_target: idle.rssMb <= targets.idleRssMb,
     });
+    progress(`n=${n}: stop through the API`);
+    const stop = await naming(n, daemon.pid, 'stopping', () => stopApiFleet(client, names, concurrency));
+    emit({
+      bench: 'stop',
+      n,
+      statevisor_ms: stop.ms,
+      baseline_ms: baselineStopMs,
+      ratio: ratio(stop.ms, baselineStopMs),
+      statevisor_ms_per_process: stop.ms / n,
+      baseline_ms_per_process: baselineStopMs / n,
+      target_ms: targets.stopMs,
+      meets_target: stop.ms <= targets.stopMs,
+      calls_ms: stop.callsMs,
+      slowest_call_ms: stop.slowestCallMs,
+      concurrency,
+    });
+
   });
 }
 

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type StatevisorClient } from '../src/client/index.js';
+import { daemonNodeFlags } from '../src/server/node-flags.js';
 import { baselineOf, type Baseline } from './baseline.js';
 import { startEntry, type EntryProcess } from './entry-process.js';
 import { killMarked, markerArg, newMarker, pidsWithMarker } from './marker.js';
@@ -82,7 +83,8 @@ export async function withStage<T>(
   const socket = path.join(dir, 'daemon.sock');
   const profDir = run.options.daemonCpuProfDir;
   const profile = profDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=daemon-${label}.cpuprofile`];
-  const daemon = await started(run, 'daemon-process.js', [socket, path.join(dir, 'state'), ...daemonArgs], profile);
+  // With the flags `statevisor daemon` runs with (its executable's first line).
+  const daemon = await started(run, 'daemon-process.js', [socket, path.join(dir, 'state'), ...daemonArgs], [...daemonNodeFlags, ...profile]);
   const client = createClient({ socket });
   let baseline: EntryProcess | undefined;
   try {

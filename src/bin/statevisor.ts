@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 /**
  * The `statevisor` executable. `daemon` runs the server; every other command is the CLI, which
  * talks to a daemon only through the client. Dispatching here keeps the CLI free of server code.

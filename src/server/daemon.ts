@@ -52,8 +52,7 @@ import { ProcessVerbs } from './process-verbs.js';
 import { RunSpecs } from './run-specs.js';
 import { UsageMonitor } from './usage-monitor.js';
 import { listenHttp, type HttpEndpoint } from './http/http-endpoint.js';
-import { Console } from './http/console.js';
-import { processChart } from './http/process-chart.js';
+import type { Console } from './http/console.js';
 import type { CgroupLayout } from '../runtime/resources/index.js';
 
 /** "memory: v1, pids: v1, cpu: none (why)" for the start-up log. */
@@ -458,16 +457,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     return failed === undefined ? result : { ...result, errors: [failed, ...result.errors] };
   };
   const handlers = processManagerHandlers(services, info, logger, reload);
+  // Loaded only with --http: the console's modules (and YAML for its spec view) cost an idle daemon ~3 MB.
   const webConsole =
     options.http === undefined
       ? undefined
-      : new Console({
+      : new (await import('./http/console.js')).Console({
           reads: services.reads,
           verbs: services.verbs,
           events: services.events,
           inspection: services.inspector,
           stateOf: processes.stateOf,
-          chart: processChart,
+          chart: (await import('./http/process-chart.js')).processChart,
           usage: { cycles: () => processes.usage.stats.cycles, intervalMs: processes.usage.intervalMs },
           token: options.token,
           version,

@@ -19,14 +19,41 @@ export interface LiveSources {
   now(): number;
 }
 
+/**
+ * What a process's view is made of, each compared by identity: snapshots, specs and usage samples
+ * are replaced, never changed, so two views made of equal inputs differ only in their uptime.
+ */
+export interface ViewInputs {
+  readonly spec: ProcessEntry['spec'];
+  readonly snapshot: ProcessSnapshot | undefined;
+  readonly pid: number | undefined;
+  readonly usage: UsageSample | undefined;
+}
+
+export function sameInputs(a: ViewInputs, b: ViewInputs): boolean {
+  return a.spec === b.spec && a.snapshot === b.snapshot && a.pid === b.pid && a.usage === b.usage;
+}
+
 export class LiveViews {
   constructor(private readonly sources: LiveSources) {}
 
   view(entry: ProcessEntry): ProcessView {
+    return this.viewFrom(entry, this.inputsOf(entry));
+  }
+
+  inputsOf(entry: ProcessEntry): ViewInputs {
     const pid = this.sources.pidOf(entry.id);
     const running = pid !== undefined || this.sources.runsThread?.(entry.id) === true;
     const usage = running ? this.sources.latestUsage(entry.id) : undefined;
-    return viewOf(entry, this.sources.snapshotOf(entry.id), pid, this.sources.now(), usage);
+    return { spec: entry.spec, snapshot: this.sources.snapshotOf(entry.id), pid, usage };
+  }
+
+  viewFrom(entry: ProcessEntry, inputs: ViewInputs): ProcessView {
+    return viewOf(entry, inputs.snapshot, inputs.pid, this.sources.now(), inputs.usage);
+  }
+
+  now(): number {
+    return this.sources.now();
   }
 
   state(entry: ProcessEntry): ProcessState {

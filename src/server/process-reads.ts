@@ -11,7 +11,7 @@ import type { UsageSample, UsageTarget } from '../runtime/resources/index.js';
 import type { ProcessSpec } from '../spec/types.js';
 import { enforcementOf, type Enforcement } from './enforcement.js';
 import type { ProcessEventRecord } from './events.js';
-import type { LiveViews } from './live-views.js';
+import type { LiveViews, ViewInputs } from './live-views.js';
 import { readableLogFile, readableLogFiles, type LogStream } from './log-files.js';
 import type { ProcessEvents, TransitionRecord } from './process-events.js';
 import type { ProcessEntry, ProcessTable } from './process-table.js';
@@ -72,11 +72,26 @@ export class ProcessReads {
   }
 
   list(labelSelector = ''): ProcessView[] {
+    return this.#selected(labelSelector).map((e) => this.options.views.view(e));
+  }
+
+  /** list's rows as what their views are made of, for answers that reuse what did not change (list-rows.ts). */
+  listInputs(labelSelector = ''): { entry: ProcessEntry; inputs: ViewInputs }[] {
+    return this.#selected(labelSelector).map((entry) => ({ entry, inputs: this.options.views.inputsOf(entry) }));
+  }
+
+  viewFrom(entry: ProcessEntry, inputs: ViewInputs): ProcessView {
+    return this.options.views.viewFrom(entry, inputs);
+  }
+
+  now(): number {
+    return this.options.views.now();
+  }
+
+  #selected(labelSelector: string): ProcessEntry[] {
     const wanted = parseLabelSelector(labelSelector);
-    return this.options.table
-      .all()
-      .filter((e) => wanted.every(([k, v]) => e.spec.labels[k] === v))
-      .map((e) => this.options.views.view(e));
+    const all = this.options.table.all();
+    return wanted.length === 0 ? all : all.filter((e) => wanted.every(([k, v]) => e.spec.labels[k] === v));
   }
 
   describe(nameOrId: string): Description {

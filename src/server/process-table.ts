@@ -69,6 +69,10 @@ export class ProcessTable {
     return this.byId.has(nameOrId) || this.idByName.has(nameOrId);
   }
 
+  hasName(name: string): boolean {
+    return this.idByName.has(name);
+  }
+
   all(): ProcessEntry[] {
     return [...this.byId.values()];
   }

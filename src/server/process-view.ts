@@ -69,6 +69,20 @@ export function healthOf(
   }
 }
 
+/** Started (perhaps not yet healthy) and not yet stopped: the run has an uptime. */
+function isUp(state: ProcessState, startedAt: number | undefined): boolean {
+  return state === 'RUNNING' || state === 'STOPPING' || (state === 'STARTING' && startedAt !== undefined);
+}
+
+export function uptimeAt(since: number, now: number): number {
+  return Math.max(0, now - since);
+}
+
+/** When the uptime of `view` counts from: undefined when it has none (its uptimeMs is 0 whatever the time). */
+export function upSince(view: Pick<ProcessView, 'state' | 'startedAt'>): number | undefined {
+  return isUp(view.state, view.startedAt) ? view.startedAt : undefined;
+}
+
 export function viewOf(
   entry: ProcessEntry,
   snapshot: ProcessSnapshot | undefined,
@@ -78,10 +92,9 @@ export function viewOf(
 ): ProcessView {
   const c = snapshot?.context;
   const state = processStateOf(snapshot);
-  // Started (perhaps not yet healthy) and not yet stopped: the run has an uptime.
   // startedAt is cleared when a run begins and set once its workload is up: a STARTING process
   // with one is up and waiting for its first healthy verdict.
-  const running = state === 'RUNNING' || state === 'STOPPING' || (state === 'STARTING' && c?.startedAt !== undefined);
+  const running = isUp(state, c?.startedAt);
   return {
     id: entry.id,
     name: entry.spec.name,
@@ -103,7 +116,7 @@ export function viewOf(
     createdAt: entry.createdAt,
     startedAt: c?.startedAt,
     endedAt: running ? undefined : c?.endedAt,
-    uptimeMs: running && c?.startedAt !== undefined ? Math.max(0, now - c.startedAt) : 0,
+    uptimeMs: running && c?.startedAt !== undefined ? uptimeAt(c.startedAt, now) : 0,
     lastError: c?.lastError ?? lastDecisionError(c?.decision ?? c?.lastDecision),
     command: entry.spec.command,
     args: entry.spec.args,

@@ -60,7 +60,7 @@ export function describeCycle(cycle: readonly string[]): string {
 }
 
 /** Every reference of `spec` to a name not in `known`, as a field path and the name. */
-export function unknownReferences(spec: ProcessSpec, known: ReadonlySet<string>): { path: string; name: string }[] {
+export function unknownReferences(spec: ProcessSpec, known: Pick<ReadonlySet<string>, 'has'>): { path: string; name: string }[] {
   const missing: { path: string; name: string }[] = [];
   for (const field of dependencyFields) {
     namesOf(spec, field).forEach((name, index) => {

@@ -82,7 +82,7 @@ test('a handler that throws, synchronously or not, answers INTERNAL and the daem
     [
       reads,
       {
-        list: () => {
+        listInputs: () => {
           throw new TypeError('planted: list failed');
         },
         snapshotEvents: () => {

@@ -21,6 +21,7 @@ import { validateSpecPatch } from '../../spec/patch.js';
 import { validateSpec } from '../../spec/validate.js';
 import { specFromWire, specToWire } from '../../proto/spec-wire.js';
 import { eventToWire, processToWire, transitionToWire } from './wire-process.js';
+import { ListRows } from './list-rows.js';
 
 function pacingToWire(pacing: SpawnPacerStats) {
   return { restart_rate_limit: pacing.restartRateLimit, restarts_delayed: pacing.restartsDelayed, restarts_waiting: pacing.waiting };
@@ -77,6 +78,7 @@ export function processManagerHandlers(
   reloadConfig: () => Promise<ReloadResult>,
 ): UntypedServiceImplementation {
   const guard = { logger, shuttingDown: info.shuttingDown };
+  const listRows = new ListRows(reads);
   const unary = (rpc: string, handle: (request: Request) => unknown) => guardedUnary(rpc, guard, handle);
   const stream = (rpc: string, handle: (call: Stream, request: Request) => void | Promise<void>) => guardedStream(rpc, guard, handle);
 
@@ -150,9 +152,7 @@ export function processManagerHandlers(
       const { keptLogs } = await verbs.delete(nameOrId(r), { force: r.force === true, keepLogs: r.keep_logs === true });
       return { kept_logs: keptLogs ?? '' };
     }),
-    ListProcesses: unary('ListProcesses', (r) => ({
-      processes: reads.list(r.label_selector ?? '').map(processToWire),
-    })),
+    ListProcesses: unary('ListProcesses', (r) => listRows.answer(r.label_selector ?? '')),
     DescribeProcess: unary('DescribeProcess', (r) => {
       const d = reads.describe(nameOrId(r));
       return {

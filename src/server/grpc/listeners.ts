@@ -21,12 +21,13 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { ReflectionService } from '@grpc/reflection';
 import { StatevisorError } from '../../errors.js';
 import { errorCodeMetadataKey } from '../../proto/status-codes.js';
-import { packageDefinition, serviceName, wire } from '../../proto/load.js';
+import { serviceName, wire } from '../../proto/load.js';
+import { addLazyReflection } from './lazy-reflection.js';
 import { withTolerantDeserializers } from './malformed-request.js';
 import type { TcpAuth } from './tcp-auth.js';
+import { withEncodedResponses } from './encoded-message.js';
 
 export interface Listener {
   readonly kind: 'unix' | 'tcp';
@@ -43,14 +44,17 @@ function bind(server: Server, address: string, credentials = ServerCredentials.c
   );
 }
 
-/** Decode failures reach the handlers (as INVALID_ARGUMENT) instead of grpc-js's INTERNAL. */
-const processManagerService = withTolerantDeserializers(wire.statevisor.v1.ProcessManager.service);
+/**
+ * Decode failures reach the handlers (as INVALID_ARGUMENT) instead of grpc-js's INTERNAL; answers
+ * already encoded (EncodedMessage) are sent as they are.
+ */
+const processManagerService = withEncodedResponses(withTolerantDeserializers(wire.statevisor.v1.ProcessManager.service));
 
 function addServices(server: Server, handlers: UntypedServiceImplementation): HealthImplementation {
   server.addService(processManagerService, handlers);
   const health = new HealthImplementation({ '': 'SERVING', [serviceName]: 'SERVING' });
   health.addToServer(server);
-  new ReflectionService(packageDefinition).addToServer(server);
+  addLazyReflection(server);
   return health;
 }
 
