@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type StatevisorClient } from '../src/client/index.js';
-import { daemonNodeFlags } from '../src/server/node-flags.js';
+import { daemonNodeFlags } from '../src/node-flags.js';
 import { baselineOf, type Baseline } from './baseline.js';
 import { startEntry, type EntryProcess } from './entry-process.js';
 import { killMarked, markerArg, newMarker, pidsWithMarker } from './marker.js';

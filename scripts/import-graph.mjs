@@ -27,7 +27,7 @@ export const allowedImports = {
 };
 
 /** Modules at src/'s root that every layer may import. */
-export const sharedModules = ['errors', 'paths', 'token-file', 'tls-files', 'deadlines'];
+export const sharedModules = ['errors', 'paths', 'token-file', 'tls-files', 'deadlines', 'node-flags'];
 
 export function layerOf(file) {
   const slash = file.indexOf('/');

@@ -19,6 +19,7 @@ import { defaultSocketPath } from '../paths.js';
 import { StatevisorError } from '../errors.js';
 import { daemonLogOf, runningDaemon, type DaemonPlace } from './daemon-place.js';
 import { printLine } from './output.js';
+import { daemonNodeFlags } from '../node-flags.js';
 
 /** How long a detached daemon may take to answer: a large journal is replayed before it listens. */
 export const detachWaitMs = 30_000;
@@ -76,7 +77,7 @@ export async function detachDaemon(control: DaemonPlace & { readonly daemonArgs:
     const logFile = daemonLogOf(control.stateDir);
     const fd = openLog(logFile);
     const from = fstatSync(fd).size;
-    const child = spawn(process.execPath, [binary, 'daemon', ...control.daemonArgs], { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, [...daemonNodeFlags, binary, 'daemon', ...control.daemonArgs], { detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     child.unref();
     const exited = new Promise<Outcome>((resolve) => child.once('exit', (code, signal) => resolve({ kind: 'exited', code, signal })));

@@ -1,5 +1,5 @@
 /**
- * `statevisor daemon` runs with the daemon's Node flags (src/server/node-flags.ts): the executable's
+ * `statevisor daemon` runs with the daemon's Node flags (src/node-flags.ts): the executable's
  * first line carries them, as the kernel runs it (`/usr/bin/env` given the rest of the line as one
  * argument, then the script), so that an installed `statevisor daemon` gets them.
  */
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { binary, testEnv } from '../helpers/daemon-binary.js';
 import { waitUntil } from '../helpers/leaks.js';
 import { createClient } from '../../src/client/index.js';
-import { daemonNodeFlags } from '../../src/server/node-flags.js';
+import { daemonNodeFlags } from '../../src/node-flags.js';
 
 test("the executable's first line starts the daemon with the daemon's Node flags", { timeout: 60_000 }, async (t) => {
   const line = readFileSync(binary, 'utf8').split('\n')[0]!;

@@ -14,6 +14,7 @@ import { daemonControlOf } from '../../src/cli/daemon-control.js';
 import { startTestDaemon } from '../helpers/daemon-harness.js';
 import { killMarked, newMarker, pidsWithMarker, procState } from '../helpers/leaks.js';
 import { runCli } from './run.js';
+import { daemonNodeFlags } from '../../src/node-flags.js';
 
 const timeout = 120_000;
 
@@ -53,6 +54,10 @@ test('daemon --detach starts the daemon in its own session, logging to <state-di
   assert.equal(health.stdout, 'SERVING\n');
   const { parent, session } = parentAndSession(pid);
   assert.equal(session, pid, 'the daemon leads a session of its own (setsid)');
+  assert.ok(
+    readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(daemonNodeFlags[0]),
+    "the daemon runs with its Node flags (src/node-flags.ts), as the executable's first line gives them",
+  );
   assert.notEqual(parent, process.pid, 'the daemon is not a child of the test');
   assert.equal(statSync(path.join(stateDir, 'daemon.log')).mode & 0o777, 0o600, 'the log is 0600');
   assert.match(readFileSync(path.join(stateDir, 'daemon.log'), 'utf8'), /listening/, "the daemon's output is in its log");

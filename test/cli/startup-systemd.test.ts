@@ -16,6 +16,7 @@ import { runCli, binary, oneErrorLine } from './run.js';
 import { needsSystemdAnalyze } from '../helpers/requirements.js';
 import { deadlines, serviceStopTimeoutMs, shutdownDeadlineMs } from '../../src/deadlines.js';
 import { execWord, systemdUnit, unitDirectories } from '../../src/cli/startup/systemd-unit.js';
+import { daemonNodeFlags } from '../../src/node-flags.js';
 
 const bounded = { timeout: 60_000 };
 
@@ -73,7 +74,8 @@ test('the default unit passes systemd-analyze verify and has every setting this 
   const statevisor = realpathSync(binary);
   const socket = '/run/statevisor/statevisor.sock';
   assert.deepEqual(service.ExecStart, [
-    `${process.execPath} ${statevisor} daemon --socket ${socket} --state-dir /var/lib/statevisor --config ${config}`,
+    // With the daemon's Node flags (src/node-flags.ts), as the executable's first line gives them.
+    `${process.execPath} ${daemonNodeFlags.join(' ')} ${statevisor} daemon --socket ${socket} --state-dir /var/lib/statevisor --config ${config}`,
   ]);
   assert.deepEqual(service.ExecReload, [`${process.execPath} ${statevisor} --socket ${socket} reload`]);
   assert.deepEqual(service.Delegate, ['yes']);

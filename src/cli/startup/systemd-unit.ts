@@ -16,6 +16,7 @@
  *   the state dir under /var/lib, as the defaults are: systemd makes them before the start.
  */
 import path from 'node:path';
+import { daemonNodeFlags } from '../../node-flags.js';
 import { StatevisorError } from '../../errors.js';
 import { deadlines, serviceStopTimeoutMs } from '../../deadlines.js';
 
@@ -119,7 +120,8 @@ export function systemdUnit(options: UnitOptions): string {
           'NotifyAccess=all',
         ]
       : ['# systemd-notify was not found when this unit was written: systemd cannot be told when the daemon is ready.', 'Type=simple']),
-    `ExecStart=${execLine([...command, 'daemon', ...daemonArgs(options)])}`,
+    // The daemon's Node flags (src/node-flags.ts), which the executable's first line gives it when run directly.
+    `ExecStart=${execLine([options.node, ...daemonNodeFlags, options.statevisor, 'daemon', ...daemonArgs(options)])}`,
     '# Re-reads --config (and what else `statevisor reload` re-reads).',
     `ExecReload=${execLine([...command, '--socket', options.socket, 'reload'])}`,
     'Restart=always',
