@@ -19,6 +19,7 @@ import { recordingLogger } from '../helpers/recording-logger.js';
 import { cliOn, type CliResult } from '../cli/run.js';
 import { systemdUnit } from '../../src/cli/startup/systemd-unit.js';
 import { serviceNotifier } from '../../src/server/service-notify.js';
+import { daemonNodeFlags } from '../../src/node-flags.js';
 
 /** The unit's `Key=` line, split into words: the paths here hold nothing systemd would quote. */
 function commandOf(unit: string, key: string): string[] {
@@ -60,8 +61,10 @@ test('started by the unit’s ExecStart, the daemon sends READY=1 as itself once
   });
   assert.match(unit, /^Type=notify$/m);
   const start = commandOf(unit, 'ExecStart');
-  assert.deepEqual(start.slice(0, 3), [process.execPath, realpathSync(binary), 'daemon']);
-  const daemon = startDaemonBinary([...start.slice(3), '--log-level', 'warn'], { NOTIFY_SOCKET: notify.path });
+  const head = [process.execPath, ...daemonNodeFlags, realpathSync(binary), 'daemon'];
+  assert.deepEqual(start.slice(0, head.length), head);
+  // startDaemonBinary runs node with the same flags and the same binary: the rest is the daemon's.
+  const daemon = startDaemonBinary([...start.slice(head.length), '--log-level', 'warn'], { NOTIFY_SOCKET: notify.path });
   const exitedEarly = daemon.exited.then(() => {
     throw new Error(`the daemon exited: ${daemon.output()}`);
   });

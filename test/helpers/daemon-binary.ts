@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { StatevisorClient } from '../../src/client/index.js';
 import { waitUntil } from './leaks.js';
+import { daemonNodeFlags } from '../../src/node-flags.js';
 
 /** dist/test/helpers/daemon-binary.js → dist/src/bin/statevisor.js */
 export const binary = fileURLToPath(new URL('../../src/bin/statevisor.js', import.meta.url));
@@ -32,7 +33,7 @@ export function testEnv(): NodeJS.ProcessEnv {
  */
 export function startDaemonBinary(args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd?: string): SpawnedDaemon {
   const env = { ...testEnv(), ...extraEnv };
-  const child = spawn(process.execPath, [binary, 'daemon', ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...daemonNodeFlags, binary, 'daemon', ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
