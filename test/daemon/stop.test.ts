@@ -93,6 +93,9 @@ test('signal reaches the main process or the whole group', async (t) => {
     { start: true },
   );
   await waitUntil('hup has set its trap', () => existsSync(trapped));
+  // The child runs before the daemon has its pid (the spawner reports it over a pipe): a signal
+  // is for a process the daemon shows RUNNING, and is refused (E_INVALID_STATE) before that.
+  await waitUntil('hup is RUNNING', async () => (await h.client.describeProcess('hup')).process.state === 'RUNNING');
   await h.client.signalProcess('hup', 'HUP');
   await waitUntil('hup exits', async () => (await h.client.describeProcess('hup')).process.state === 'FAILED');
   assert.equal((await h.client.describeProcess('hup')).process.exitCode, 7);
