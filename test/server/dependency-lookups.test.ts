@@ -15,6 +15,19 @@ function entryOf(name: string, fields: Record<string, string[]> = {}): ProcessEn
   return { id: `id-${name}`, spec: validateSpec({ name, command: 'sleep', args: ['60'], ...fields }), createdAt: 0, source: 'api', desired: 'running' };
 }
 
+
+/** Dependencies over `table`, every process RUNNING, every verb a no-op. */
+function dependenciesOver(table: ProcessTable): Dependencies {
+  return new Dependencies({
+    table,
+    views: { state: () => 'RUNNING', view: () => ({}) as ProcessView },
+    start: async () => undefined,
+    stop: async () => undefined,
+    halt: async () => undefined,
+    log: () => silentLogger,
+  });
+}
+
 test('the table knows who names a process in each dependency field, through add, setSpec and remove', () => {
   const table = new ProcessTable();
   table.add(entryOf('db'));
@@ -46,14 +59,7 @@ test('creating and stopping processes nothing depends on, and their phase change
   let scans = 0;
   const all = table.all.bind(table);
   table.all = () => (scans++, all());
-  const dependencies = new Dependencies({
-    table,
-    views: { state: () => 'RUNNING', view: () => ({}) as ProcessView },
-    start: async () => undefined,
-    stop: async () => undefined,
-    halt: async () => undefined,
-    log: () => silentLogger,
-  });
+  const dependencies = dependenciesOver(table);
 
   for (const entry of entries) {
     dependencies.check(entry.spec);
@@ -91,14 +97,7 @@ test('a process that binds to one that stops is still stopped, and one that requ
 
 test('a create that names another process is still checked: a missing name and a cycle are refused', () => {
   const table = new ProcessTable();
-  const dependencies = new Dependencies({
-    table,
-    views: { state: () => 'RUNNING', view: () => ({}) as ProcessView },
-    start: async () => undefined,
-    stop: async () => undefined,
-    halt: async () => undefined,
-    log: () => silentLogger,
-  });
+  const dependencies = dependenciesOver(table);
   table.add(entryOf('a', { after: ['b'] }));
   assert.throws(() => dependencies.check(validateSpec({ name: 'c', command: 'sleep', requires: ['nope'] })), /there is no 'nope'/);
   assert.throws(() => dependencies.check(validateSpec({ name: 'b', command: 'sleep', after: ['a'] })), /cycle|a → b|b → a/i);
